@@ -1,0 +1,88 @@
+// cassette: read, check and convert HTTP cassettes.
+//
+// This file is wiring only: the subcommand table, the terminal, and turning
+// every failure into `cassette: error: …` and an exit status from one place.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "command.hpp"
+#include "error.hpp"
+#include "export.hpp"
+#include "show.hpp"
+#include "version.hpp"
+
+namespace {
+
+class StdTerminal final : public cassette::Terminal {
+public:
+    void out(std::string_view text) override { std::cout.write(text.data(), static_cast<std::streamsize>(text.size())); }
+    void err(std::string_view text) override {
+        std::cout.flush();
+        std::cerr.write(text.data(), static_cast<std::streamsize>(text.size()));
+    }
+    bool out_is_tty() const override { return isatty(STDOUT_FILENO) != 0; }
+    bool err_is_tty() const override { return isatty(STDERR_FILENO) != 0; }
+    std::optional<std::string> env(const char* name) const override {
+        const char* v = std::getenv(name);
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    }
+    unsigned cores() const override {
+        unsigned n = std::thread::hardware_concurrency();
+        return n ? n : 1;
+    }
+};
+
+// The subcommands, in the order `--help` lists them.
+const cassette::CommandInfo* const kCommands[] = {
+    &cassette::show_command(),
+    &cassette::export_command(),
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::ios::sync_with_stdio(false);
+    StdTerminal terminal;
+    CLI::App app{
+        "cassette " CASSETTE_VERSION
+        ": read, check and convert HTTP cassettes (go-vcr YAML fixtures), above all recorded LLM API traffic.\n\n"
+        "Examples:\n"
+        "  cassette show testdata/openai_streaming.yaml      the exchange, streams reassembled\n"
+        "  cassette show FILE -i 0 --raw                     interaction 0, bodies as recorded\n"
+        "  cassette export FILE --format json -o out.json    the whole cassette as JSON\n",
+        "cassette"};
+    app.set_version_flag("-V,--version", "cassette " CASSETTE_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough(false);
+
+    cassette::Action action;
+    for (const auto* command : kCommands) command->setup(app, action);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        terminal.err(cassette::error_line(std::string(e.what()) + "\nRun 'cassette --help' for usage."));
+        return cassette::exit_trouble;
+    }
+    if (!action) return cassette::exit_trouble;
+    try {
+        return action(terminal);
+    } catch (const cassette::InputError& e) {
+        terminal.err(cassette::error_line(cassette::format_input_error(e)));
+    } catch (const std::exception& e) {
+        terminal.err(cassette::error_line(e.what()));
+    }
+    return cassette::exit_trouble;
+}

@@ -1,0 +1,46 @@
+// What every subcommand shares: the terminal it writes through (implemented
+// in cli/, the only place that touches stdout/stderr), colour choice, and the
+// registration shape.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace CLI { class App; }
+
+namespace cassette {
+
+class Terminal {
+public:
+    virtual ~Terminal() = default;
+    virtual void out(std::string_view text) = 0;   // standard output
+    virtual void err(std::string_view text) = 0;   // standard error
+    virtual bool out_is_tty() const = 0;
+    virtual bool err_is_tty() const = 0;
+    virtual std::optional<std::string> env(const char* name) const = 0;
+    virtual unsigned cores() const = 0;
+};
+
+// What a subcommand leaves behind after parsing: the action to run.
+using Action = std::function<int(Terminal&)>;
+
+struct CommandInfo {
+    const char* name;
+    const char* summary;
+    // Adds the subcommand to `app`; when it is chosen, stores its action in `action`.
+    void (*setup)(CLI::App& app, Action& action);
+};
+
+enum class ColorMode { auto_, always, never };
+
+// Adds --color=auto|always|never to `app`, bound to `mode`.
+void add_color_option(CLI::App& app, ColorMode& mode);
+// auto: colour when stdout is a terminal and NO_COLOR is unset or empty.
+bool use_color(ColorMode mode, const Terminal& t);
+
+// Formats an InputError / other failure as the one-line `cassette: error:` text.
+std::string error_line(const std::string& message);
+
+}  // namespace cassette

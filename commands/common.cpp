@@ -1,0 +1,32 @@
+#include <CLI/CLI.hpp>
+
+#include "command.hpp"
+
+namespace cassette {
+
+void add_color_option(CLI::App& app, ColorMode& mode) {
+    static const std::map<std::string, ColorMode> names{
+        {"auto", ColorMode::auto_}, {"always", ColorMode::always}, {"never", ColorMode::never}};
+    app.add_option("--color", mode, "Colour output: auto (on a terminal, unless NO_COLOR is set), always, never")
+        ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
+        ->default_str("auto");
+}
+
+bool use_color(ColorMode mode, const Terminal& t) {
+    switch (mode) {
+        case ColorMode::always: return true;
+        case ColorMode::never: return false;
+        case ColorMode::auto_: {
+            auto no_color = t.env("NO_COLOR");
+            if (no_color && !no_color->empty()) return false;
+            auto term = t.env("TERM");
+            if (term && *term == "dumb") return false;
+            return t.out_is_tty();
+        }
+    }
+    return false;
+}
+
+std::string error_line(const std::string& message) { return "cassette: error: " + message + "\n"; }
+
+}  // namespace cassette

@@ -1,0 +1,125 @@
+#include "export.hpp"
+
+#include <functional>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "atomic_file.hpp"
+#include "error.hpp"
+#include "json_export.hpp"
+#include "reader.hpp"
+
+namespace cassette {
+
+namespace {
+
+const char* kExportHelp =
+    "Write cassettes in a machine form.\n\n"
+    "  --format json  the whole cassette: every recorded field, bodies as recorded\n"
+    "                 (base64 under body_base64 when not UTF-8), parsed JSON bodies,\n"
+    "                 stream events and the reassembled LLM message.\n"
+    "                 One file: one pretty JSON document. Several: JSON Lines.\n\n"
+    "With -o the output is written to a temporary file and renamed into place, so\n"
+    "it is never left partial.";
+
+// Re-indents pretty JSON text by `pad` spaces (for nesting a pretty document).
+std::string indent_lines(const std::string& text, const std::string& pad) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    out += pad;
+    for (char c : text) {
+        out += c;
+        if (c == '\n') out += pad;
+    }
+    return out;
+}
+
+// Streams one cassette as JSON: header fields known before the first
+// interaction go first, the interactions one by one as they are read, and
+// anything learnt later at the end. Memory stays one interaction.
+void export_json_file(const std::string& path, bool pretty, const std::function<void(std::string_view)>& write) {
+    JsonExportOptions jopts;
+    bool first = true;
+    nlohmann::json header_sent;
+    ReadOptions ropts;
+    ropts.on_header = [&](const Cassette& c) {
+        header_sent = cassette_header_to_json(c);
+        std::string h = dump_json(header_sent, pretty ? 2 : -1);
+        h.pop_back();  // drop the closing brace
+        if (pretty) {
+            while (!h.empty() && (h.back() == '\n' || h.back() == ' ')) h.pop_back();
+            write(h + ",\n  \"interactions\": [");
+        } else {
+            write(h + ",\"interactions\":[");
+        }
+    };
+    Cassette c = read_cassette(
+        path,
+        [&](Interaction&& ix) {
+            std::string text = dump_json(interaction_to_json(ix, jopts), pretty ? 2 : -1);
+            if (pretty) {
+                write(std::string(first ? "\n" : ",\n") + indent_lines(text, "    "));
+            } else {
+                write(std::string(first ? "" : ",") + text);
+            }
+            first = false;
+        },
+        ropts);
+    if (!c.problems.empty()) throw problem_error(path, c.problems.front());
+    // Header fields that came after the interactions in the file.
+    nlohmann::json late = cassette_header_to_json(c);
+    std::string tail;
+    for (auto it = late.begin(); it != late.end(); ++it) {
+        if (header_sent.contains(it.key()) && header_sent[it.key()] == it.value()) continue;
+        tail += pretty ? ",\n  " : ",";
+        tail += dump_json(it.key()) + (pretty ? ": " : ":") + dump_json(it.value(), -1);
+    }
+    if (pretty) {
+        write(std::string(first ? "]" : "\n  ]") + tail + "\n}\n");
+    } else {
+        write("]" + tail + "}\n");
+    }
+}
+
+}  // namespace
+
+int run_export(const ExportOptions& opts, Terminal& t) {
+    std::vector<std::string> files = expand_paths(opts.paths);
+    if (files.empty()) throw InputError(opts.paths.empty() ? "" : opts.paths.front(), {}, "no cassette files found", "", "io");
+    std::unique_ptr<AtomicFile> out;
+    if (!opts.output.empty() && opts.output != "-") {
+        for (const auto& f : files) {
+            if (same_file(f, opts.output))
+                throw InputError(opts.output, {}, "refusing to write over an input file", "", "io");
+        }
+        out = std::make_unique<AtomicFile>(opts.output);
+    }
+    std::function<void(std::string_view)> write = [&](std::string_view s) {
+        if (out) out->write(s);
+        else t.out(s);
+    };
+    bool pretty = files.size() == 1 && !opts.compact;
+    for (const auto& f : files) export_json_file(f, pretty, write);
+    if (out) out->commit();
+    return exit_ok;
+}
+
+const CommandInfo& export_command() {
+    static const CommandInfo info{
+        "export", "Write cassettes as JSON (the whole model, nothing lost)", [](CLI::App& app, Action& action) {
+            auto opts = std::make_shared<ExportOptions>();
+            CLI::App* sub = app.add_subcommand("export", "Write cassettes as JSON (the whole model, nothing lost)");
+            sub->footer(kExportHelp);
+            sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
+            sub->add_option("-f,--format", opts->format, "Output format")
+                ->check(CLI::IsMember({"json"}))
+                ->default_str("json");
+            sub->add_option("-o,--output", opts->output, "Write to this file (atomically) instead of standard output");
+            sub->add_flag("--compact", opts->compact, "One line per cassette even for a single file (JSON Lines)");
+            sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_export(*opts, t); }; });
+        }};
+    return info;
+}
+
+}  // namespace cassette

@@ -1,0 +1,23 @@
+// `cassette export`: the cassette in a machine form (JSON; HAR).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+
+namespace cassette {
+
+struct ExportOptions {
+    std::vector<std::string> paths;
+    std::string format = "json";
+    std::string output;  // empty: standard output
+    bool compact = false;
+};
+
+const CommandInfo& export_command();
+
+// Runs the export, writing through `write` (standard output or an atomic file).
+int run_export(const ExportOptions& opts, Terminal& t);
+
+}  // namespace cassette

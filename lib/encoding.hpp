@@ -1,0 +1,31 @@
+// Content-Encoding bodies. Recorders are not consistent: some keep gzip bytes
+// under `Content-Encoding: gzip`, some store the decoded body under the same
+// header, some keep compressed bytes under no header at all. So we sniff.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cassette {
+
+enum class Compression { none, gzip, deflate, brotli };
+
+const char* compression_name(Compression c);
+
+// Decides what the bytes are: gzip by magic (1f 8b), zlib-wrapped deflate by
+// header check; brotli (no magic) only when the header says `br` and the
+// bytes are not plausible text. `content_encoding` may be null.
+Compression sniff_compression(std::string_view bytes, const std::string* content_encoding);
+
+struct Decompressed {
+    bool ok = false;
+    std::string bytes;
+    std::string error;  // when !ok: what went wrong ("truncated gzip stream", "output exceeds limit")
+};
+
+// Bounded: stops with an error once the output would exceed `limit` bytes.
+Decompressed decompress(std::string_view bytes, Compression c, size_t limit = size_t(1) << 30);
+
+}  // namespace cassette

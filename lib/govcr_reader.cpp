@@ -1,0 +1,417 @@
+#include "govcr_reader.hpp"
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "base64.hpp"
+
+namespace cassette {
+
+namespace {
+
+const std::string kBinaryTag = "tag:yaml.org,2002:binary";
+
+// Converts nodes to model fields; malformed fields become Problems (reading
+// goes on) so that `validate` can report every one of them.
+class Converter {
+public:
+    Converter(Cassette& c, std::optional<size_t> interaction) : cassette_(c), interaction_(interaction) {}
+
+    void problem(Position pos, std::string message) {
+        cassette_.problems.push_back(Problem{"schema", pos, interaction_, std::move(message)});
+    }
+
+    std::optional<std::string> string(const YamlNode& n, std::string_view field) {
+        if (n.is_null()) return std::string();
+        if (!n.is_scalar()) {
+            problem(n.pos, fmt("`", field, "` must be a string, found ", n.kind_name()));
+            return std::nullopt;
+        }
+        return n.value;
+    }
+
+    std::optional<int64_t> integer(const YamlNode& n, std::string_view field) {
+        if (n.is_scalar() && n.style == ScalarStyle::plain) {
+            int64_t v = 0;
+            const char* b = n.value.data();
+            const char* e = b + n.value.size();
+            if (b != e && *b == '+') ++b;
+            auto [p, ec] = std::from_chars(b, e, v);
+            if (ec == std::errc() && p == e && b != e) return v;
+        }
+        problem(n.pos, fmt("`", field, "` must be an integer, found ", describe(n)));
+        return std::nullopt;
+    }
+
+    std::optional<bool> boolean(const YamlNode& n, std::string_view field) {
+        if (n.is_scalar() && n.style == ScalarStyle::plain) {
+            const std::string& v = n.value;
+            if (v == "true" || v == "True" || v == "TRUE" || v == "yes" || v == "on") return true;
+            if (v == "false" || v == "False" || v == "FALSE" || v == "no" || v == "off") return false;
+        }
+        problem(n.pos, fmt("`", field, "` must be true or false, found ", describe(n)));
+        return std::nullopt;
+    }
+
+    std::optional<std::vector<std::string>> string_list(const YamlNode& n, std::string_view field) {
+        std::vector<std::string> out;
+        if (n.is_null()) return out;
+        if (!n.is_sequence()) {
+            problem(n.pos, fmt("`", field, "` must be a list of strings, found ", n.kind_name()));
+            return std::nullopt;
+        }
+        for (const auto& item : n.children) {
+            if (auto s = string(item, field)) out.push_back(std::move(*s));
+        }
+        return out;
+    }
+
+    std::optional<ValuesMap> values_map(const YamlNode& n, std::string_view field) {
+        ValuesMap out;
+        if (n.is_null()) return out;
+        if (!n.is_mapping()) {
+            problem(n.pos, fmt("`", field, "` must be a mapping of names to lists, found ", n.kind_name()));
+            return std::nullopt;
+        }
+        for (size_t i = 0; i + 1 < n.children.size(); i += 2) {
+            const YamlNode& k = n.children[i];
+            const YamlNode& v = n.children[i + 1];
+            auto key = string(k, field);
+            if (!key) continue;
+            // http.Header values are lists; a scalar is read as a one-item list
+            // (hand-edited fixtures do this) rather than dropped.
+            if (v.is_scalar() && !v.is_null()) {
+                out.emplace_back(*key, std::vector<std::string>{v.value});
+            } else if (auto list = string_list(v, *key)) {
+                out.emplace_back(*key, std::move(*list));
+            }
+        }
+        return out;
+    }
+
+    void headers(const YamlNode& n, Headers& out) {
+        if (n.is_null()) return;
+        if (!n.is_mapping()) {
+            problem(n.pos, fmt("`headers` must be a mapping of names to lists, found ", n.kind_name()));
+            return;
+        }
+        for (size_t i = 0; i + 1 < n.children.size(); i += 2) {
+            const YamlNode& k = n.children[i];
+            const YamlNode& v = n.children[i + 1];
+            auto key = string(k, "headers");
+            if (!key) continue;
+            Header h;
+            h.name = *key;
+            h.pos = k.pos;
+            if (v.is_scalar() && !v.is_null()) {
+                h.values.push_back(v.value);
+            } else if (auto list = string_list(v, *key)) {
+                h.values = std::move(*list);
+            }
+            out.items.push_back(std::move(h));
+        }
+    }
+
+    void body(YamlNode& key, YamlNode& n, Body& out) {
+        out.present = true;
+        out.key_pos = key.pos;
+        out.pos = n.pos;
+        out.style = n.style;
+        if (n.is_null()) return;
+        if (!n.is_scalar()) {
+            problem(n.pos, fmt("`body` must be a string, found ", n.kind_name()));
+            return;
+        }
+        if (n.tag == kBinaryTag || n.tag == "!binary") {
+            out.binary_tag = true;
+            auto bytes = base64_decode(n.value);
+            if (!bytes) {
+                problem(n.pos, "`body` is tagged !!binary but is not valid base64");
+                return;
+            }
+            out.bytes = std::move(*bytes);
+            return;
+        }
+        out.bytes = std::move(n.value);
+    }
+
+    ExtraField extra(const YamlNode& key, const YamlNode& value) {
+        return ExtraField{key.value, to_json(value).dump(), key.pos};
+    }
+
+    static nlohmann::json to_json(const YamlNode& n) {
+        switch (n.kind) {
+            case YamlNode::Kind::scalar: {
+                if (n.style != ScalarStyle::plain || !n.tag.empty()) return n.value;
+                if (n.is_null()) return nullptr;
+                if (n.value == "true") return true;
+                if (n.value == "false") return false;
+                int64_t i = 0;
+                auto [p, ec] = std::from_chars(n.value.data(), n.value.data() + n.value.size(), i);
+                if (ec == std::errc() && p == n.value.data() + n.value.size()) return i;
+                return n.value;
+            }
+            case YamlNode::Kind::sequence: {
+                auto a = nlohmann::json::array();
+                for (const auto& c : n.children) a.push_back(to_json(c));
+                return a;
+            }
+            case YamlNode::Kind::mapping: {
+                auto o = nlohmann::json::object();
+                for (size_t i = 0; i + 1 < n.children.size(); i += 2)
+                    o[n.children[i].is_scalar() ? n.children[i].value : to_json(n.children[i]).dump()] =
+                        to_json(n.children[i + 1]);
+                return o;
+            }
+        }
+        return nullptr;
+    }
+
+private:
+    template <typename... Parts>
+    static std::string fmt(const Parts&... parts) {
+        std::string s;
+        ((s += parts), ...);
+        return s;
+    }
+
+    static std::string describe(const YamlNode& n) {
+        if (!n.is_scalar()) return n.kind_name();
+        std::string v = n.value.size() > 40 ? n.value.substr(0, 40) + "…" : n.value;
+        return "\"" + v + "\"";
+    }
+
+    Cassette& cassette_;
+    std::optional<size_t> interaction_;
+};
+
+bool key_is(const YamlNode& k, std::string_view name) { return k.is_scalar() && k.value == name; }
+
+void convert_request(Converter& cv, YamlNode& node, Request& r) {
+    if (!node.is_mapping()) {
+        cv.problem(node.pos, std::string("`request` must be a mapping, found ") + node.kind_name());
+        return;
+    }
+    bool has_url = false, has_method = false;
+    for (size_t i = 0; i + 1 < node.children.size(); i += 2) {
+        YamlNode& k = node.children[i];
+        YamlNode& v = node.children[i + 1];
+        const std::string& key = k.value;
+        if (!k.is_scalar()) {
+            cv.problem(k.pos, "mapping keys in `request` must be strings");
+        } else if (key == "body") {
+            cv.body(k, v, r.body);
+        } else if (key == "url") {
+            has_url = true;
+            r.url_pos = v.pos;
+            if (auto s = cv.string(v, key)) r.url = *s;
+        } else if (key == "method") {
+            has_method = true;
+            if (auto s = cv.string(v, key)) r.method = *s;
+        } else if (key == "headers") {
+            r.headers_pos = k.pos;
+            cv.headers(v, r.headers);
+        } else if (key == "form") {
+            r.form = cv.values_map(v, key);
+        } else if (key == "proto") {
+            r.proto = cv.string(v, key);
+        } else if (key == "proto_major") {
+            r.proto_major = cv.integer(v, key);
+        } else if (key == "proto_minor") {
+            r.proto_minor = cv.integer(v, key);
+        } else if (key == "content_length") {
+            r.content_length_pos = v.pos;
+            r.content_length = cv.integer(v, key);
+        } else if (key == "transfer_encoding") {
+            r.transfer_encoding = cv.string_list(v, key);
+        } else if (key == "trailer") {
+            r.trailer = cv.values_map(v, key);
+        } else if (key == "host") {
+            r.host = cv.string(v, key);
+        } else if (key == "remote_addr") {
+            r.remote_addr = cv.string(v, key);
+        } else if (key == "request_uri") {
+            r.request_uri = cv.string(v, key);
+        } else {
+            r.extra.push_back(cv.extra(k, v));
+        }
+    }
+    if (!has_url) cv.problem(node.pos, "`request` has no `url`");
+    if (!has_method) cv.problem(node.pos, "`request` has no `method`");
+}
+
+void convert_response(Converter& cv, YamlNode& node, Response& r) {
+    if (!node.is_mapping()) {
+        cv.problem(node.pos, std::string("`response` must be a mapping, found ") + node.kind_name());
+        return;
+    }
+    bool has_code = false;
+    for (size_t i = 0; i + 1 < node.children.size(); i += 2) {
+        YamlNode& k = node.children[i];
+        YamlNode& v = node.children[i + 1];
+        const std::string& key = k.value;
+        if (!k.is_scalar()) {
+            cv.problem(k.pos, "mapping keys in `response` must be strings");
+        } else if (key == "body") {
+            cv.body(k, v, r.body);
+        } else if (key == "headers") {
+            r.headers_pos = k.pos;
+            cv.headers(v, r.headers);
+        } else if (key == "status") {
+            r.status_pos = v.pos;
+            if (auto s = cv.string(v, key)) r.status = *s;
+        } else if (key == "code") {
+            has_code = true;
+            r.code_pos = v.pos;
+            r.code = cv.integer(v, key);
+        } else if (key == "duration") {
+            r.duration_pos = v.pos;
+            if (v.is_scalar() && !v.is_null()) {
+                r.duration = v.value;
+                int64_t ns = 0;
+                auto [p, ec] = std::from_chars(v.value.data(), v.value.data() + v.value.size(), ns);
+                if (ec == std::errc() && p == v.value.data() + v.value.size() && v.style == ScalarStyle::plain) {
+                    r.duration_ms = static_cast<double>(ns) / 1e6;  // a bare integer is nanoseconds (time.Duration)
+                } else {
+                    r.duration_ms = parse_go_duration_ms(v.value);  // "" stays unknown
+                }
+            } else if (v.is_null()) {
+                r.duration = std::string();
+            } else {
+                cv.problem(v.pos, std::string("`duration` must be a Go duration such as 1.5s, found ") + v.kind_name());
+            }
+        } else if (key == "proto") {
+            r.proto = cv.string(v, key);
+        } else if (key == "proto_major") {
+            r.proto_major = cv.integer(v, key);
+        } else if (key == "proto_minor") {
+            r.proto_minor = cv.integer(v, key);
+        } else if (key == "content_length") {
+            r.content_length_pos = v.pos;
+            r.content_length = cv.integer(v, key);
+        } else if (key == "transfer_encoding") {
+            r.transfer_encoding = cv.string_list(v, key);
+        } else if (key == "trailer") {
+            r.trailer = cv.values_map(v, key);
+        } else if (key == "uncompressed") {
+            r.uncompressed = cv.boolean(v, key);
+        } else {
+            r.extra.push_back(cv.extra(k, v));
+        }
+    }
+    if (!has_code) cv.problem(node.pos, "`response` has no `code`");
+}
+
+Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
+    Interaction ix;
+    ix.index = index;
+    ix.pos = node.pos;
+    Converter cv(c, index);
+    if (!node.is_mapping()) {
+        cv.problem(node.pos, std::string("an interaction must be a mapping, found ") + node.kind_name());
+        return ix;
+    }
+    bool has_request = false, has_response = false;
+    for (size_t i = 0; i + 1 < node.children.size(); i += 2) {
+        YamlNode& k = node.children[i];
+        YamlNode& v = node.children[i + 1];
+        if (key_is(k, "id")) {
+            ix.id_pos = v.pos;
+            ix.id = cv.integer(v, "id");
+        } else if (key_is(k, "request")) {
+            has_request = true;
+            ix.request.pos = k.pos;
+            convert_request(cv, v, ix.request);
+        } else if (key_is(k, "response")) {
+            has_response = true;
+            ix.response.pos = k.pos;
+            convert_response(cv, v, ix.response);
+        } else {
+            ix.extra.push_back(cv.extra(k, v));
+        }
+    }
+    if (!has_request) cv.problem(node.pos, "interaction has no `request`");
+    if (!has_response) cv.problem(node.pos, "interaction has no `response`");
+    return ix;
+}
+
+}  // namespace
+
+bool govcr_sniff(std::string_view head) {
+    // go-vcr writes `version:` and `interactions:` as top-level keys, in that
+    // order; hand-written files may swap them. Accept either at column 0.
+    auto at_line_start = [&](std::string_view key) {
+        size_t pos = 0;
+        while ((pos = head.find(key, pos)) != std::string_view::npos) {
+            if (pos == 0 || head[pos - 1] == '\n') return true;
+            pos += key.size();
+        }
+        return false;
+    };
+    return at_line_start("interactions:") || at_line_start("version:");
+}
+
+Cassette govcr_read(YamlEventStream& ys, const std::string& name, const InteractionSink& sink,
+                    const ReadOptions& opts) {
+    bool header_sent = false;
+    auto send_header = [&](const Cassette& c) {
+        if (!header_sent && opts.on_header) opts.on_header(c);
+        header_sent = true;
+    };
+    Cassette c;
+    c.path = name;
+    c.format = "go-vcr";
+    Converter top(c, std::nullopt);
+
+    ys.next();  // STREAM_START
+    if (ys.next().type == YAML_STREAM_END_EVENT) ys.fail(Position{1, 1}, "empty file: no YAML document", "schema");
+    // DOCUMENT_START
+    const yaml_event_t& root = ys.next();
+    if (root.type != YAML_MAPPING_START_EVENT)
+        ys.fail(ys.position(), "expected a mapping with `version` and `interactions` at the top level", "schema");
+
+    bool has_version = false, has_interactions = false;
+    while (ys.next().type != YAML_MAPPING_END_EVENT) {
+        YamlNode key = ys.build_node();
+        ys.next();
+        if (key_is(key, "interactions")) {
+            has_interactions = true;
+            const yaml_event_t& ev = ys.current();
+            if (ev.type == YAML_SEQUENCE_START_EVENT) {
+                size_t index = 0;
+                while (ys.next().type != YAML_SEQUENCE_END_EVENT) {
+                    YamlNode node = ys.build_node();
+                    Interaction ix = convert_interaction(c, node, index++);
+                    send_header(c);
+                    sink(std::move(ix));
+                }
+                c.interaction_count = index;
+            } else {
+                YamlNode v = ys.build_node();
+                if (!v.is_null()) top.problem(v.pos, std::string("`interactions` must be a list, found ") + v.kind_name());
+            }
+        } else if (key_is(key, "version")) {
+            has_version = true;
+            YamlNode v = ys.build_node();
+            c.version_pos = v.pos;
+            if (auto n = top.integer(v, "version")) {
+                c.version = *n;
+                if (*n != 1 && *n != 2)
+                    top.problem(v.pos, "unknown go-vcr cassette version " + std::to_string(*n) + " (known: 1, 2)");
+            }
+        } else {
+            YamlNode v = ys.build_node();
+            c.extra.push_back(top.extra(key, v));
+        }
+    }
+    if (!has_version) top.problem(Position{1, 1}, "no `version` key: go-vcr cassettes start with `version: 1` or `version: 2`");
+    if (!has_interactions) top.problem(Position{1, 1}, "no `interactions` key");
+    send_header(c);
+    ys.next();  // DOCUMENT_END
+    if (ys.next().type != YAML_STREAM_END_EVENT)
+        ys.fail(ys.position(), "more than one YAML document in the file; a cassette is one document", "schema");
+    return c;
+}
+
+}  // namespace cassette

@@ -1,0 +1,97 @@
+#include "test_support.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+namespace fs = std::filesystem;
+
+namespace testsupport {
+
+std::string source_dir() { return CASSETTE_SOURCE_DIR; }
+
+std::string corpus_dir() { return (fs::path(CASSETTE_SOURCE_DIR) / ".." / "shared" / "corpus").lexically_normal().string(); }
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::vector<std::string> corpus_files(const std::string& dir) {
+    std::vector<std::string> files;
+    for (const auto& e : fs::recursive_directory_iterator(dir)) {
+        if (!e.is_regular_file()) continue;
+        auto ext = e.path().extension().string();
+        if (ext == ".yaml" || ext == ".yml") files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+static std::string shell_quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) {
+        if (c == '\'') q += "'\\''";
+        else q += c;
+    }
+    return q + "'";
+}
+
+RunResult run_cassette(const std::vector<std::string>& args, const std::string* stdin_text) {
+    char out_tmpl[] = "/tmp/cassette-test-out-XXXXXX";
+    char err_tmpl[] = "/tmp/cassette-test-err-XXXXXX";
+    int out_fd = mkstemp(out_tmpl);
+    int err_fd = mkstemp(err_tmpl);
+    close(out_fd);
+    close(err_fd);
+    std::string in_path = "/dev/null";
+    std::string in_tmp;
+    if (stdin_text) {
+        char in_tmpl[] = "/tmp/cassette-test-in-XXXXXX";
+        int in_fd = mkstemp(in_tmpl);
+        close(in_fd);
+        in_tmp = in_tmpl;
+        std::ofstream(in_tmp, std::ios::binary) << *stdin_text;
+        in_path = in_tmp;
+    }
+    std::string cmd = "cd " + shell_quote(source_dir()) + " && env -u NO_COLOR TERM=dumb COLUMNS=100 " +
+                      shell_quote(CASSETTE_BINARY);
+    for (const auto& a : args) cmd += " " + shell_quote(a);
+    cmd += " <" + shell_quote(in_path) + " >" + shell_quote(out_tmpl) + " 2>" + shell_quote(err_tmpl);
+    int status = std::system(cmd.c_str());
+    RunResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_file(out_tmpl);
+    r.err = read_file(err_tmpl);
+    std::remove(out_tmpl);
+    std::remove(err_tmpl);
+    if (!in_tmp.empty()) std::remove(in_tmp.c_str());
+    return r;
+}
+
+void check_golden(const std::string& name, const std::string& actual) {
+    fs::path path = fs::path(source_dir()) / "tests" / "golden" / name;
+    const char* update = std::getenv("CASSETTE_UPDATE_GOLDEN");
+    if (update && std::string(update) == "1") {
+        fs::create_directories(path.parent_path());
+        std::ofstream(path, std::ios::binary) << actual;
+        return;
+    }
+    INFO("golden file " << path.string() << " (run with CASSETTE_UPDATE_GOLDEN=1 to approve a deliberate change)");
+    REQUIRE(fs::exists(path));
+    std::string expected = read_file(path.string());
+    CHECK(actual == expected);
+}
+
+}  // namespace testsupport
