@@ -1,0 +1,230 @@
+#include "usage.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "error.hpp"
+#include "reader.hpp"
+#include "render.hpp"
+#include "usage_report.hpp"
+
+namespace cassette {
+
+namespace {
+
+const char* kUsageHelp =
+    "Sums the token usage the responses report, after reassembling each one with\n"
+    "its provider's rules (usage meanings: SPEC \"Usage\"). input counts every prompt\n"
+    "token (cache reads and writes included); output every generated token\n"
+    "(reasoning included); total = input + output.\n\n"
+    "  --by file         one row per file, then the total (default)\n"
+    "  --by interaction  one row per LLM interaction, then the total\n"
+    "  --by model        one row per model, then the total\n\n"
+    "Tables right-align numbers with thousands separators; csv writes plain\n"
+    "numbers and no total row; json always has the files and their interactions\n"
+    "(plus \"models\" with --by model).\n\n"
+    "Examples:\n"
+    "  cassette usage testdata/\n"
+    "  cassette usage testdata/ --by model\n"
+    "  cassette usage testdata/ --format json | jq .total";
+
+struct FileResult {
+    std::optional<FileUsage> usage;
+    std::vector<std::string> errors;  // already formatted `cassette: error:` lines
+};
+
+FileResult read_one(const std::string& path) {
+    FileResult r;
+    try {
+        FileUsage f = file_usage(path);
+        if (!f.problems.empty()) {
+            for (const auto& p : f.problems) r.errors.push_back(error_line(format_input_error(problem_error(path, p))));
+        } else {
+            r.usage = std::move(f);
+        }
+    } catch (const InputError& e) {
+        r.errors.push_back(error_line(format_input_error(e)));
+    } catch (const std::exception& e) {
+        r.errors.push_back(error_line(path + ": " + e.what()));
+    }
+    return r;
+}
+
+// Reads every file on `jobs` threads; results stay in input order.
+std::vector<FileResult> read_all(const std::vector<std::string>& files, unsigned jobs, Terminal& t) {
+    std::vector<FileResult> results(files.size());
+    std::atomic<size_t> next{0}, done{0};
+    std::mutex err_mutex;
+    const bool progress = t.err_is_tty() && files.size() >= 20;
+    auto worker = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < files.size();) {
+            results[i] = read_one(files[i]);
+            size_t n = ++done;
+            if (progress) {
+                std::lock_guard<std::mutex> lock(err_mutex);
+                t.err(fmt::format("\rcassette usage: {}/{} files", n, files.size()));
+            }
+        }
+    };
+    jobs = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(std::max<size_t>(1, files.size()))));
+    std::vector<std::thread> threads;
+    for (unsigned k = 1; k < jobs; ++k) threads.emplace_back(worker);
+    worker();
+    for (auto& th : threads) th.join();
+    if (progress) t.err("\r\033[K");
+    return results;
+}
+
+// A table: text columns (`text_columns` leading ones, except a "#" column)
+// left-aligned, numbers right-aligned.
+std::string render_table(const std::vector<std::vector<std::string>>& rows, size_t text_columns, const Palette& p) {
+    std::vector<size_t> width;
+    for (const auto& r : rows) {
+        if (width.size() < r.size()) width.resize(r.size(), 0);
+        for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+    }
+    std::string out;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        std::string line;
+        for (size_t c = 0; c < rows[i].size(); ++c) {
+            const std::string& cell = rows[i][c];
+            std::string padding(width[c] - cell.size(), ' ');
+            if (c) line += "  ";
+            bool left = c < text_columns && rows[0][c] != "#";
+            line += left ? cell + (c + 1 == rows[i].size() ? "" : padding) : padding + cell;
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        bool emphasise = i == 0 || i + 1 == rows.size();  // header and total
+        out += (emphasise ? p.bold(line) : line) + "\n";
+    }
+    return out;
+}
+
+std::vector<std::string> number_cells(const Usage& u) {
+    return {with_thousands(u.input_tokens),      with_thousands(u.output_tokens),
+            with_thousands(u.reasoning_tokens),  with_thousands(u.cache_read_tokens),
+            with_thousands(u.cache_write_tokens), with_thousands(u.total_tokens)};
+}
+
+const std::vector<std::string> kNumberHeads = {"INPUT", "OUTPUT", "REASONING", "CACHE READ", "CACHE WRITE", "TOTAL"};
+
+std::string table(const UsageReport& r, const std::string& by, const Palette& p) {
+    std::vector<std::vector<std::string>> rows;
+    auto row = [](std::vector<std::string> head, const std::vector<std::string>& nums) {
+        head.insert(head.end(), nums.begin(), nums.end());
+        return head;
+    };
+    size_t text_columns = 1;
+    if (by == "interaction") {
+        text_columns = 4;
+        rows.push_back(row({"FILE", "#", "API", "MODEL"}, kNumberHeads));
+        for (const auto& f : r.files)
+            for (const auto& ix : f.interactions)
+                rows.push_back(row({f.path, std::to_string(ix.index), ix.api, ix.model.empty() ? "-" : ix.model},
+                                   ix.usage ? number_cells(*ix.usage) : std::vector<std::string>(6, "-")));
+        rows.push_back(row({"TOTAL", "", "", ""}, number_cells(r.total.usage)));
+    } else if (by == "model") {
+        rows.push_back(row({"MODEL", "CALLS"}, kNumberHeads));
+        for (const auto& m : r.models)
+            rows.push_back(row({m.model.empty() ? "(unknown)" : m.model, with_thousands(static_cast<int64_t>(m.total.interactions))},
+                               number_cells(m.total.usage)));
+        rows.push_back(row({"TOTAL", with_thousands(static_cast<int64_t>(r.total.interactions))}, number_cells(r.total.usage)));
+    } else {
+        rows.push_back(row({"FILE", "CALLS"}, kNumberHeads));
+        for (const auto& f : r.files)
+            rows.push_back(row({f.path, with_thousands(static_cast<int64_t>(f.total.interactions))}, number_cells(f.total.usage)));
+        rows.push_back(row({"TOTAL", with_thousands(static_cast<int64_t>(r.total.interactions))}, number_cells(r.total.usage)));
+    }
+    return render_table(rows, text_columns, p);
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
+std::string csv_numbers(const Usage& u) {
+    return fmt::format("{},{},{},{},{},{}", u.input_tokens, u.output_tokens, u.reasoning_tokens, u.cache_read_tokens,
+                       u.cache_write_tokens, u.total_tokens);
+}
+
+const char* kCsvNumberHeads = "input_tokens,output_tokens,reasoning_tokens,cache_read_tokens,cache_write_tokens,total_tokens";
+
+std::string csv(const UsageReport& r, const std::string& by) {
+    std::string out;
+    if (by == "interaction") {
+        out += fmt::format("file,index,api,model,{}\n", kCsvNumberHeads);
+        for (const auto& f : r.files)
+            for (const auto& ix : f.interactions)
+                out += fmt::format("{},{},{},{},{}\n", csv_field(f.path), ix.index, csv_field(ix.api), csv_field(ix.model),
+                                   ix.usage ? csv_numbers(*ix.usage) : std::string(",,,,,"));
+    } else if (by == "model") {
+        out += fmt::format("model,interactions,{}\n", kCsvNumberHeads);
+        for (const auto& m : r.models)
+            out += fmt::format("{},{},{}\n", csv_field(m.model), m.total.interactions, csv_numbers(m.total.usage));
+    } else {
+        out += fmt::format("file,interactions,{}\n", kCsvNumberHeads);
+        for (const auto& f : r.files)
+            out += fmt::format("{},{},{}\n", csv_field(f.path), f.total.interactions, csv_numbers(f.total.usage));
+    }
+    return out;
+}
+
+}  // namespace
+
+int run_usage(const UsageOptions& opts, Terminal& t) {
+    std::vector<std::string> files = expand_paths(opts.paths);
+    unsigned jobs = opts.jobs ? opts.jobs : t.cores();
+    std::vector<FileResult> results = read_all(files, jobs, t);
+
+    int status = exit_ok;
+    std::vector<FileUsage> read;
+    for (auto& r : results) {
+        for (const auto& e : r.errors) t.err(e);
+        if (!r.errors.empty()) status = exit_trouble;
+        if (r.usage) read.push_back(std::move(*r.usage));
+    }
+    UsageReport report = build_usage_report(std::move(read));
+    Palette palette{use_color(opts.color, t)};
+    if (opts.format == "json") {
+        t.out(usage_report_json(report, opts.by == "model").dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    } else if (opts.format == "csv") {
+        t.out(csv(report, opts.by));
+    } else {
+        t.out(table(report, opts.by, palette));
+    }
+    return status;
+}
+
+const CommandInfo& usage_command() {
+    static const CommandInfo info{
+        "usage", "Token usage per interaction, file, model and in total",
+        [](CLI::App& app, Action& action) {
+            auto opts = std::make_shared<UsageOptions>();
+            CLI::App* sub = app.add_subcommand("usage", "Token usage per interaction, file, model and in total");
+            sub->footer(kUsageHelp);
+            sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
+            sub->add_option("--by", opts->by, "Rows per interaction, file or model")
+                ->check(CLI::IsMember({"interaction", "file", "model"}))
+                ->default_str("file");
+            sub->add_option("-f,--format", opts->format, "Output format")
+                ->check(CLI::IsMember({"table", "json", "csv"}))
+                ->default_str("table");
+            sub->add_option("-j,--jobs", opts->jobs, "Files read in parallel (default: one per core)")
+                ->check(CLI::Range(1u, 256u));
+            add_color_option(*sub, opts->color);
+            sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_usage(*opts, t); }; });
+        }};
+    return info;
+}
+
+}  // namespace cassette

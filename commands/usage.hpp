@@ -1,0 +1,22 @@
+// `cassette usage`: token usage per interaction, file, model and in total.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+
+namespace cassette {
+
+struct UsageOptions {
+    std::vector<std::string> paths;
+    std::string by = "file";       // interaction | file | model
+    std::string format = "table";  // table | json | csv
+    unsigned jobs = 0;             // 0 = one per core
+    ColorMode color = ColorMode::auto_;
+};
+
+const CommandInfo& usage_command();
+int run_usage(const UsageOptions& opts, Terminal& t);
+
+}  // namespace cassette

@@ -1,0 +1,62 @@
+// The data behind `cassette usage`: token usage per interaction, per file, per
+// model and in total. Building only; the command renders it.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "message.hpp"
+#include "model.hpp"
+
+namespace cassette {
+
+struct UsageRow {
+    size_t index = 0;            // interaction index in its file (0-based)
+    std::string api;
+    std::string model;           // the response's model, else the request's
+    std::optional<Usage> usage;  // null when the response reports none
+};
+
+// Sum of the normalised counters of several responses; `raw` is not summed.
+struct UsageSum {
+    Usage usage;
+    size_t interactions = 0;  // LLM interactions counted
+    size_t with_usage = 0;    // of which reported usage
+    void add(const std::optional<Usage>& u);
+    void add(const UsageSum& other);
+};
+
+struct FileUsage {
+    std::string path;
+    std::vector<UsageRow> interactions;  // LLM interactions only, in file order
+    UsageSum total;
+    std::vector<Problem> problems;       // malformed fields: the file is refused (exit 2)
+};
+
+struct ModelUsage {
+    std::string model;  // "" when unknown
+    UsageSum total;
+};
+
+struct UsageReport {
+    std::vector<FileUsage> files;
+    std::vector<ModelUsage> models;  // sorted by model name
+    UsageSum total;
+};
+
+// Reads one cassette (streaming) and reassembles each interaction.
+// Throws InputError when the file cannot be read; malformed fields land in `problems`.
+FileUsage file_usage(const std::string& path);
+
+// Per-model and grand totals over `files` (kept in the given order).
+UsageReport build_usage_report(std::vector<FileUsage> files);
+
+// SPEC shape: {"files":[{"path","interactions":[{"index","api","model","usage"}],"total"}],"total"};
+// with `with_models`, also "models":[{"model","interactions","usage"}].
+nlohmann::json usage_report_json(const UsageReport& r, bool with_models = false);
+
+}  // namespace cassette
