@@ -1,0 +1,288 @@
+// Body decoding: undo the compression the bytes actually have, then decide
+// what they are. Content-Type is a hint, not the truth: recorders store
+// decoded bodies under stale headers and some servers label streams
+// application/json, so every kind is also recognised by its bytes.
+#include "body.hpp"
+
+#include <algorithm>
+
+#include "base64.hpp"
+#include "eventstream.hpp"
+#include "sse.hpp"
+#include "utf8.hpp"
+
+namespace cassette {
+
+namespace {
+
+constexpr size_t kMaxJsonDepth = 512;
+
+bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+// Nesting depth of JSON text, counted outside strings. Checked before
+// parsing so that hostile documents never build a deep tree.
+bool depth_within(std::string_view s, size_t max_depth) {
+    size_t depth = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_str = false;
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth) return false;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return true;
+}
+
+// The media type of a Content-Type value, lower-cased, without parameters.
+std::string media_type(const std::string* ct) {
+    if (!ct) return {};
+    std::string_view v = *ct;
+    v = trim(v.substr(0, v.find(';')));
+    std::string out(v);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
+    return out;
+}
+
+bool is_json_type(const std::string& mt) {
+    return mt == "application/json" || mt == "text/json" ||
+           (mt.size() > 5 && mt.compare(mt.size() - 5, 5, "+json") == 0);
+}
+
+// Text whose first non-blank line is an SSE field or comment.
+bool looks_like_sse(std::string_view s) {
+    if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
+    while (!s.empty() && (s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
+    for (std::string_view p : {"data:", "event:", "id:", "retry:", ":"})
+        if (s.substr(0, p.size()) == p) return true;
+    return false;
+}
+
+// Line index of byte offset `at` (1-based), counting LF line ends.
+size_t line_of(std::string_view s, size_t at) {
+    at = std::min(at, s.size());
+    return 1 + static_cast<size_t>(std::count(s.begin(), s.begin() + static_cast<ptrdiff_t>(at), '\n'));
+}
+
+// Splits into NDJSON records. `strict`: every non-blank line must be JSON
+// (used when sniffing without a header). Returns false if strict fails.
+bool split_ndjson(std::string_view text, bool strict, DecodedBody& out) {
+    std::vector<BodyEvent> events;
+    std::vector<BodyProblem> problems;
+    size_t line_no = 0, pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) nl = text.size();
+        std::string_view line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        ++line_no;
+        std::string_view t = trim(line);
+        if (t.empty()) continue;
+        if (!parse_json(t)) {
+            if (strict) return false;
+            problems.push_back({"json-body", line_no, "NDJSON line is not valid JSON"});
+        }
+        BodyEvent ev;
+        ev.event = "message";
+        ev.data = std::string(t);
+        ev.line = line_no;
+        events.push_back(std::move(ev));
+    }
+    out.events = std::move(events);
+    for (auto& p : problems) out.problems.push_back(std::move(p));
+    return true;
+}
+
+// Several lines, each a JSON document on its own: NDJSON without a header.
+bool looks_like_ndjson(std::string_view text) {
+    size_t docs = 0, pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) nl = text.size();
+        std::string_view t = trim(text.substr(pos, nl - pos));
+        pos = nl + 1;
+        if (t.empty()) continue;
+        if (t.front() != '{' && t.front() != '[') return false;  // Ollama & co. stream objects
+        ++docs;
+    }
+    return docs >= 2;
+}
+
+void decode_eventstream(DecodedBody& out) {
+    EventStreamResult es = parse_eventstream(out.text);
+    out.kind = BodyKind::eventstream;
+    for (auto& m : es.messages) {
+        BodyEvent ev;
+        ev.offset = m.offset;
+        if (const std::string* t = m.header(":event-type")) ev.event = *t;
+        else if (const std::string* x = m.header(":exception-type")) ev.event = *x;
+        else if (const std::string* e = m.header(":error-code")) ev.event = *e;  // unmodeled error
+        ev.data = std::move(m.payload);
+        // Bedrock invoke-with-response-stream wraps each model event as
+        // {"bytes": "<base64 JSON>", "p": "<padding>"}.
+        if (ev.event == "chunk") {
+            if (auto j = parse_json(ev.data); j && j->is_object()) {
+                auto it = j->find("bytes");
+                if (it != j->end() && it->is_string())
+                    if (auto inner = base64_decode(it->get_ref<const std::string&>())) ev.data = std::move(*inner);
+            }
+        }
+        if (!m.prelude_crc_ok)
+            out.problems.push_back({"eventstream-crc", 0,
+                                    "prelude CRC mismatch in message at byte " + std::to_string(m.offset)});
+        if (!m.message_crc_ok)
+            out.problems.push_back({"eventstream-crc", 0,
+                                    "message CRC mismatch in message at byte " + std::to_string(m.offset)});
+        out.events.push_back(std::move(ev));
+    }
+    if (es.error)
+        out.problems.push_back(
+            {"eventstream-crc", 0, "event stream framing: " + *es.error + " at byte " + std::to_string(es.error_offset)});
+}
+
+void decode_sse(DecodedBody& out) {
+    SseResult r = parse_sse(out.text);
+    out.kind = BodyKind::sse;
+    out.stream_terminated = r.terminated;
+    out.events.reserve(r.events.size());
+    for (auto& e : r.events) {
+        BodyEvent ev;
+        ev.event = std::move(e.event);
+        ev.data = std::move(e.data);
+        ev.id = std::move(e.id);
+        ev.line = e.line;
+        out.events.push_back(std::move(ev));
+    }
+    for (auto& i : r.issues) out.problems.push_back({"sse-syntax", i.line, std::move(i.message)});
+}
+
+// Where a JSON parse fails, for the json-body finding: a SAX pass that
+// builds nothing and only remembers the error position.
+struct ErrorPosition : nlohmann::json_sax<nlohmann::json> {
+    size_t byte = 0;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return true; }
+    bool key(string_t&) override { return true; }
+    bool end_object() override { return true; }
+    bool start_array(std::size_t) override { return true; }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) override {
+        byte = position;
+        return false;
+    }
+};
+
+size_t json_error_line(std::string_view text) {
+    ErrorPosition sax;
+    nlohmann::json::sax_parse(text.begin(), text.end(), &sax, nlohmann::json::input_format_t::json,
+                              /*strict=*/true);
+    return sax.byte > 0 ? line_of(text, sax.byte - 1) : 0;
+}
+
+}  // namespace
+
+const char* body_kind_name(BodyKind k) {
+    switch (k) {
+        case BodyKind::empty: return "empty";
+        case BodyKind::json: return "json";
+        case BodyKind::sse: return "sse";
+        case BodyKind::eventstream: return "eventstream";
+        case BodyKind::ndjson: return "ndjson";
+        case BodyKind::json_stream: return "json_stream";
+        case BodyKind::text: return "text";
+        case BodyKind::binary: return "binary";
+    }
+    return "binary";
+}
+
+std::optional<nlohmann::json> parse_json(std::string_view text) {
+    text = trim(text);
+    if (text.empty() || !depth_within(text, kMaxJsonDepth)) return std::nullopt;
+    nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return std::nullopt;
+    return j;
+}
+
+DecodedBody decode_body(const Headers& headers, std::string_view bytes) {
+    DecodedBody out;
+    if (bytes.empty()) return out;  // kind empty
+
+    const std::string* ce = headers.first("Content-Encoding");
+    Compression c = sniff_compression(bytes, ce);
+    if (c != Compression::none) {
+        Decompressed d = decompress(bytes, c);
+        if (d.ok) {
+            out.compression = c;
+            out.text = std::move(d.bytes);
+        } else {
+            // Keep the bytes as recorded; say why they could not be decoded.
+            out.problems.push_back({"content-encoding", 0,
+                                    std::string("cannot decode ") + compression_name(c) + " body: " + d.error});
+            out.text.assign(bytes);
+        }
+    } else {
+        out.text.assign(bytes);
+    }
+    if (out.text.empty()) return out;  // e.g. gzip of nothing
+
+    const std::string mt = media_type(headers.first("Content-Type"));
+    const std::string_view text = out.text;
+
+    // A CRC-valid prelude is proof enough whatever the header says; a header
+    // claiming an event stream over a JSON body (an error reply) is not.
+    const bool es_header = mt == "application/vnd.amazon.eventstream";
+    if (looks_like_eventstream(text)) {
+        decode_eventstream(out);
+        return out;
+    }
+    if (mt == "application/x-ndjson" || mt == "application/ndjson" || mt == "application/jsonl") {
+        split_ndjson(text, false, out);
+        out.kind = BodyKind::ndjson;
+        return out;
+    }
+    if (auto j = parse_json(text)) {
+        out.kind = BodyKind::json;
+        out.json = std::move(j);
+        return out;
+    }
+    if (es_header) {
+        decode_eventstream(out);
+        return out;
+    }
+    if (mt == "text/event-stream" || looks_like_sse(text)) {
+        decode_sse(out);
+        return out;
+    }
+    if (looks_like_ndjson(text)) {
+        DecodedBody trial;
+        if (split_ndjson(text, true, trial)) {
+            out.kind = BodyKind::ndjson;
+            out.events = std::move(trial.events);
+            return out;
+        }
+    }
+    if (is_json_type(mt)) out.problems.push_back({"json-body", json_error_line(text), "declared JSON body does not parse"});
+    out.kind = is_valid_utf8(text) ? BodyKind::text : BodyKind::binary;
+    return out;
+}
+
+}  // namespace cassette
