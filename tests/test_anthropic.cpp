@@ -1,9 +1,14 @@
 // Anthropic Messages reassembly: the SDK accumulator's rules, one test each,
 // on hand-written bodies (direct, Bedrock event stream, Vertex).
+#include <filesystem>
+
 #include <catch2/catch.hpp>
 
 #include "providers.hpp"
+#include "reader.hpp"
+#include "reassemble.hpp"
 #include "sse.hpp"
+#include "test_support.hpp"
 
 using namespace cassette;
 
@@ -233,4 +238,37 @@ TEST_CASE("anthropic: truncated stream is incomplete; foreign bodies are not our
     REQUIRE(g);
     CHECK(g->text.empty());
     CHECK(g->usage->output_tokens == std::numeric_limits<int64_t>::max());
+}
+
+// Every corpus file whose interactions speak Anthropic Messages (direct,
+// Bedrock, Vertex, anthropic-sdk-go) or Gemini / Vertex Gemini: one golden
+// JSON array of reassembled messages per file, checked by hand against the
+// raw bodies when approved (CASSETTE_UPDATE_GOLDEN=1).
+TEST_CASE("anthropic/gemini corpus: golden messages", "[anthropic]") {
+    namespace fs = std::filesystem;
+    const std::string root = testsupport::corpus_dir();
+    size_t files = 0, anthropic = 0, gemini = 0;
+    for (const auto& path : testsupport::corpus_files(root)) {
+        nlohmann::json messages = nlohmann::json::array();
+        bool ours = false;
+        read_cassette(path, [&](Interaction&& ix) {
+            DecodedBody body = decode_body(ix.response.headers, ix.response.body.bytes);
+            std::string api = detect_api(ix, body);
+            if (api == "anthropic" || api == "gemini") ours = true;
+            auto m = reassemble(ix, body);
+            if (m && m->api == "anthropic") ++anthropic;
+            if (m && m->api == "gemini") ++gemini;
+            messages.push_back(m ? to_json(*m) : nlohmann::json(nullptr));
+        });
+        if (!ours) continue;
+        ++files;
+        std::string name = fs::path(path).lexically_relative(root).generic_string();
+        for (size_t p = 0; (p = name.find('/', p)) != std::string::npos;) name.replace(p, 1, "__");
+        INFO(name);
+        testsupport::check_golden("messages/" + name + ".json",
+                                  messages.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    }
+    CHECK(files == 96);
+    CHECK(anthropic == 51 + 12 + 10);  // api.anthropic.com, Bedrock invoke, Vertex rawPredict
+    CHECK(gemini == 44 + 28);          // generativelanguage, Vertex generateContent
 }
