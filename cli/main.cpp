@@ -12,9 +12,12 @@
 #include <CLI/CLI.hpp>
 
 #include "command.hpp"
+#include "diff.hpp"
 #include "error.hpp"
 #include "export.hpp"
+#include "import.hpp"
 #include "show.hpp"
+#include "validate.hpp"
 #include "version.hpp"
 
 namespace {
@@ -42,6 +45,9 @@ public:
 const cassette::CommandInfo* const kCommands[] = {
     &cassette::show_command(),
     &cassette::export_command(),
+    &cassette::import_command(),
+    &cassette::validate_command(),
+    &cassette::diff_command(),
 };
 
 }  // namespace

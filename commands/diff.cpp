@@ -1,0 +1,292 @@
+#include "diff.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "../lib/diff.hpp"
+#include "error.hpp"
+#include "reader.hpp"
+#include "render.hpp"
+#include "word_diff.hpp"
+
+namespace cassette {
+
+namespace {
+
+using nlohmann::json;
+
+const char* kDiffHelp =
+    "Compares two cassettes by meaning. Interactions are paired (by position, or by\n"
+    "method, URL and request body when the counts differ); requests are compared as\n"
+    "JSON, responses as status, headers and the reassembled message (text, reasoning,\n"
+    "tool calls, finish reason, usage). Volatile fields (ids, timestamps, obfuscation,\n"
+    "durations, Date and request-id headers, User-Agent versions) are ignored: see\n"
+    "--list-ignored. No output and exit 0 when equal, exit 1 when different, 2 on\n"
+    "trouble.\n\n"
+    "As a git diff driver (see `man cassette-diff` and docs/diff-git.md):\n"
+    "  git config diff.cassette.command 'cassette diff'\n"
+    "  git config diff.cassette.textconv 'cassette diff --textconv'\n"
+    "  echo '*.yaml diff=cassette' >> .gitattributes\n\n"
+    "Examples:\n"
+    "  cassette diff old.yaml new.yaml\n"
+    "  cassette diff old.yaml new.yaml --format json | jq '.interactions[].changes'\n"
+    "  cassette diff old.yaml new.yaml --ignore 'request.body.metadata' --stat";
+
+// Loads a cassette; /dev/null is the empty cassette (git passes it for added
+// and deleted files). Returns false after reporting on `t`.
+bool load(const std::string& path, Cassette& out, Terminal& t) {
+    if (path == "/dev/null") {
+        out = Cassette{};
+        out.path = path;
+        return true;
+    }
+    try {
+        out = load_cassette(path);
+    } catch (const InputError& e) {
+        t.err(error_line(format_input_error(e)));
+        return false;
+    }
+    if (!out.problems.empty()) {
+        for (const auto& p : out.problems) t.err(error_line(format_input_error(problem_error(path, p))));
+        return false;
+    }
+    return true;
+}
+
+std::string signed_int(int64_t d) { return (d > 0 ? "+" : d < 0 ? "-" : "±") + with_thousands(d < 0 ? -d : d); }
+
+std::string value_text(const json& v) {
+    if (v.is_string()) return printable(v.get<std::string>());
+    if (v.is_number_integer()) return with_thousands(v.get<int64_t>());
+    return printable(v.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+class DiffRenderer {
+public:
+    explicit DiffRenderer(Palette p) : p_(p) {}
+
+    std::string heading(const InteractionDiff& x) const {
+        std::string where = fmt::format("#{}", x.index());
+        if (x.kind == InteractionChangeKind::changed && x.new_index && x.old_index != x.new_index)
+            where = fmt::format("#{} → #{}", *x.old_index, *x.new_index);
+        std::string request = x.method + " " + printable(x.url);
+        switch (x.kind) {
+            case InteractionChangeKind::added: return p_.green(fmt::format("+ {} {} (added)", where, request)) + "\n";
+            case InteractionChangeKind::removed:
+                return p_.red(fmt::format("- {} {} (removed)", where, request)) + "\n";
+            case InteractionChangeKind::changed: break;
+        }
+        return p_.cyan("@@ " + where) + " " + p_.bold(request) + "\n";
+    }
+
+    std::string change(const FieldChange& c) const {
+        std::string label = "  " + p_.bold(c.path) + ":";
+        if (!c.old_value) return label + " " + p_.green("+ " + value_text(*c.new_value)) + "\n";
+        if (!c.new_value) return label + " " + p_.red("- " + value_text(*c.old_value)) + "\n";
+        const json& a = *c.old_value;
+        const json& b = *c.new_value;
+        std::string out;
+        if (a.is_number() && b.is_number()) {
+            out = label + " " + numbers(a, b);
+            for (const auto& part : c.parts)
+                if (part.old_value && part.new_value)
+                    out += p_.dim(fmt::format(" · {} {}", last_segment(part.path), numbers(*part.old_value, *part.new_value)));
+            return out + "\n";
+        }
+        if (a.is_string() && b.is_string()) {
+            std::string words = word_text(a.get<std::string>(), b.get<std::string>());
+            if (words.find('\n') == std::string::npos) return label + " " + words + "\n";
+            return label + "\n" + indent(words, "    ") + "\n";
+        }
+        if (a.is_structured() && b.is_structured()) {
+            return label + " " + word_text(a.dump(-1, ' ', false, json::error_handler_t::replace),
+                                           b.dump(-1, ' ', false, json::error_handler_t::replace)) +
+                   "\n";
+        }
+        return label + " " + p_.red(value_text(a)) + " → " + p_.green(value_text(b)) + "\n";
+    }
+
+private:
+    static std::string last_segment(const std::string& path) {
+        size_t dot = path.rfind('.');
+        return dot == std::string::npos ? path : path.substr(dot + 1);
+    }
+
+    std::string numbers(const json& a, const json& b) const {
+        if (a.is_number_integer() && b.is_number_integer()) {
+            int64_t x = a.get<int64_t>(), y = b.get<int64_t>();
+            return fmt::format("{} → {} ({})", p_.red(with_thousands(x)), p_.green(with_thousands(y)), signed_int(y - x));
+        }
+        double x = a.get<double>(), y = b.get<double>();
+        return fmt::format("{} → {} ({:+g})", p_.red(fmt::format("{:g}", x)), p_.green(fmt::format("{:g}", y)), y - x);
+    }
+
+    // git --word-diff=plain markers without colour, red/green with it.
+    std::string word_text(const std::string& a, const std::string& b) const {
+        std::string out;
+        for (const auto& op : word_diff(a, b)) {
+            std::string text = printable(op.text);
+            switch (op.kind) {
+                case WordOp::equal: out += text; break;
+                case WordOp::removed: out += p_.on ? p_.paint("31;9", text) : "[-" + text + "-]"; break;
+                case WordOp::added: out += p_.on ? p_.green(text) : "{+" + text + "+}"; break;
+            }
+        }
+        return out;
+    }
+
+    Palette p_;
+};
+
+std::string stat_text(const CassetteDiff& d, const Palette& p) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    size_t changed = 0, added = 0, removed = 0, fields = 0;
+    for (const auto& x : d.interactions) {
+        std::string label = fmt::format("#{} {} {}", x.index(), x.method, printable(x.url));
+        std::string what;
+        switch (x.kind) {
+            case InteractionChangeKind::changed:
+                ++changed;
+                fields += x.changes.size();
+                what = fmt::format("{} field{} ", x.changes.size(), x.changes.size() == 1 ? "" : "s") +
+                       p.yellow(std::string(std::min<size_t>(x.changes.size(), 40), '~'));
+                break;
+            case InteractionChangeKind::added: ++added; what = p.green("added"); break;
+            case InteractionChangeKind::removed: ++removed; what = p.red("removed"); break;
+        }
+        rows.emplace_back(std::move(label), std::move(what));
+    }
+    size_t width = 0;
+    for (const auto& r : rows) width = std::max(width, r.first.size());
+    std::string out;
+    for (const auto& r : rows) out += fmt::format(" {:<{}} | {}\n", r.first, width, r.second);
+    out += fmt::format(" {} interaction{} changed, {} added, {} removed; {} field{} changed\n", changed,
+                       changed == 1 ? "" : "s", added, removed, fields, fields == 1 ? "" : "s");
+    return out;
+}
+
+// The normalized text view for git's textconv: one line per visible field.
+std::string textconv_text(const Cassette& c, const std::vector<IgnoreRule>& rules) {
+    std::string out = fmt::format("# cassette {} v{}, {} interaction{}\n", c.format, c.version, c.interactions.size(),
+                                  c.interactions.size() == 1 ? "" : "s");
+    for (const auto& ix : c.interactions) {
+        out += fmt::format("\n#{} {} {}\n", ix.index, ix.request.method, printable(ix.request.url));
+        for (const auto& [path, value] : visible_fields(ix, rules)) {
+            if (path == "request.method" || path == "request.url") continue;
+            std::string text = value_text(value);
+            if (value.is_string() && text.find('\n') != std::string::npos) {
+                out += path + ": |\n" + indent(text, "  ");
+                if (text.back() != '\n') out += "\n";
+            } else {
+                out += path + ": " + text + "\n";
+            }
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+int run_diff(const DiffCommandOptions& opts, Terminal& t) {
+    DiffOptions dopts;
+    dopts.ignore = opts.ignore;
+    dopts.no_ignore = opts.no_ignore;
+    std::vector<IgnoreRule> rules = effective_ignore_rules(dopts);
+    Palette palette{use_color(opts.color, t)};
+
+    if (opts.list_ignored) {
+        std::string out;
+        size_t width = 0;
+        for (const auto& r : rules) width = std::max(width, r.pattern.size());
+        for (const auto& r : rules)
+            out += fmt::format("{:<{}}  {}\n", r.pattern, width,
+                               palette.dim("# " + r.reason + (r.versions_only ? " (version numbers only)" : "")));
+        t.out(out);
+        return exit_ok;
+    }
+
+    if (opts.textconv) {
+        if (opts.files.size() != 1) {
+            t.err(error_line("--textconv takes one file"));
+            return exit_trouble;
+        }
+        Cassette c;
+        if (!load(opts.files[0], c, t)) return exit_trouble;
+        t.out(textconv_text(c, rules));
+        return exit_ok;
+    }
+
+    // `cassette diff A B`, or git's external diff call:
+    // path old-file old-hex old-mode new-file new-hex new-mode [new-path xfrm-msg].
+    bool git = opts.files.size() == 7 || opts.files.size() == 9;
+    if (!git && opts.files.size() != 2) {
+        t.err(error_line(fmt::format("diff takes two cassettes (A B) or git's 7 diff-driver arguments, got {}",
+                                     opts.files.size())));
+        return exit_trouble;
+    }
+    std::string path_a = git ? opts.files[1] : opts.files[0];
+    std::string path_b = git ? opts.files[4] : opts.files[1];
+    std::string name_a = git ? (path_a == "/dev/null" ? path_a : "a/" + opts.files[0]) : path_a;
+    std::string name_b = git ? (path_b == "/dev/null" ? path_b : "b/" + (opts.files.size() == 9 ? opts.files[7] : opts.files[0])) : path_b;
+
+    Cassette a, b;
+    if (!load(path_a, a, t) || !load(path_b, b, t)) return exit_trouble;
+    CassetteDiff d = diff_cassettes(a, b, dopts);
+    // Git treats any non-zero status of a diff driver as failure ("external
+    // diff died"), so differences exit 0 there.
+    int differ = git ? exit_ok : exit_findings;
+    if (d.equal()) return exit_ok;
+
+    if (opts.format == "json") {
+        t.out(to_json(d).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+        return differ;
+    }
+    std::string out;
+    if (git) out += palette.bold(fmt::format("diff --cassette {} {}", name_a, name_b)) + "\n";
+    out += palette.bold("--- " + name_a) + "\n" + palette.bold("+++ " + name_b) + "\n";
+    if (opts.stat) {
+        out += stat_text(d, palette);
+    } else {
+        DiffRenderer r(palette);
+        for (const auto& x : d.interactions) {
+            out += r.heading(x);
+            for (const auto& c : x.changes) out += r.change(c);
+        }
+    }
+    t.out(out);
+    return differ;
+}
+
+const CommandInfo& diff_command() {
+    static const CommandInfo info{
+        "diff", "Semantic difference of two cassettes; a git diff driver",
+        [](CLI::App& app, Action& action) {
+            auto opts = std::make_shared<DiffCommandOptions>();
+            CLI::App* sub = app.add_subcommand("diff", "Semantic difference of two cassettes; a git diff driver");
+            sub->footer(kDiffHelp);
+            sub->add_option("files", opts->files,
+                            "A B (cassettes, '-' for standard input), or the 7 arguments git passes a diff driver");
+            sub->add_option("--ignore", opts->ignore,
+                            "Also ignore fields matching PATH (e.g. 'request.body.metadata', 'response.headers.X-*', "
+                            "'**.seed'; repeatable)")
+                ->type_name("PATH");
+            sub->add_flag("--no-ignore", opts->no_ignore, "Compare volatile fields too (only --ignore paths are left out)");
+            sub->add_flag("--list-ignored", opts->list_ignored, "Print the ignored field patterns and exit");
+            sub->add_flag("--stat", opts->stat, "Only a summary: changed fields per interaction, added, removed");
+            sub->add_flag("--textconv", opts->textconv,
+                          "Print one cassette as normalized text (one line per field, volatile fields left out), "
+                          "for git's textconv");
+            sub->add_option("-f,--format", opts->format, "Output format")
+                ->check(CLI::IsMember({"text", "json"}))
+                ->default_str("text");
+            add_color_option(*sub, opts->color);
+            sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_diff(*opts, t); }; });
+        }};
+    return info;
+}
+
+}  // namespace cassette

@@ -1,0 +1,26 @@
+// `cassette diff`: the semantic difference of two cassettes, also usable as a
+// git diff driver (7-argument form) and textconv filter (--textconv FILE).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+
+namespace cassette {
+
+struct DiffCommandOptions {
+    std::vector<std::string> files;   // A B, or git's 7 (or 9) driver arguments, or the --textconv file
+    std::vector<std::string> ignore;  // --ignore PATH
+    bool no_ignore = false;
+    bool list_ignored = false;
+    bool stat = false;
+    bool textconv = false;
+    std::string format = "text";
+    ColorMode color = ColorMode::auto_;
+};
+
+const CommandInfo& diff_command();
+int run_diff(const DiffCommandOptions& opts, Terminal& t);
+
+}  // namespace cassette
