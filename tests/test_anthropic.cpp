@@ -272,3 +272,26 @@ TEST_CASE("anthropic/gemini corpus: golden messages", "[anthropic]") {
     CHECK(anthropic == 51 + 12 + 10);  // api.anthropic.com, Bedrock invoke, Vertex rawPredict
     CHECK(gemini == 44 + 28);          // generativelanguage, Vertex generateContent
 }
+
+// Hostile input: every corpus response cut at many points, and fed to every
+// reassembler of this family (wrong API included), never throws and never
+// reads out of bounds (run under ASan/UBSan too).
+TEST_CASE("anthropic/gemini/other reassemblers survive truncated and foreign bodies", "[anthropic]") {
+    const std::string root = testsupport::corpus_dir();
+    size_t runs = 0;
+    for (const auto& path : testsupport::corpus_files(root)) {
+        read_cassette(path, [&](Interaction&& ix) {
+            const std::string& bytes = ix.response.body.bytes;
+            for (size_t cut : {bytes.size(), bytes.size() / 2, bytes.size() / 3 + 1, bytes.size() * 7 / 8}) {
+                DecodedBody body = decode_body(ix.response.headers, std::string_view(bytes).substr(0, cut));
+                REQUIRE_NOTHROW(reassemble_anthropic(ix, body));
+                REQUIRE_NOTHROW(reassemble_gemini(ix, body));
+                REQUIRE_NOTHROW(reassemble_bedrock_converse(ix, body));
+                REQUIRE_NOTHROW(reassemble_ollama(ix, body));
+                REQUIRE_NOTHROW(reassemble_cohere(ix, body));
+                ++runs;
+            }
+        });
+    }
+    CHECK(runs > 1000);
+}
