@@ -196,7 +196,7 @@ int run_usage(const UsageOptions& opts, Terminal& t) {
     UsageReport report = build_usage_report(std::move(read));
     Palette palette{use_color(opts.color, t)};
     if (opts.format == "json") {
-        t.out(usage_report_json(report, opts.by == "model").dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+        t.out(usage_report_json(report, opts.by == "model").dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
     } else if (opts.format == "csv") {
         t.out(csv(report, opts.by));
     } else {

@@ -77,8 +77,14 @@ UsageReport build_usage_report(std::vector<FileUsage> files) {
     return r;
 }
 
-nlohmann::json usage_report_json(const UsageReport& r, bool with_models) {
-    using nlohmann::json;
+nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models) {
+    using json = nlohmann::ordered_json;
+    // SPEC key order, which the sorted nlohmann::json of to_json(Usage) would lose.
+    auto usage_json = [](const Usage& u) {
+        return json{{"input_tokens", u.input_tokens},         {"output_tokens", u.output_tokens},
+                    {"reasoning_tokens", u.reasoning_tokens}, {"cache_read_tokens", u.cache_read_tokens},
+                    {"cache_write_tokens", u.cache_write_tokens}, {"total_tokens", u.total_tokens}};
+    };
     json files = json::array();
     for (const auto& f : r.files) {
         json rows = json::array();
@@ -86,15 +92,15 @@ nlohmann::json usage_report_json(const UsageReport& r, bool with_models) {
             rows.push_back({{"index", row.index},
                             {"api", row.api},
                             {"model", row.model},
-                            {"usage", row.usage ? to_json(*row.usage) : json(nullptr)}});
+                            {"usage", row.usage ? usage_json(*row.usage) : json(nullptr)}});
         }
-        files.push_back({{"path", f.path}, {"interactions", std::move(rows)}, {"total", to_json(f.total.usage)}});
+        files.push_back({{"path", f.path}, {"interactions", std::move(rows)}, {"total", usage_json(f.total.usage)}});
     }
-    json out = {{"files", std::move(files)}, {"total", to_json(r.total.usage)}};
+    json out = {{"files", std::move(files)}, {"total", usage_json(r.total.usage)}};
     if (with_models) {
         json models = json::array();
         for (const auto& m : r.models)
-            models.push_back({{"model", m.model}, {"interactions", m.total.interactions}, {"usage", to_json(m.total.usage)}});
+            models.push_back({{"model", m.model}, {"interactions", m.total.interactions}, {"usage", usage_json(m.total.usage)}});
         out["models"] = std::move(models);
     }
     return out;
