@@ -351,14 +351,20 @@ std::string percent_decode(std::string_view s) {
     return out;
 }
 
+std::string credential_name(const std::string& kind) {
+    if (kind == "random token") return "credential (a long random token)";
+    if (kind == "JWT") return "bearer token (JWT)";
+    return kind;
+}
+
 void report_secret(const Interaction& ix, Position pos, const std::string& where, const SecretVerdict& v,
                    std::vector<Finding>& out, bool credentials_only = false) {
     if (v.level == SecretLevel::none) return;
     if (credentials_only && v.level != SecretLevel::credential) return;
     if (v.level == SecretLevel::credential) {
         out.push_back(make("secret", Severity::error, pos, ix.index,
-                           where + " holds what looks like a real credential (" + v.kind + " " + v.masked +
-                               "): revoke it, replace it with REDACTED, and filter it in the recorder."));
+                           where + " holds what looks like a real " + credential_name(v.kind) + ", " + v.masked +
+                               ": revoke it, replace it with REDACTED, and filter it in the recorder."));
     } else {
         out.push_back(make("secret", Severity::warning, pos, ix.index,
                            where + " holds an unredacted value " + v.masked +
@@ -387,9 +393,9 @@ void scan_text(const Interaction& ix, Position pos, const std::string& where, st
                std::vector<Finding>& out) {
     for (const SecretHit& h : find_key_shapes(text, 1)) {
         out.push_back(make("secret", Severity::error, pos, ix.index,
-                           where + " holds what looks like a real credential (" + h.kind + " " +
+                           where + " holds what looks like a real " + credential_name(h.kind) + ", " +
                                mask_secret(text.substr(h.offset, h.length), h.kind == "JWT" ? 3 : 0) +
-                               "): revoke it, replace it with REDACTED, and filter it in the recorder."));
+                               ": revoke it, replace it with REDACTED, and filter it in the recorder."));
     }
 }
 
@@ -462,9 +468,9 @@ void check_body_secrets(const Interaction& ix, bool response, const DecodedBody&
         if (seen.size() > kMaxSecretsPerBody) break;
         size_t line = d.kind == BodyKind::eventstream ? 0 : line_at(text, h.offset);
         out.push_back(make("secret", Severity::error, body_position(body, d, line), ix.index,
-                           std::string(response ? "response" : "request") + " body holds what looks like a real credential (" +
-                               h.kind + " " + mask_secret(token, h.kind == "JWT" ? 3 : 0) +
-                               "): revoke it, replace it with REDACTED, and filter it in the recorder."));
+                           std::string(response ? "response" : "request") + " body holds what looks like a real " +
+                               credential_name(h.kind) + ", " + mask_secret(token, h.kind == "JWT" ? 3 : 0) +
+                               ": revoke it, replace it with REDACTED, and filter it in the recorder."));
     }
 }
 
