@@ -2,6 +2,7 @@
 
 #include <yaml.h>
 
+#include <climits>
 #include <cmath>
 #include <stdexcept>
 
@@ -135,6 +136,7 @@ public:
 private:
     void scalar(const char* tag, std::string_view value, int plain_implicit, int quoted_implicit,
                 yaml_scalar_style_t style) {
+        if (value.size() > static_cast<size_t>(INT_MAX)) throw std::runtime_error("a value over 2 GiB cannot be written");
         yaml_event_t ev;
         if (!yaml_scalar_event_initialize(&ev, nullptr, reinterpret_cast<yaml_char_t*>(const_cast<char*>(tag)),
                                           reinterpret_cast<yaml_char_t*>(const_cast<char*>(value.data())),

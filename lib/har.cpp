@@ -416,7 +416,9 @@ json HarLog::entry(const Interaction& ix) {
         if (auto iso = http_date_to_iso(*date)) started = *iso;
     }
     if (started.empty()) started = har_time_after_epoch(clock_ns_);
-    clock_ns_ += ns;
+    // Saturating: ~200 years is the end of this clock (no signed overflow).
+    constexpr int64_t kMaxClock = int64_t(200) * 365 * 86400 * 1000000000LL;
+    clock_ns_ = ns > kMaxClock - clock_ns_ ? kMaxClock : clock_ns_ + ns;
 
     json e = json::object();
     if (!pages_.empty()) {

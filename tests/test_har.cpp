@@ -216,6 +216,15 @@ TEST_CASE("HAR export: cookies, query string, redirect, Date header, running clo
     CHECK(entries[0]["startedDateTime"] == "2000-01-01T00:00:00.000Z");
     CHECK(entries[1]["startedDateTime"] == "2024-08-18T13:13:40.000Z");
     CHECK(entries[2]["startedDateTime"] == "2000-01-01T00:00:03.000Z");  // epoch + 1.5s + 1.5s
+    // Absurd durations saturate the clock instead of overflowing it.
+    for (auto& ix : c.interactions) {
+        ix.response.headers.items.pop_back();
+        ix.response.duration = "2562047h47m16.854775807s";
+        ix.response.duration_ms = 9.2e15;
+    }
+    json huge = export_har(c)["log"]["entries"];
+    CHECK(huge[2]["startedDateTime"].get<std::string>().rfind("2199-", 0) == 0);
+    CHECK(huge[0]["time"].get<double>() > 0);
     // Deterministic: the same input gives the same bytes.
     CHECK(export_har(c).dump() == export_har(c).dump());
 }
