@@ -100,7 +100,8 @@ std::string provider_of(const Interaction& ix) {
     std::string host = url_host(ix.request.url);
     if (host.find("bedrock") != std::string::npos) return "bedrock";
     if (host.find("aiplatform.googleapis.com") != std::string::npos) return "vertex";
-    return "anthropic";
+    if (host.find("anthropic.com") != std::string::npos) return "anthropic";
+    return {};  // a proxy or compatible server: the dispatcher names it from the host
 }
 
 // The provider's error object: {"type":"error","error":{type,message}} (Anthropic,

@@ -90,7 +90,8 @@ std::string provider_of(const Interaction& ix) {
     start = start == std::string::npos ? 0 : start + 3;
     std::string host = url.substr(start, url.find_first_of("/?#", start) - start);
     if (host.find("aiplatform.googleapis.com") != std::string::npos) return "vertex";
-    return "google";
+    if (host.find("generativelanguage.googleapis.com") != std::string::npos) return "google";
+    return {};  // a proxy or compatible server: the dispatcher names it from the host
 }
 
 struct Candidate {
