@@ -17,6 +17,7 @@
 #include "export.hpp"
 #include "import.hpp"
 #include "show.hpp"
+#include "usage.hpp"
 #include "validate.hpp"
 #include "version.hpp"
 
@@ -44,10 +45,11 @@ public:
 // The subcommands, in the order `--help` lists them.
 const cassette::CommandInfo* const kCommands[] = {
     &cassette::show_command(),
-    &cassette::export_command(),
-    &cassette::import_command(),
+    &cassette::usage_command(),
     &cassette::validate_command(),
     &cassette::diff_command(),
+    &cassette::export_command(),
+    &cassette::import_command(),
 };
 
 }  // namespace
@@ -61,6 +63,9 @@ int main(int argc, char** argv) {
         "Examples:\n"
         "  cassette show testdata/openai_streaming.yaml      the exchange, streams reassembled\n"
         "  cassette show FILE -i 0 --raw                     interaction 0, bodies as recorded\n"
+        "  cassette usage fixtures/                         token usage per file and in total\n"
+        "  cassette validate fixtures/ --format github      check fixtures in CI\n"
+        "  cassette diff old.yaml new.yaml                  what changed when re-recorded\n"
         "  cassette export FILE --format json -o out.json    the whole cassette as JSON\n",
         "cassette"};
     app.set_version_flag("-V,--version", "cassette " CASSETTE_VERSION);

@@ -87,7 +87,7 @@ const yaml_event_t& YamlEventStream::next() {
     }
     if (!yaml_parser_parse(&parser_, &event_)) {
         std::string message = parser_.problem ? parser_.problem : "malformed YAML";
-        if (parser_.context) message = std::string(parser_.context) + ": " + message;
+        if (parser_.context) message += std::string(" (") + parser_.context + ")";
         Position pos = to_position(parser_.problem_mark);
         if (parser_.error == YAML_READER_ERROR) {
             // Reader errors (invalid UTF-8, control characters) carry a byte offset only.
