@@ -367,9 +367,8 @@ void report_secret(const Interaction& ix, Position pos, const std::string& where
                                ": revoke it, replace it with REDACTED, and filter it in the recorder."));
     } else {
         out.push_back(make("secret", Severity::warning, pos, ix.index,
-                           where + " holds an unredacted value " + v.masked +
-                               " (not key-shaped, likely a placeholder): replace it with REDACTED so the cassette "
-                               "plainly stores no credential."));
+                           where + " holds an unredacted placeholder-like value " + v.masked +
+                               ": replace it with REDACTED so the cassette plainly stores no credential."));
     }
 }
 
