@@ -28,6 +28,16 @@ public:
             problem(n.pos, fmt("`", field, "` must be a string, found ", n.kind_name()));
             return std::nullopt;
         }
+        // Go's yaml writes any string that is not UTF-8 (a header value, say)
+        // as !!binary; read it back to the same bytes.
+        if (n.tag == kBinaryTag || n.tag == "!binary") {
+            auto bytes = base64_decode(n.value);
+            if (!bytes) {
+                problem(n.pos, fmt("`", field, "` is tagged !!binary but is not valid base64"));
+                return std::nullopt;
+            }
+            return bytes;
+        }
         return n.value;
     }
 
@@ -105,7 +115,7 @@ public:
             h.name = *key;
             h.pos = k.pos;
             if (v.is_scalar() && !v.is_null()) {
-                h.values.push_back(v.value);
+                if (auto s = string(v, *key)) h.values.push_back(std::move(*s));
             } else if (auto list = string_list(v, *key)) {
                 h.values = std::move(*list);
             }
