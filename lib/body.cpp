@@ -216,7 +216,10 @@ const char* body_kind_name(BodyKind k) {
 
 std::optional<nlohmann::json> parse_json(std::string_view text) {
     text = trim(text);
-    if (text.empty() || !depth_within(text, kMaxJsonDepth)) return std::nullopt;
+    if (text.empty()) return std::nullopt;
+    // Cheap rejection before the depth scan, so a large SSE body costs nothing here.
+    if (std::string_view("{[\"-0123456789tfn").find(text.front()) == std::string_view::npos) return std::nullopt;
+    if (!depth_within(text, kMaxJsonDepth)) return std::nullopt;
     nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) return std::nullopt;
     return j;

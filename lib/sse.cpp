@@ -64,8 +64,11 @@ std::optional<int64_t> parse_retry(std::string_view v) {
 }
 
 struct Pending {
-    std::string data;             // the WHATWG data buffer (each value + "\n")
-    bool has_data = false;        // a `data` field was seen (buffer may be "\n")
+    // The WHATWG data buffer without its final "\n": values joined by "\n".
+    // (Appending the separator before each later value, not after each one,
+    // gives the same text and lets a one-line event allocate exactly once.)
+    std::string data;
+    bool has_data = false;        // a `data` field was seen (data may be "")
     std::string event;            // event type buffer
     std::optional<std::string> id;
     std::optional<int64_t> retry;
@@ -80,7 +83,6 @@ void dispatch(Pending& p, std::vector<SseEvent>& out) {
     if (p.has_data) {
         SseEvent ev;
         if (!p.event.empty()) ev.event = std::move(p.event);
-        if (!p.data.empty() && p.data.back() == '\n') p.data.pop_back();
         ev.data = std::move(p.data);
         ev.id = std::move(p.id);
         ev.retry = p.retry;
@@ -121,8 +123,8 @@ SseResult parse_sse(std::string_view body) {
 
         bool known = true;
         if (name == "data") {
+            if (p.has_data) p.data.push_back('\n');
             p.data.append(value);
-            p.data.push_back('\n');
             p.has_data = true;
         } else if (name == "event") {
             p.event.assign(value);
