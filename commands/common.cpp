@@ -9,7 +9,7 @@ void add_color_option(CLI::App& app, ColorMode& mode) {
         {"auto", ColorMode::auto_}, {"always", ColorMode::always}, {"never", ColorMode::never}};
     app.add_option("--color", mode, "Colour output: auto (on a terminal, unless NO_COLOR is set), always, never")
         ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
-        ->default_str("auto");
+        ->option_text("auto|always|never (default: auto)");
 }
 
 bool use_color(ColorMode mode, const Terminal& t) {

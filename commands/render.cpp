@@ -15,7 +15,13 @@ std::string Palette::paint(std::string_view code, std::string_view text) const {
 
 namespace {
 
-void pretty_into(std::string& out, const nlohmann::json& j, const Palette& p, const std::string& pad, int depth) {
+template <typename Json>
+std::string scalar_text(const Json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+template <typename Json>
+void pretty_into(std::string& out, const Json& j, const Palette& p, const std::string& pad, int depth) {
     auto nl = [&](int d) {
         out += '\n';
         out += pad;
@@ -33,7 +39,7 @@ void pretty_into(std::string& out, const nlohmann::json& j, const Palette& p, co
                 if (!first) out += ',';
                 first = false;
                 nl(depth + 1);
-                out += p.blue(dump_json(it.key()));
+                out += p.blue(dump_json(nlohmann::json(it.key())));
                 out += ": ";
                 pretty_into(out, it.value(), p, pad, depth + 1);
             }
@@ -58,10 +64,10 @@ void pretty_into(std::string& out, const nlohmann::json& j, const Palette& p, co
             out += ']';
             return;
         }
-        case nlohmann::json::value_t::string: out += p.green(dump_json(j)); return;
+        case nlohmann::json::value_t::string: out += p.green(scalar_text(j)); return;
         case nlohmann::json::value_t::boolean:
-        case nlohmann::json::value_t::null: out += p.magenta(dump_json(j)); return;
-        default: out += p.cyan(dump_json(j)); return;
+        case nlohmann::json::value_t::null: out += p.magenta(scalar_text(j)); return;
+        default: out += p.cyan(scalar_text(j)); return;
     }
 }
 
@@ -71,6 +77,18 @@ std::string pretty_json(const nlohmann::json& j, const Palette& p, const std::st
     std::string out = pad;
     pretty_into(out, j, p, pad, 0);
     return out;
+}
+
+std::string pretty_json(const nlohmann::ordered_json& j, const Palette& p, const std::string& pad) {
+    std::string out = pad;
+    pretty_into(out, j, p, pad, 0);
+    return out;
+}
+
+std::optional<nlohmann::ordered_json> parse_ordered_json(std::string_view text) {
+    auto j = nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr, false);
+    if (j.is_discarded()) return std::nullopt;
+    return j;
 }
 
 std::string with_thousands(int64_t n) {

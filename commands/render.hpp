@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,10 @@ struct Palette {
 // Pretty JSON with 2-space indent, each line prefixed by `pad`; keys, strings,
 // numbers and literals coloured when the palette is on.
 std::string pretty_json(const nlohmann::json& j, const Palette& p, const std::string& pad = "");
+// The same for a document that keeps its keys in recorded order.
+std::string pretty_json(const nlohmann::ordered_json& j, const Palette& p, const std::string& pad = "");
+// Parses JSON keeping key order (for display); nullopt when not JSON.
+std::optional<nlohmann::ordered_json> parse_ordered_json(std::string_view text);
 
 // 1234567 -> "1,234,567".
 std::string with_thousands(int64_t n);

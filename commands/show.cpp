@@ -123,7 +123,9 @@ private:
         switch (d.kind) {
             case BodyKind::json:
                 out += "  " + p_.dim("body (JSON, " + size + decoded + "):") + "\n";
-                out += pretty_json(*d.json, p_, "    ") + "\n";
+                // Keys in recorded order: people compare what they see with the file.
+                if (auto ordered = parse_ordered_json(d.text)) out += pretty_json(*ordered, p_, "    ") + "\n";
+                else out += pretty_json(*d.json, p_, "    ") + "\n";
                 break;
             case BodyKind::sse:
             case BodyKind::eventstream:
@@ -180,7 +182,7 @@ private:
             for (const auto& call : list) {
                 out += "    " + p_.dim(std::string(label)) + " " + p_.bold(call.name) +
                        (call.id.empty() ? "" : p_.dim(" (" + call.id + ")")) + "\n";
-                auto args = parse_json(call.arguments);
+                auto args = parse_ordered_json(call.arguments);
                 if (args) out += pretty_json(*args, p_, "      ") + "\n";
                 else if (!call.arguments.empty()) out += indent(printable(call.arguments), "      ") + "\n";
             }

@@ -217,3 +217,13 @@ TEST_CASE("alias bombs and deep nesting are refused", "[reader][malformed]") {
     std::string deep = "version: 2\ninteractions: []\nx: " + std::string(1000, '[') + std::string(1000, ']') + "\n";
     CHECK(error_of(deep).find("nesting deeper than 256 levels") != std::string::npos);
 }
+
+TEST_CASE("any string field tagged !!binary reads back to its bytes", "[reader]") {
+    Cassette c = load_text(
+        "version: 2\ninteractions:\n- request:\n    url: u\n    method: GET\n    headers:\n      X-Raw:\n"
+        "        - !!binary /w==\n  response: {code: 200, headers: {X-One: !!binary /g==}}\n");
+    REQUIRE(c.problems.empty());
+    CHECK(c.interactions[0].request.headers.first("x-raw") != nullptr);
+    CHECK(*c.interactions[0].request.headers.first("X-RAW") == "\xff");
+    CHECK(*c.interactions[0].response.headers.first("X-One") == "\xfe");
+}
