@@ -177,7 +177,9 @@ std::string textconv_text(const Cassette& c, const std::vector<IgnoreRule>& rule
         out += fmt::format("\n#{} {} {}\n", ix.index, ix.request.method, printable(ix.request.url));
         for (const auto& [path, value] : visible_fields(ix, rules)) {
             if (path == "request.method" || path == "request.url") continue;
-            std::string text = value_text(value);
+            // Numbers as written (no thousands separators): a stable, greppable view.
+            std::string text = value.is_string() ? printable(value.get<std::string>())
+                                                 : printable(value.dump(-1, ' ', false, json::error_handler_t::replace));
             if (value.is_string() && text.find('\n') != std::string::npos) {
                 out += path + ": |\n" + indent(text, "  ");
                 if (text.back() != '\n') out += "\n";

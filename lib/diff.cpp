@@ -440,9 +440,10 @@ std::vector<std::string> split_path(std::string_view path) {
     return segs;
 }
 
-bool path_matches(std::string_view pattern, std::string_view path) {
-    std::vector<std::string> p = split_path(pattern), s = split_path(path);
-    // ok[i][j]: pattern from i matches path from j.
+namespace {
+
+bool segments_match(const std::vector<std::string>& p, const std::vector<std::string>& s) {
+    // ok[i][j]: pattern from segment i matches path from segment j.
     std::vector<char> ok((p.size() + 1) * (s.size() + 1), 0);
     auto at = [&](size_t i, size_t j) -> char& { return ok[i * (s.size() + 1) + j]; };
     at(p.size(), s.size()) = 1;
@@ -453,6 +454,12 @@ bool path_matches(std::string_view pattern, std::string_view path) {
         }
     }
     return at(0, 0) != 0;
+}
+
+}  // namespace
+
+bool path_matches(std::string_view pattern, std::string_view path) {
+    return segments_match(split_path(pattern), split_path(path));
 }
 
 FieldList interaction_fields(const Interaction& ix) {
@@ -473,12 +480,17 @@ FieldList interaction_fields(const Interaction& ix) {
 }
 
 FieldList visible_fields(const Interaction& ix, const std::vector<IgnoreRule>& rules) {
+    // Patterns split once; each field's path split once.
+    std::vector<std::vector<std::string>> patterns;
+    patterns.reserve(rules.size());
+    for (const auto& r : rules) patterns.push_back(split_path(r.pattern));
     FieldList out;
     for (auto& field : interaction_fields(ix)) {
+        std::vector<std::string> segs = split_path(field.first);
         bool drop = false;
-        for (const auto& r : rules) {
-            if (!path_matches(r.pattern, field.first)) continue;
-            if (!r.versions_only) {
+        for (size_t k = 0; k < rules.size(); ++k) {
+            if (!segments_match(patterns[k], segs)) continue;
+            if (!rules[k].versions_only) {
                 drop = true;
                 break;
             }
