@@ -57,17 +57,21 @@ const cassette::CommandInfo* const kCommands[] = {
 int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
     StdTerminal terminal;
-    CLI::App app{
-        "cassette " CASSETTE_VERSION
-        ": read, check and convert HTTP cassettes (go-vcr YAML fixtures), above all recorded LLM API traffic.\n\n"
+    CLI::App app{"cassette " CASSETTE_VERSION
+                  ": read, check and convert HTTP cassettes (go-vcr YAML fixtures),\n"
+                  "above all recorded LLM API traffic: streamed responses are shown as the message\n"
+                  "the client library would have rebuilt, with its token usage.\n",
+                  "cassette"};
+    app.footer(
         "Examples:\n"
-        "  cassette show testdata/openai_streaming.yaml      the exchange, streams reassembled\n"
-        "  cassette show FILE -i 0 --raw                     interaction 0, bodies as recorded\n"
-        "  cassette usage fixtures/                         token usage per file and in total\n"
-        "  cassette validate fixtures/ --format github      check fixtures in CI\n"
-        "  cassette diff old.yaml new.yaml                  what changed when re-recorded\n"
-        "  cassette export FILE --format json -o out.json    the whole cassette as JSON\n",
-        "cassette"};
+        "  cassette show testdata/fantasy/openai_streaming.yaml   a cassette, streams reassembled\n"
+        "  cassette show FILE -i 0 --raw                          interaction 0, bodies as recorded\n"
+        "  cassette usage fixtures/ --by model                    token usage per model and in total\n"
+        "  cassette validate fixtures/ --format github            check fixtures in CI\n"
+        "  cassette diff old.yaml new.yaml                        what changed when re-recorded\n"
+        "  cassette export FILE --format har -o out.har           hand traffic to other tools\n\n"
+        "Run 'cassette COMMAND --help' for a command's options; man pages: man/cassette-COMMAND.1.\n"
+        "Exit status: 0 ok, 1 findings or differences, 2 usage errors or unreadable input.");
     app.set_version_flag("-V,--version", "cassette " CASSETTE_VERSION);
     app.require_subcommand(1);
     app.fallthrough(false);
