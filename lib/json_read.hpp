@@ -1,0 +1,68 @@
+// Small, total readers over provider JSON: every accessor answers "absent"
+// rather than throwing on a missing key or a wrong type, so hostile bodies
+// can't take reassembly down. Documents are ordered_json so tool arguments
+// keep the key order they had on the wire.
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace cassette::json_read {
+
+using OJ = nlohmann::ordered_json;
+
+inline std::optional<OJ> parse(std::string_view text) {
+    OJ j = OJ::parse(text.begin(), text.end(), nullptr, false);
+    if (j.is_discarded()) return std::nullopt;
+    return j;
+}
+
+inline const OJ* field(const OJ& o, const char* key) {
+    if (!o.is_object()) return nullptr;
+    auto it = o.find(key);
+    return it == o.end() ? nullptr : &*it;
+}
+
+inline const OJ* field(const OJ* o, const char* key) { return o ? field(*o, key) : nullptr; }
+
+inline std::string str(const OJ* v) { return v && v->is_string() ? v->get<std::string>() : std::string(); }
+
+// A token count as int64, clamped; nullopt when absent, null or not a number.
+inline std::optional<int64_t> count(const OJ* v) {
+    if (!v) return std::nullopt;
+    if (v->is_number_unsigned()) {
+        auto u = v->get<uint64_t>();
+        return u > uint64_t(std::numeric_limits<int64_t>::max()) ? std::numeric_limits<int64_t>::max() : int64_t(u);
+    }
+    if (v->is_number_integer()) return v->get<int64_t>();
+    if (v->is_number_float()) {
+        double d = v->get<double>();
+        if (!std::isfinite(d)) return std::nullopt;
+        if (d >= 9.2e18) return std::numeric_limits<int64_t>::max();
+        if (d <= -9.2e18) return std::numeric_limits<int64_t>::min();
+        return int64_t(d);
+    }
+    return std::nullopt;
+}
+
+// Saturating addition: hostile counts must not overflow (UB).
+inline int64_t add(int64_t a, int64_t b) {
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r)) return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+    return r;
+}
+
+inline std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+}  // namespace cassette::json_read
