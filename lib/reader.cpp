@@ -1,5 +1,7 @@
 #include "reader.hpp"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -9,7 +11,9 @@
 #include <iterator>
 #include <memory>
 
+#include "encoding.hpp"
 #include "error.hpp"
+#include "formats.hpp"
 #include "govcr_reader.hpp"
 
 namespace fs = std::filesystem;
@@ -24,22 +28,144 @@ struct FileCloser {
     void operator()(FILE* f) const { std::fclose(f); }
 };
 
+// The format registry: tried in this order, the first whose sniff says
+// "mine" reads the file. The raw and JSON formats come first (their first
+// bytes are unambiguous); go-vcr last, as the YAML fallback.
+using YamlReader = Cassette (*)(YamlEventStream&, const std::string&, const InteractionSink&, const ReadOptions&);
+using TextReader = Cassette (*)(std::string_view, const std::string&, const InteractionSink&, const ReadOptions&);
+struct Format {
+    const char* name;
+    bool (*sniff)(std::string_view head);
+    YamlReader yaml;  // streamed from the file
+    TextReader text;  // given the whole text
+};
+
+const Format kFormats[] = {
+    {"httprr", httprr_sniff, nullptr, httprr_read},
+    {"nock", nock_sniff, nullptr, nock_read},
+    {"har", polly_sniff, nullptr, polly_read},
+    {"ruby-vcr", rubyvcr_sniff, rubyvcr_read, nullptr},
+    {"vcrpy", vcrpy_sniff, vcrpy_read, nullptr},
+    {"go-vcr", govcr_sniff, govcr_read, nullptr},
+};
+
+std::string& default_format_storage() {
+    static std::string name = "auto";
+    return name;
+}
+
+const Format* format_named(std::string_view name) {
+    if (name == "polly") name = "har";
+    if (name == "ruby" || name == "vcr") name = "ruby-vcr";
+    if (name == "vcr.py") name = "vcrpy";
+    for (const Format& f : kFormats)
+        if (name == f.name) return &f;
+    return nullptr;
+}
+
+const Format* sniff_format(std::string_view head) {
+    for (const Format& f : kFormats)
+        if (f.sniff(head)) return &f;
+    return nullptr;
+}
+
+bool is_gzip(std::string_view head) {
+    return head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b;
+}
+
+// The first `limit` bytes of a gzip stream (for sniffing); "" when broken.
+std::string gunzip_head(std::string_view in, size_t limit) {
+    z_stream zs{};
+    if (inflateInit2(&zs, 15 + 16) != Z_OK) return {};
+    std::string out(limit, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(std::min<size_t>(in.size(), 1u << 30));
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(limit);
+    int rc = inflate(&zs, Z_SYNC_FLUSH);
+    size_t got = limit - zs.avail_out;
+    inflateEnd(&zs);
+    if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return {};
+    out.resize(got);
+    return out;
+}
+
 [[noreturn]] void not_a_cassette(const std::string& name, std::string_view head) {
     if (head.find_first_not_of(" \t\r\n") == std::string_view::npos)
         throw InputError(name, Position{1, 1}, "empty file: not a cassette", "", "schema");
     throw InputError(name, Position{1, 1},
-                     "not a recognised cassette: expected go-vcr YAML with top-level `version:` and `interactions:`",
+                     "not a recognised cassette: expected go-vcr or VCR.py YAML (`interactions:`), Ruby VCR "
+                     "(`http_interactions:`), a HAR log, an httprr trace or a nock fixture (force one with "
+                     "--input-format)",
                      "", "schema");
+}
+
+const Format* choose(const std::string& name, std::string_view head, const ReadOptions& opts) {
+    const std::string& wanted = opts.input_format.empty() ? default_format_storage() : opts.input_format;
+    if (wanted != "auto") {
+        const Format* f = format_named(wanted);
+        if (!f) throw InputError(name, {}, "unknown input format `" + wanted + "`", "", "io");
+        return f;
+    }
+    const Format* f = sniff_format(head);
+    if (!f) not_a_cassette(name, head);
+    return f;
+}
+
+Cassette read_text(std::string_view text, const std::string& name, const InteractionSink& sink, const ReadOptions& opts) {
+    if (is_gzip(text)) {
+        Decompressed d = decompress(text, Compression::gzip);
+        if (!d.ok) throw InputError(name, {}, "gzipped file cannot be decompressed: " + d.error, "", "schema");
+        return read_text(d.bytes, name, sink, opts);
+    }
+    const Format* f = choose(name, text.substr(0, kSniffBytes), opts);
+    if (f->text) return f->text(text, name, sink, opts);
+    YamlEventStream ys(name, text, opts.max_depth, opts.max_alias_expansion);
+    return f->yaml(ys, name, sink, opts);
+}
+
+std::string slurp(FILE* file, const std::string& path) {
+    std::string text;
+    char buf[1 << 16];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, file)) > 0) text.append(buf, n);
+    if (std::ferror(file)) throw InputError(path, {}, std::string("cannot read: ") + std::strerror(errno), "", "io");
+    return text;
 }
 
 }  // namespace
 
+const std::vector<std::string>& known_input_formats() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> v{"auto"};
+        for (const Format& f : kFormats) v.emplace_back(f.name);
+        return v;
+    }();
+    return names;
+}
+
+bool set_default_input_format(const std::string& name) {
+    if (name != "auto" && !format_named(name)) return false;
+    default_format_storage() = name == "auto" ? name : format_named(name)->name;
+    return true;
+}
+
+const std::string& default_input_format() { return default_format_storage(); }
+
+std::string detect_format(const std::string& path) {
+    std::unique_ptr<FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+    if (!file) return {};
+    std::string head(kSniffBytes, '\0');
+    head.resize(std::fread(head.data(), 1, head.size(), file.get()));
+    if (is_gzip(head)) head = gunzip_head(head, kSniffBytes);
+    const Format* f = sniff_format(head);
+    return f ? f->name : "";
+}
+
 Cassette read_cassette(const std::string& path, const InteractionSink& sink, const ReadOptions& opts) {
     if (path == "-") {
         std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-        if (!govcr_sniff(std::string_view(text).substr(0, kSniffBytes))) not_a_cassette(path, text);
-        YamlEventStream ys(path, text, opts.max_depth, opts.max_alias_expansion);
-        return govcr_read(ys, path, sink, opts);
+        return read_text(text, path, sink, opts);
     }
     std::error_code ec;
     auto status = fs::status(path, ec);
@@ -50,10 +176,15 @@ Cassette read_cassette(const std::string& path, const InteractionSink& sink, con
     std::string head(kSniffBytes, '\0');
     head.resize(std::fread(head.data(), 1, head.size(), file.get()));
     if (std::ferror(file.get())) throw InputError(path, {}, std::string("cannot read: ") + std::strerror(errno), "", "io");
-    if (!govcr_sniff(head)) not_a_cassette(path, head);
+    if (is_gzip(head)) {
+        std::rewind(file.get());
+        return read_text(slurp(file.get(), path), path, sink, opts);
+    }
+    const Format* f = choose(path, head, opts);
     std::rewind(file.get());
+    if (f->text) return f->text(slurp(file.get(), path), path, sink, opts);
     YamlEventStream ys(path, file.get(), opts.max_depth, opts.max_alias_expansion);
-    return govcr_read(ys, path, sink, opts);
+    return f->yaml(ys, path, sink, opts);
 }
 
 Cassette load_cassette(const std::string& path, const ReadOptions& opts) {
@@ -64,10 +195,8 @@ Cassette load_cassette(const std::string& path, const ReadOptions& opts) {
 }
 
 Cassette load_cassette_from_string(std::string_view text, const std::string& name, const ReadOptions& opts) {
-    if (!govcr_sniff(text.substr(0, kSniffBytes))) not_a_cassette(name, text);
-    YamlEventStream ys(name, text, opts.max_depth, opts.max_alias_expansion);
     std::vector<Interaction> all;
-    Cassette c = govcr_read(ys, name, [&](Interaction&& ix) { all.push_back(std::move(ix)); }, opts);
+    Cassette c = read_text(text, name, [&](Interaction&& ix) { all.push_back(std::move(ix)); }, opts);
     c.interactions = std::move(all);
     return c;
 }
@@ -91,7 +220,13 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
              !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
             if (!it->is_regular_file(ec)) continue;
             auto ext = it->path().extension().string();
-            if (ext == ".yaml" || ext == ".yml") found.push_back(it->path().string());
+            // YAML files are always taken (a broken one is reported, as before);
+            // other extensions only when their content is a cassette.
+            if (ext == ".yaml" || ext == ".yml") {
+                found.push_back(it->path().string());
+            } else if (ext == ".json" || ext == ".har" || ext == ".httprr" || ext == ".gz") {
+                if (!detect_format(it->path().string()).empty()) found.push_back(it->path().string());
+            }
         }
         if (ec) throw InputError(p, {}, "cannot list directory: " + ec.message(), "", "io");
         std::sort(found.begin(), found.end());

@@ -1,5 +1,7 @@
 // Reading cassettes. Formats are tried in turn, each answering "mine or not"
-// from the first bytes (bloaty-style); today go-vcr format 1 and 2.
+// from the first bytes (bloaty-style): go-vcr format 1 and 2, VCR.py, Ruby
+// VCR, Polly.JS HAR, Go httprr and nock (lib/formats.hpp). Gzipped files are
+// recognised by their magic bytes and read decompressed.
 //
 // The go-vcr reader streams libyaml events: it holds one interaction at a
 // time, so memory is bounded by the largest interaction, not the file.
@@ -8,6 +10,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model.hpp"
 
@@ -22,7 +25,23 @@ struct ReadOptions {
     // Limits against hostile input (documented in README "Limits").
     size_t max_depth = 256;                 // YAML nesting
     size_t max_alias_expansion = 1u << 20;  // nodes produced by aliases
+    // Forces a format ("go-vcr", "vcrpy", "ruby-vcr", "har", "httprr", "nock");
+    // "auto" detects from the content; empty uses default_input_format().
+    std::string input_format;
 };
+
+// The formats `input_format` accepts, "auto" first.
+const std::vector<std::string>& known_input_formats();
+// Process-wide default for ReadOptions::input_format (the CLI's
+// --input-format sets it once, before any command reads). Returns false, and
+// changes nothing, for a name not in known_input_formats().
+bool set_default_input_format(const std::string& name);
+const std::string& default_input_format();
+
+// Detects the format of the file at `path` from its first bytes (gunzipping
+// them when gzipped): the format name, or "" when no reader claims it.
+// Never throws; an unreadable file is "".
+std::string detect_format(const std::string& path);
 
 using InteractionSink = std::function<void(Interaction&&)>;
 
@@ -38,8 +57,10 @@ Cassette load_cassette(const std::string& path, const ReadOptions& opts = {});
 // Same, from bytes already in memory; `name` is used in errors.
 Cassette load_cassette_from_string(std::string_view text, const std::string& name, const ReadOptions& opts = {});
 
-// Expands command-line paths: files as given, directories recursed for
-// *.yaml / *.yml (sorted, so output order is stable), "-" kept.
+// Expands command-line paths: files as given, directories recursed (sorted,
+// so output order is stable) for *.yaml / *.yml, and for *.json, *.har,
+// *.httprr and *.gz only when detect_format() claims them (a package.json in
+// a fixture tree is not a cassette); "-" kept.
 // Throws InputError for a path that does not exist.
 std::vector<std::string> expand_paths(const std::vector<std::string>& paths);
 
