@@ -12,10 +12,12 @@
 #include <CLI/CLI.hpp>
 
 #include "command.hpp"
+#include "convert.hpp"
 #include "diff.hpp"
 #include "error.hpp"
 #include "export.hpp"
 #include "import.hpp"
+#include "reader.hpp"
 #include "show.hpp"
 #include "usage.hpp"
 #include "validate.hpp"
@@ -50,6 +52,7 @@ const cassette::CommandInfo* const kCommands[] = {
     &cassette::diff_command(),
     &cassette::export_command(),
     &cassette::import_command(),
+    &cassette::convert_command(),
 };
 
 }  // namespace
@@ -78,6 +81,15 @@ int main(int argc, char** argv) {
 
     cassette::Action action;
     for (const auto* command : kCommands) command->setup(app, action);
+    // --input-format on every subcommand that reads cassettes: forces one
+    // reader instead of detecting the format from the content.
+    std::string input_format = "auto";
+    for (CLI::App* sub : app.get_subcommands({}))
+        if (sub->get_name() != "import")
+            sub->add_option("--input-format", input_format,
+                            "Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, "
+                            "httprr, nock")
+                ->check(CLI::IsMember(cassette::known_input_formats()));
 
     try {
         app.parse(argc, argv);
@@ -92,6 +104,7 @@ int main(int argc, char** argv) {
         return cassette::exit_trouble;
     }
     if (!action) return cassette::exit_trouble;
+    cassette::set_default_input_format(input_format);
     try {
         return action(terminal);
     } catch (const cassette::InputError& e) {

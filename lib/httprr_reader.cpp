@@ -191,8 +191,8 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
             }
             if (const std::string* host = rq.headers.first("Host")) ix.request.host = *host;
         }
-        ix.request.headers = std::move(rq.headers);
         apply_body(cv, req_pos, rq, ix.request.body, ix.request.transfer_encoding);
+        ix.request.headers = std::move(rq.headers);
 
         Position resp_pos = cur.where(start + nreq);
         ix.response.pos = ix.response.status_pos = ix.response.code_pos = ix.response.headers_pos = resp_pos;
@@ -214,8 +214,8 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
                 else cv.problem(resp_pos, "status line has no status code");
             }
         }
-        ix.response.headers = std::move(rs.headers);
         apply_body(cv, resp_pos, rs, ix.response.body, ix.response.transfer_encoding);
+        ix.response.headers = std::move(rs.headers);
         ++index;
         if (!header_sent && opts.on_header) opts.on_header(c);
         header_sent = true;
