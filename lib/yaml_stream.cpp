@@ -1,5 +1,6 @@
 #include "yaml_stream.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include "error.hpp"
@@ -47,6 +48,35 @@ std::string nth_line_of_file(const std::string& path, int line) {
     return {};
 }
 
+Position position_of_offset(bool in_memory, std::string_view text, const std::string& path, size_t offset) {
+    // Line and byte column of `offset`, from the text or by re-reading the file.
+    Position pos{1, 1};
+    auto advance = [&](std::string_view chunk) {
+        for (char c : chunk) {
+            if (c == '\n') {
+                ++pos.line;
+                pos.column = 1;
+            } else {
+                ++pos.column;
+            }
+        }
+    };
+    if (in_memory) {
+        advance(text.substr(0, std::min(offset, text.size())));
+        return pos;
+    }
+    std::ifstream in(path, std::ios::binary);
+    char buf[1 << 16];
+    while (offset > 0 && in) {
+        in.read(buf, static_cast<std::streamsize>(std::min(offset, sizeof buf)));
+        size_t got = static_cast<size_t>(in.gcount());
+        if (got == 0) break;
+        advance(std::string_view(buf, got));
+        offset -= got;
+    }
+    return pos;
+}
+
 }  // namespace
 
 bool YamlNode::is_null() const {
@@ -90,10 +120,12 @@ const yaml_event_t& YamlEventStream::next() {
         if (parser_.context) message += std::string(" (") + parser_.context + ")";
         Position pos = to_position(parser_.problem_mark);
         if (parser_.error == YAML_READER_ERROR) {
-            // Reader errors (invalid UTF-8, control characters) carry a byte offset only.
+            // Reader errors (invalid UTF-8, control characters) carry a byte
+            // offset only; libyaml's mark is still where scanning stood, often
+            // 1:1. Point at the offending byte itself.
             message = std::string(parser_.problem ? parser_.problem : "cannot read input") + " at byte " +
                       std::to_string(parser_.problem_offset);
-            pos = Position{static_cast<int>(parser_.mark.line) + 1, static_cast<int>(parser_.mark.column) + 1};
+            pos = position_of_offset(in_memory_, text_, name_, parser_.problem_offset);
         }
         fail(pos, message);
     }
