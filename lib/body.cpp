@@ -25,26 +25,35 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// Nesting depth of JSON text, counted outside strings. Checked before
-// parsing so that hostile documents never build a deep tree.
-bool depth_within(std::string_view s, size_t max_depth) {
-    size_t depth = 0;
-    bool in_str = false;
-    for (size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (in_str) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_str = false;
-        } else if (c == '"') {
-            in_str = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max_depth) return false;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
+// nlohmann's own DOM builder with a nesting limit, so that hostile documents
+// never build a deep tree and the text is scanned once (no separate depth
+// pass before the parse).
+class DepthLimitedDom {
+public:
+    using json = nlohmann::json;
+    DepthLimitedDom(json& result, size_t max_depth) : dom_(result, /*allow_exceptions=*/false), max_(max_depth) {}
+    bool null() { return dom_.null(); }
+    bool boolean(bool v) { return dom_.boolean(v); }
+    bool number_integer(json::number_integer_t v) { return dom_.number_integer(v); }
+    bool number_unsigned(json::number_unsigned_t v) { return dom_.number_unsigned(v); }
+    bool number_float(json::number_float_t v, const json::string_t& s) { return dom_.number_float(v, s); }
+    bool string(json::string_t& v) { return dom_.string(v); }
+    bool binary(json::binary_t& v) { return dom_.binary(v); }
+    bool start_object(std::size_t n) { return ++depth_ <= max_ && dom_.start_object(n); }
+    bool key(json::string_t& v) { return dom_.key(v); }
+    bool end_object() { --depth_; return dom_.end_object(); }
+    bool start_array(std::size_t n) { return ++depth_ <= max_ && dom_.start_array(n); }
+    bool end_array() { --depth_; return dom_.end_array(); }
+    bool parse_error(std::size_t pos, const std::string& token, const nlohmann::detail::exception& e) {
+        return dom_.parse_error(pos, token, e);
     }
-    return true;
-}
+    bool ok() const { return !dom_.is_errored() && depth_ <= max_; }
+
+private:
+    nlohmann::detail::json_sax_dom_parser<json> dom_;
+    size_t depth_ = 0;
+    size_t max_;
+};
 
 // The media type of a Content-Type value, lower-cased, without parameters.
 std::string media_type(const std::string* ct) {
@@ -217,11 +226,14 @@ const char* body_kind_name(BodyKind k) {
 std::optional<nlohmann::json> parse_json(std::string_view text) {
     text = trim(text);
     if (text.empty()) return std::nullopt;
-    // Cheap rejection before the depth scan, so a large SSE body costs nothing here.
+    // Cheap rejection before parsing, so a large SSE body costs nothing here.
     if (std::string_view("{[\"-0123456789tfn").find(text.front()) == std::string_view::npos) return std::nullopt;
-    if (!depth_within(text, kMaxJsonDepth)) return std::nullopt;
-    nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return std::nullopt;
+    nlohmann::json j;
+    DepthLimitedDom sax(j, kMaxJsonDepth);
+    if (!nlohmann::json::sax_parse(text.begin(), text.end(), &sax, nlohmann::json::input_format_t::json,
+                                   /*strict=*/true) ||
+        !sax.ok())
+        return std::nullopt;
     return j;
 }
 

@@ -1,6 +1,12 @@
 #include "govcr_reader.hpp"
 
 #include <charconv>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <system_error>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -346,6 +352,120 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
     return ix;
 }
 
+// ---- the interaction pipeline ------------------------------------------------
+//
+// Past the first megabyte of interactions, YAML parsing and field conversion
+// move to a second thread and the caller's thread only runs the sink (body
+// decoding, reassembly, output), so a long cassette takes about the longer of
+// the two instead of their sum. The sink still runs on the caller's thread, in
+// order, and sees the same Cassette state as before: the producer converts
+// into a scratch Cassette and hands each interaction's problems over with it.
+// The queue is short, so memory stays a few interactions, not the file.
+
+constexpr uint64_t kPipelineAfterBytes = 1u << 20;
+constexpr size_t kPipelineDepth = 4;
+
+struct Handoff {
+    Interaction ix;
+    std::vector<Problem> problems;  // this interaction's, in order
+};
+
+class Pipe {
+public:
+    // Producer: false when the consumer gave up (stop producing).
+    bool push(Handoff&& h) {
+        std::unique_lock<std::mutex> lock(m_);
+        space_.wait(lock, [&] { return q_.size() < kPipelineDepth || cancelled_; });
+        if (cancelled_) return false;
+        q_.push_back(std::move(h));
+        ready_.notify_one();
+        return true;
+    }
+    void finish(size_t count, std::exception_ptr error) {
+        std::lock_guard<std::mutex> lock(m_);
+        done_ = true;
+        count_ = count;
+        error_ = std::move(error);
+        ready_.notify_one();
+    }
+    // Consumer: false once the producer finished and the queue is empty.
+    bool pop(Handoff& out) {
+        std::unique_lock<std::mutex> lock(m_);
+        ready_.wait(lock, [&] { return !q_.empty() || done_; });
+        if (q_.empty()) return false;
+        out = std::move(q_.front());
+        q_.pop_front();
+        space_.notify_one();
+        return true;
+    }
+    void cancel() {
+        std::lock_guard<std::mutex> lock(m_);
+        cancelled_ = true;
+        space_.notify_one();
+    }
+    size_t count() const { return count_; }
+    std::exception_ptr error() const { return error_; }
+
+private:
+    std::mutex m_;
+    std::condition_variable ready_, space_;
+    std::deque<Handoff> q_;
+    bool done_ = false, cancelled_ = false;
+    size_t count_ = 0;
+    std::exception_ptr error_;
+};
+
+bool pipeline_worthwhile(const YamlEventStream& ys, size_t index) {
+    static const bool several_cores = std::thread::hardware_concurrency() > 1;
+    return several_cores && index > 0 && ys.current().start_mark.index >= kPipelineAfterBytes;
+}
+
+// Reads the rest of the interactions list (the current event starts item
+// `index`) on a second thread; returns the interaction count, or nullopt when
+// no thread could be started (the caller goes on alone).
+std::optional<size_t> read_rest_pipelined(YamlEventStream& ys, Cassette& c, size_t index, const InteractionSink& sink) {
+    Pipe pipe;
+    auto produce = [&ys, &pipe, index] {
+        size_t i = index;
+        try {
+            Cassette scratch;
+            bool first = true;
+            while (first || ys.next().type != YAML_SEQUENCE_END_EVENT) {
+                first = false;
+                YamlNode node = ys.build_node();
+                Handoff h;
+                h.ix = convert_interaction(scratch, node, i++);
+                h.problems = std::move(scratch.problems);
+                scratch.problems.clear();
+                if (!pipe.push(std::move(h))) return;
+            }
+            pipe.finish(i, nullptr);
+        } catch (...) {
+            pipe.finish(i, std::current_exception());
+        }
+    };
+    std::thread producer;
+    try {
+        producer = std::thread(produce);
+    } catch (const std::system_error&) {
+        return std::nullopt;
+    }
+    try {
+        Handoff h;
+        while (pipe.pop(h)) {
+            for (auto& p : h.problems) c.problems.push_back(std::move(p));
+            sink(std::move(h.ix));
+        }
+    } catch (...) {
+        pipe.cancel();
+        producer.join();
+        throw;
+    }
+    producer.join();
+    if (pipe.error()) std::rethrow_exception(pipe.error());
+    return pipe.count();
+}
+
 }  // namespace
 
 bool govcr_sniff(std::string_view head) {
@@ -390,7 +510,15 @@ Cassette govcr_read(YamlEventStream& ys, const std::string& name, const Interact
             const yaml_event_t& ev = ys.current();
             if (ev.type == YAML_SEQUENCE_START_EVENT) {
                 size_t index = 0;
+                bool try_pipeline = true;
                 while (ys.next().type != YAML_SEQUENCE_END_EVENT) {
+                    if (try_pipeline && pipeline_worthwhile(ys, index)) {
+                        try_pipeline = false;
+                        if (auto n = read_rest_pipelined(ys, c, index, sink)) {
+                            index = *n;
+                            break;
+                        }
+                    }
                     YamlNode node = ys.build_node();
                     Interaction ix = convert_interaction(c, node, index++);
                     send_header(c);
