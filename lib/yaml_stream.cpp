@@ -77,6 +77,14 @@ Position position_of_offset(bool in_memory, std::string_view text, const std::st
     return pos;
 }
 
+// Levels below `node` (a scalar: 0). Trees here never exceed the depth
+// limit, so the recursion is bounded by it.
+size_t height(const YamlNode& node) {
+    size_t h = 0;
+    for (const auto& c : node.children) h = std::max(h, 1 + height(c));
+    return h;
+}
+
 }  // namespace
 
 bool YamlNode::is_null() const {
@@ -179,6 +187,11 @@ void YamlEventStream::build_into(YamlNode& node, size_t depth) {
             if (alias_nodes_ > max_alias_nodes_)
                 fail(node.pos, "aliases expand to more than " + std::to_string(max_alias_nodes_) +
                                    " nodes; refusing (billion-laughs guard)");
+            // The copy must obey the nesting limit too: anchors nested in
+            // aliases would otherwise build trees thousands of levels deep
+            // (stack overflow in every recursive walk, quadratic rendering).
+            if (depth + height(it->second) > max_depth_)
+                fail(node.pos, "nesting deeper than " + std::to_string(max_depth_) + " levels (through alias *" + name + ")");
             Position pos = node.pos;
             node = it->second;
             node.pos = pos;

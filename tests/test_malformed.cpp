@@ -258,6 +258,10 @@ TEST_CASE("malformed YAML: each row has its error text and exit code", "[malform
          "nesting deeper than 256 levels"},
         {"laughs.yaml", laughs, 2, "aliases expand to more than 1048576 nodes; refusing (billion-laughs guard)", 1,
          "billion-laughs guard"},
+        {"alias-nesting.yaml",
+         cassette_with("    body: ''\n    extra:\n      a0: &a0 " + std::string(200, '[') + std::string(200, ']') +
+                       "\n      a1: " + std::string(100, '[') + "*a0" + std::string(100, ']') + "\n"),
+         2, ":18:111: nesting deeper than 256 levels (through alias *a0)", 1, "[yaml-syntax]"},
         {"undefined-alias.yaml", cassette_with("    body: *nothing\n"), 2, ":15:11: alias *nothing refers to no anchor before it", 1, "[yaml-syntax]"},
         {"code-negative.yaml", with_field("code", "-1"), 0, "", 1,
          "code -1 is not an HTTP status code (100-599): set it to the status the server sent. [status]"},
