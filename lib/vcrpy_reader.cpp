@@ -691,6 +691,48 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
 
 }  // namespace
 
+int vcr_yaml_flavour(std::string_view head) {
+    // The column of the keys of the first request/response mapping: a line
+    // "- request:" (any indent) puts them two columns right of `request`.
+    // Keys at exactly that column are the mapping's own keys: body text and
+    // nested parsed_body keys are always indented further.
+    size_t at = std::string_view::npos;
+    for (std::string_view key : {"- request:", "- response:"}) {
+        size_t p = 0;
+        while ((p = head.find(key, p)) != std::string_view::npos) {
+            size_t ls = p == 0 ? 0 : head.rfind('\n', p - 1);
+            ls = (p == 0 || ls == std::string_view::npos) ? 0 : ls + 1;
+            if (head.substr(ls, p - ls).find_first_not_of(' ') == std::string_view::npos) break;
+            p += key.size();
+        }
+        if (p != std::string_view::npos && p < at) at = p;
+    }
+    if (at == std::string_view::npos) return -1;
+    size_t ls = at == 0 ? 0 : head.rfind('\n', at - 1);
+    ls = (at == 0 || ls == std::string_view::npos) ? 0 : ls + 1;
+    size_t indent = (at - ls) + 4;
+    size_t pos = ls;
+    while (pos < head.size()) {
+        size_t nl = head.find('\n', pos);
+        if (nl == std::string_view::npos) break;  // a partial last line decides nothing
+        std::string_view line = head.substr(pos, nl - pos);
+        pos = nl + 1;
+        if (line.size() <= indent || line.find_first_not_of(' ') != indent) continue;
+        std::string_view k = line.substr(indent);
+        if (k.substr(0, 2) == "- ") continue;
+        for (std::string_view v : {"uri:", "parsed_body:", "status_code:", "content:"})
+            if (k.substr(0, v.size()) == v) return 1;
+        for (std::string_view g : {"url:", "code:", "proto:", "form:", "duration:", "proto_major:"})
+            if (k.substr(0, g.size()) == g) return 0;
+        if (k.substr(0, 7) == "status:") {
+            std::string_view rest = k.substr(7);
+            size_t f = rest.find_first_not_of(' ');
+            return (f == std::string_view::npos || rest[f] == '{') ? 1 : 0;
+        }
+    }
+    return -1;
+}
+
 bool vcrpy_sniff(std::string_view head) {
     std::string_view s = skip_ws(head);
     if (s.empty()) return false;
@@ -702,8 +744,11 @@ bool vcrpy_sniff(std::string_view head) {
     }
     if (line_key(head, "http_interactions:", false)) return false;
     if (line_key(head, "requests:", false) && line_key(head, "responses:", false)) return true;
-    if (s.substr(0, 10) == "- request:" || line_key(head, "- request:", false)) return true;
+    // Pre-1.0 VCR.py: the whole file is a list of interactions. Only at the
+    // top of the file: go-vcr format 1 writes `interactions:\n- request:` too.
+    if (s.substr(0, 10) == "- request:" || s.substr(0, 14) == "---\n- request:") return true;
     if (!line_key(head, "interactions:", false)) return false;
+    if (int f = vcr_yaml_flavour(head); f >= 0) return f == 1;
     // go-vcr writes `url:` and `code:`; VCR.py `uri:` and `status: {code}`.
     // The first of the two keys to appear decides.
     size_t uri = first_indented_key(head, "uri:");
