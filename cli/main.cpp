@@ -84,12 +84,14 @@ int main(int argc, char** argv) {
     // --input-format on every subcommand that reads cassettes: forces one
     // reader instead of detecting the format from the content.
     std::string input_format = "auto";
+    // Listed in --help only where the man page documents it (docs/formats.md).
     for (CLI::App* sub : app.get_subcommands({}))
         if (sub->get_name() != "import")
             sub->add_option("--input-format", input_format,
                             "Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, "
                             "httprr, nock")
-                ->check(CLI::IsMember(cassette::known_input_formats()));
+                ->check(CLI::IsMember(cassette::known_input_formats()))
+                ->group(sub->get_name() == "convert" ? "Options" : "");
 
     try {
         app.parse(argc, argv);

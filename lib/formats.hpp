@@ -19,6 +19,10 @@ namespace cassette {
 
 // ---- sniffs (over the first <= 64 KiB, already decompressed) -------------
 bool vcrpy_sniff(std::string_view head);     // VCR.py YAML/JSON (uri:, status: {code})
+// For YAML with `interactions:`: 1 when the first interaction's own keys are
+// VCR.py's (uri, parsed_body, status: {code}), 0 when go-vcr's (url, code,
+// proto), -1 when `head` ends before one of them (a long first body).
+int vcr_yaml_flavour(std::string_view head);
 bool rubyvcr_sniff(std::string_view head);   // http_interactions
 bool polly_sniff(std::string_view head);     // HAR JSON ({"log": …})
 bool httprr_sniff(std::string_view head);    // "httprr trace v1\n"

@@ -118,7 +118,10 @@ Cassette read_text(std::string_view text, const std::string& name, const Interac
         if (!d.ok) throw InputError(name, {}, "gzipped file cannot be decompressed: " + d.error, "", "schema");
         return read_text(d.bytes, name, sink, opts);
     }
-    const Format* f = choose(name, text.substr(0, kSniffBytes), opts);
+    std::string_view head = text.substr(0, kSniffBytes);
+    if (text.size() > kSniffBytes && vcr_yaml_flavour(head) < 0 && head.find("interactions:") != std::string_view::npos)
+        head = text.substr(0, 64u << 20);  // as extend_undecided_head does for files
+    const Format* f = choose(name, head, opts);
     if (f->text) return f->text(text, name, sink, opts);
     YamlEventStream ys(name, text, opts.max_depth, opts.max_alias_expansion);
     return f->yaml(ys, name, sink, opts);
@@ -131,6 +134,21 @@ std::string slurp(FILE* file, const std::string& path) {
     while ((n = std::fread(buf, 1, sizeof buf, file)) > 0) text.append(buf, n);
     if (std::ferror(file)) throw InputError(path, {}, std::string("cannot read: ") + std::strerror(errno), "", "io");
     return text;
+}
+
+// go-vcr and VCR.py YAML both start `interactions:`; their first request's
+// own keys tell them apart, and a long first body can push those past the
+// first 64 KiB. Then read on (up to 64 MiB) until they show.
+void extend_undecided_head(FILE* file, std::string& head) {
+    constexpr size_t kMaxSniff = 64u << 20;
+    if (head.size() < kSniffBytes || vcr_yaml_flavour(head) >= 0) return;
+    if (head.find("interactions:") == std::string::npos) return;
+    std::string chunk(1u << 20, '\0');
+    while (head.size() < kMaxSniff) {
+        size_t n = std::fread(chunk.data(), 1, chunk.size(), file);
+        head.append(chunk.data(), n);
+        if (n < chunk.size() || vcr_yaml_flavour(head) >= 0) return;
+    }
 }
 
 }  // namespace
@@ -180,6 +198,7 @@ Cassette read_cassette(const std::string& path, const InteractionSink& sink, con
         std::rewind(file.get());
         return read_text(slurp(file.get(), path), path, sink, opts);
     }
+    extend_undecided_head(file.get(), head);
     const Format* f = choose(path, head, opts);
     std::rewind(file.get());
     if (f->text) return f->text(slurp(file.get(), path), path, sink, opts);
