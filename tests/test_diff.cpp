@@ -223,7 +223,7 @@ TEST_CASE("format 1 and format 2 of the same traffic are equal", "[diff]") {
     CHECK(r.out.find("headers") == std::string::npos);
 }
 
-TEST_CASE("--ignore, --no-ignore and --list-ignored", "[diff]") {
+TEST_CASE("diff options: --ignore, --no-ignore and --list-ignored", "[diff]") {
     auto r = testsupport::run_cassette(
         {"diff", corpus_rel(kSeed), corpus_rel(kRerecorded), "--ignore", "message.text", "--format", "json"});
     CHECK(r.exit_code == 1);

@@ -307,7 +307,7 @@ TEST_CASE("nock fixtures", "[formats]") {
     CHECK(j.interactions[0].response.headers.all("A")->size() == 2);
 }
 
-TEST_CASE("--input-format forces a reader; detection refuses what no reader claims", "[formats]") {
+TEST_CASE("input format option forces a reader; detection refuses what no reader claims", "[formats]") {
     const std::string vcrpy = "interactions:\n- request:\n    body: null\n    headers: {}\n    method: GET\n    uri: http://a/\n"
                               "  response:\n    body: {string: hi}\n    headers: {}\n    status: {code: 200, message: OK}\nversion: 1\n";
     CHECK(load_text(vcrpy).format == "vcrpy");
