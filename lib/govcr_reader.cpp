@@ -204,6 +204,22 @@ private:
 
 bool key_is(const YamlNode& k, std::string_view name) { return k.is_scalar() && k.value == name; }
 
+// The fields go-vcr's Request and Response share (net/http's message fields).
+// True when `key` was one of them.
+template <typename Message>
+bool http_message_field(Converter& cv, const std::string& key, const YamlNode& v, Message& r) {
+    if (key == "proto") r.proto = cv.string(v, key);
+    else if (key == "proto_major") r.proto_major = cv.integer(v, key);
+    else if (key == "proto_minor") r.proto_minor = cv.integer(v, key);
+    else if (key == "content_length") {
+        r.content_length_pos = v.pos;
+        r.content_length = cv.integer(v, key);
+    } else if (key == "transfer_encoding") r.transfer_encoding = cv.string_list(v, key);
+    else if (key == "trailer") r.trailer = cv.values_map(v, key);
+    else return false;
+    return true;
+}
+
 void convert_request(Converter& cv, YamlNode& node, Request& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`request` must be a mapping, found ") + node.kind_name());
@@ -230,19 +246,7 @@ void convert_request(Converter& cv, YamlNode& node, Request& r) {
             cv.headers(v, r.headers);
         } else if (key == "form") {
             r.form = cv.values_map(v, key);
-        } else if (key == "proto") {
-            r.proto = cv.string(v, key);
-        } else if (key == "proto_major") {
-            r.proto_major = cv.integer(v, key);
-        } else if (key == "proto_minor") {
-            r.proto_minor = cv.integer(v, key);
-        } else if (key == "content_length") {
-            r.content_length_pos = v.pos;
-            r.content_length = cv.integer(v, key);
-        } else if (key == "transfer_encoding") {
-            r.transfer_encoding = cv.string_list(v, key);
-        } else if (key == "trailer") {
-            r.trailer = cv.values_map(v, key);
+        } else if (http_message_field(cv, key, v, r)) {
         } else if (key == "host") {
             r.host = cv.string(v, key);
         } else if (key == "remote_addr") {
@@ -297,19 +301,7 @@ void convert_response(Converter& cv, YamlNode& node, Response& r) {
             } else {
                 cv.problem(v.pos, std::string("`duration` must be a Go duration such as 1.5s, found ") + v.kind_name());
             }
-        } else if (key == "proto") {
-            r.proto = cv.string(v, key);
-        } else if (key == "proto_major") {
-            r.proto_major = cv.integer(v, key);
-        } else if (key == "proto_minor") {
-            r.proto_minor = cv.integer(v, key);
-        } else if (key == "content_length") {
-            r.content_length_pos = v.pos;
-            r.content_length = cv.integer(v, key);
-        } else if (key == "transfer_encoding") {
-            r.transfer_encoding = cv.string_list(v, key);
-        } else if (key == "trailer") {
-            r.trailer = cv.values_map(v, key);
+        } else if (http_message_field(cv, key, v, r)) {
         } else if (key == "uncompressed") {
             r.uncompressed = cv.boolean(v, key);
         } else {
