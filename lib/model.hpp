@@ -140,8 +140,11 @@ struct Problem {
 
 struct Cassette {
     std::string path;       // as given by the user ("-" for stdin)
-    std::string format;     // "go-vcr"
-    int64_t version = 0;    // go-vcr format version (1, 2)
+    std::string format;     // "go-vcr", "vcrpy", "ruby-vcr", "har", "httprr", "nock"
+    int64_t version = 0;    // the format's own version (go-vcr 1/2, VCR.py 1), 0 when it has none
+    // The library that recorded the file and its version, as the file names
+    // it ("VCR 6.2.0", "Polly.JS 6.0.6"); empty when the format does not say.
+    std::string recorder;
     Position version_pos;
     std::vector<Interaction> interactions;
     std::vector<ExtraField> extra;  // unknown top-level keys
