@@ -9,6 +9,7 @@
 #include "error.hpp"
 #include "har.hpp"
 #include "json_export.hpp"
+#include "json_stream.hpp"
 #include "reader.hpp"
 #include "version.hpp"
 
@@ -31,65 +32,6 @@ const char* kExportHelp =
     "                 cassette-export(1).\n\n"
     "With -o the output is written to a temporary file and renamed into place, so\n"
     "it is never left partial.";
-
-// Re-indents pretty JSON text by `pad` spaces (for nesting a pretty document).
-std::string indent_lines(const std::string& text, const std::string& pad) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
-    out += pad;
-    for (char c : text) {
-        out += c;
-        if (c == '\n') out += pad;
-    }
-    return out;
-}
-
-// Streams one cassette as JSON: header fields known before the first
-// interaction go first, the interactions one by one as they are read, and
-// anything learnt later at the end. Memory stays one interaction.
-void export_json_file(const std::string& path, bool pretty, const std::function<void(std::string_view)>& write) {
-    JsonExportOptions jopts;
-    bool first = true;
-    nlohmann::json header_sent;
-    ReadOptions ropts;
-    ropts.on_header = [&](const Cassette& c) {
-        header_sent = cassette_header_to_json(c);
-        std::string h = dump_json(header_sent, pretty ? 2 : -1);
-        h.pop_back();  // drop the closing brace
-        if (pretty) {
-            while (!h.empty() && (h.back() == '\n' || h.back() == ' ')) h.pop_back();
-            write(h + ",\n  \"interactions\": [");
-        } else {
-            write(h + ",\"interactions\":[");
-        }
-    };
-    Cassette c = read_cassette(
-        path,
-        [&](Interaction&& ix) {
-            std::string text = dump_json(interaction_to_json(ix, jopts), pretty ? 2 : -1);
-            if (pretty) {
-                write(std::string(first ? "\n" : ",\n") + indent_lines(text, "    "));
-            } else {
-                write(std::string(first ? "" : ",") + text);
-            }
-            first = false;
-        },
-        ropts);
-    if (!c.problems.empty()) throw problem_error(path, c.problems.front());
-    // Header fields that came after the interactions in the file.
-    nlohmann::json late = cassette_header_to_json(c);
-    std::string tail;
-    for (auto it = late.begin(); it != late.end(); ++it) {
-        if (header_sent.contains(it.key()) && header_sent[it.key()] == it.value()) continue;
-        tail += pretty ? ",\n  " : ",";
-        tail += dump_json(it.key()) + (pretty ? ": " : ":") + dump_json(it.value(), -1);
-    }
-    if (pretty) {
-        write(std::string(first ? "]" : "\n  ]") + tail + "\n}\n");
-    } else {
-        write("]" + tail + "}\n");
-    }
-}
 
 // Streams the HAR document: the entries of every file as they are read, then
 // the pages (JSON key order is free, and the pages' start times are only
@@ -146,7 +88,7 @@ int run_export(const ExportOptions& opts, Terminal& t) {
         export_har(files, !opts.compact, write);
     } else {
         bool pretty = files.size() == 1 && !opts.compact;
-        for (const auto& f : files) export_json_file(f, pretty, write);
+        for (const auto& f : files) stream_cassette_json(f, pretty, write);
     }
     if (out) out->commit();
     return exit_ok;

@@ -1,7 +1,10 @@
 #include "show.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <set>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -9,6 +12,7 @@
 #include "body.hpp"
 #include "error.hpp"
 #include "json_export.hpp"
+#include "json_stream.hpp"
 #include "reader.hpp"
 #include "reassemble.hpp"
 #include "render.hpp"
@@ -48,11 +52,18 @@ class ShowRenderer {
 public:
     ShowRenderer(const ShowOptions& opts, Palette p) : opts_(opts), p_(p) {}
 
-    std::string file_header(const Cassette& c, size_t count) const {
-        std::string version = c.version ? fmt::format(" v{}", c.version) : "";
-        return p_.bold(c.path) + p_.dim(fmt::format("  {}{} · {} interaction{}", c.format, version, count,
-                                                    count == 1 ? "" : "s")) +
-               "\n";
+    // "path  go-vcr v2 · recorded with VCR 6.2.0 · 3 interactions"; the count
+    // is left out when the header goes out before the file has been read.
+    std::string file_header(const Cassette& c, std::optional<size_t> count) const {
+        std::string facts = c.format;
+        if (c.version) facts += fmt::format(" v{}", c.version);
+        if (!c.recorder.empty()) facts += " · recorded with " + printable(c.recorder);
+        if (count) facts += fmt::format(" · {} interaction{}", *count, *count == 1 ? "" : "s");
+        return p_.bold(c.path) + p_.dim("  " + facts) + "\n";
+    }
+
+    std::string file_footer(size_t count) const {
+        return "\n" + p_.dim(fmt::format("{} interaction{}", count, count == 1 ? "" : "s")) + "\n";
     }
 
     std::string interaction(const Interaction& ix) const {
@@ -212,54 +223,89 @@ private:
     Palette p_;
 };
 
+// One file's output, held back while it is small so that a file that turns
+// out to be unreadable prints nothing but its error; past `limit` bytes it
+// is streamed, so memory stays one interaction however large the file.
+class HeldOutput {
+public:
+    HeldOutput(Terminal& t, size_t limit, std::function<std::string()> preamble)
+        : t_(t), limit_(limit), preamble_(std::move(preamble)) {}
+
+    void write(std::string_view s) {
+        if (streaming_) return t_.out(s);
+        held_ += s;
+        if (held_.size() > limit_) {
+            t_.out(preamble_() + held_);
+            held_.clear();
+            held_.shrink_to_fit();
+            streaming_ = true;
+        }
+    }
+    bool streaming() const { return streaming_; }
+    std::string take() { return std::move(held_); }
+
+private:
+    Terminal& t_;
+    size_t limit_;
+    std::function<std::string()> preamble_;
+    std::string held_;
+    bool streaming_ = false;
+};
+
 }  // namespace
 
 int run_show(const ShowOptions& opts, Terminal& t) {
     std::vector<std::string> files = expand_paths(opts.paths);
     Palette palette{use_color(opts.color, t)};
     ShowRenderer renderer(opts, palette);
+    const std::set<long long> wanted(opts.indexes.begin(), opts.indexes.end());
+    auto keep = [&](const Interaction& ix) { return wanted.empty() || wanted.count(static_cast<long long>(ix.index)); };
+    const bool json = opts.format == "json";
     int status = exit_ok;
     for (size_t fi = 0; fi < files.size(); ++fi) {
         const std::string& path = files[fi];
+        const std::string separator = !json && fi > 0 ? "\n" : "";
+        Cassette header;
+        HeldOutput held(t, opts.hold_bytes,
+                        [&] { return json ? std::string() : separator + renderer.file_header(header, std::nullopt); });
         Cassette c;
         try {
-            c = load_cassette(path);
+            if (json) {
+                c = stream_cassette_json(path, files.size() == 1, [&](std::string_view s) { held.write(s); }, keep);
+            } else {
+                ReadOptions ropts;
+                ropts.on_header = [&](const Cassette& h) {
+                    header.path = h.path;
+                    header.format = h.format;
+                    header.version = h.version;
+                    header.recorder = h.recorder;
+                };
+                c = read_cassette(
+                    path, [&](Interaction&& ix) { if (keep(ix)) held.write(renderer.interaction(ix)); }, ropts);
+                if (!c.problems.empty()) {
+                    for (const auto& p : c.problems) t.err(error_line(format_input_error(problem_error(path, p))));
+                    status = exit_trouble;
+                    continue;
+                }
+            }
         } catch (const InputError& e) {
             t.err(error_line(format_input_error(e)));
             status = exit_trouble;
             continue;
         }
-        if (!c.problems.empty()) {
-            for (const auto& p : c.problems) t.err(error_line(format_input_error(problem_error(path, p))));
-            status = exit_trouble;
-            continue;
-        }
-        std::vector<const Interaction*> chosen;
         for (long long want : opts.indexes) {
-            if (want < 0 || static_cast<size_t>(want) >= c.interactions.size()) {
-                t.err(error_line(fmt::format("{}: no interaction {} (the file has {}{})", path, want,
-                                             c.interactions.size(),
-                                             c.interactions.empty() ? "" : fmt::format(": 0 to {}", c.interactions.size() - 1))));
+            if (want < 0 || static_cast<size_t>(want) >= c.interaction_count) {
+                size_t n = c.interaction_count;
+                t.err(error_line(fmt::format("{}: no interaction {} (the file has {}{})", path, want, n,
+                                             n == 0 ? "" : fmt::format(": 0 to {}", n - 1))));
                 return exit_trouble;
             }
-            chosen.push_back(&c.interactions[static_cast<size_t>(want)]);
         }
-        if (opts.indexes.empty())
-            for (const auto& ix : c.interactions) chosen.push_back(&ix);
-
-        if (opts.format == "json") {
-            nlohmann::json doc = cassette_header_to_json(c);
-            nlohmann::json list = nlohmann::json::array();
-            for (const auto* ix : chosen) list.push_back(interaction_to_json(*ix));
-            doc["interactions"] = std::move(list);
-            t.out(dump_json(doc, files.size() == 1 ? 2 : -1) + "\n");
-            continue;
+        if (held.streaming()) {
+            if (!json) t.out(renderer.file_footer(c.interaction_count));
+        } else {
+            t.out(json ? held.take() : separator + renderer.file_header(c, c.interaction_count) + held.take());
         }
-        std::string out;
-        if (fi > 0) out += "\n";
-        out += renderer.file_header(c, c.interactions.size());
-        for (const auto* ix : chosen) out += renderer.interaction(*ix);
-        t.out(out);
     }
     return status;
 }

@@ -17,6 +17,9 @@ struct ShowOptions {
     bool no_headers = false;
     std::string format = "text";
     ColorMode color = ColorMode::auto_;
+    // Output of a file is held back up to this many bytes (so an unreadable
+    // file prints only its error), then streamed.
+    size_t hold_bytes = size_t{8} << 20;
 };
 
 const CommandInfo& show_command();

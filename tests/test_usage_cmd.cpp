@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "fake_terminal.hpp"
 #include "test_support.hpp"
 #include "usage.hpp"
 #include "usage_report.hpp"
@@ -18,17 +19,7 @@ using nlohmann::json;
 
 namespace {
 
-class FakeTerminal final : public Terminal {
-public:
-    std::string out_text, err_text;
-    bool err_tty = false;
-    void out(std::string_view text) override { out_text += text; }
-    void err(std::string_view text) override { err_text += text; }
-    bool out_is_tty() const override { return false; }
-    bool err_is_tty() const override { return err_tty; }
-    std::optional<std::string> env(const char*) const override { return std::nullopt; }
-    unsigned cores() const override { return 2; }
-};
+using testsupport::FakeTerminal;
 
 std::string o4_dir() { return testsupport::corpus_dir() + "/fantasy/TestOpenAICommon/openai-o4-mini"; }
 
