@@ -112,6 +112,18 @@ const Format* choose(const std::string& name, std::string_view head, const ReadO
     return f;
 }
 
+// go-vcr writes `version:` as its first key and VCR.py last: a file that
+// opens with it is go-vcr, and nothing more need be read to know it.
+bool version_comes_first(std::string_view head) {
+    size_t pos = 0;
+    while (pos < head.size() && (head[pos] == '#' || head[pos] == '\n' || head.substr(pos, 3) == "---")) {
+        size_t nl = head.find('\n', pos);
+        if (nl == std::string_view::npos) return false;
+        pos = nl + 1;
+    }
+    return head.substr(pos, 8) == "version:";
+}
+
 Cassette read_text(std::string_view text, const std::string& name, const InteractionSink& sink, const ReadOptions& opts) {
     if (is_gzip(text)) {
         Decompressed d = decompress(text, Compression::gzip);
@@ -119,7 +131,8 @@ Cassette read_text(std::string_view text, const std::string& name, const Interac
         return read_text(d.bytes, name, sink, opts);
     }
     std::string_view head = text.substr(0, kSniffBytes);
-    if (text.size() > kSniffBytes && vcr_yaml_flavour(head) < 0 && head.find("interactions:") != std::string_view::npos)
+    if (text.size() > kSniffBytes && !version_comes_first(head) && vcr_yaml_flavour(head) < 0 &&
+        head.find("interactions:") != std::string_view::npos)
         head = text.substr(0, 64u << 20);  // as extend_undecided_head does for files
     const Format* f = choose(name, head, opts);
     if (f->text) return f->text(text, name, sink, opts);
@@ -141,7 +154,7 @@ std::string slurp(FILE* file, const std::string& path) {
 // first 64 KiB. Then read on (up to 64 MiB) until they show.
 void extend_undecided_head(FILE* file, std::string& head) {
     constexpr size_t kMaxSniff = 64u << 20;
-    if (head.size() < kSniffBytes || vcr_yaml_flavour(head) >= 0) return;
+    if (head.size() < kSniffBytes || version_comes_first(head) || vcr_yaml_flavour(head) >= 0) return;
     if (head.find("interactions:") == std::string::npos) return;
     std::string chunk(1u << 20, '\0');
     while (head.size() < kMaxSniff) {
