@@ -57,7 +57,10 @@ FileUsage file_usage(const std::string& path) {
         row.index = ix.index;
         row.api = m->api;
         row.model = m->model.empty() ? request_model(ix) : m->model;
-        row.usage = m->usage;
+        row.usage = std::move(m->usage);
+        // The provider's own object is not reported: a row is a few counters,
+        // so a file of a hundred thousand responses stays small in memory.
+        if (row.usage) row.usage->raw = nullptr;
         f.total.add(row.usage);
         f.interactions.push_back(std::move(row));
     });
