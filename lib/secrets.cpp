@@ -110,7 +110,7 @@ size_t jwt_length(std::string_view s) {
 // The shape matching at s[0], with the token's full length; nullptr if none.
 const Shape* match_shape(std::string_view s, size_t& length) {
     for (const Shape& shape : kShapes) {
-        if (!starts_with(s, shape.prefix)) continue;
+        if (s.empty() || s.front() != shape.prefix.front() || !starts_with(s, shape.prefix)) continue;
         size_t i = shape.prefix.size();
         bool digit = false;
         while (i < s.size() && shape.charset(s[i])) digit |= is_digit(s[i++]);
