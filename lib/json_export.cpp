@@ -74,6 +74,8 @@ std::string dump_json(const json& j, int indent) { return j.dump(indent, ' ', fa
 
 json cassette_header_to_json(const Cassette& c) {
     json o = {{"path", c.path}, {"format", c.format}, {"version", c.version}};
+    // Only when the file names its recorder (go-vcr and VCR.py files never do).
+    if (!c.recorder.empty()) o["recorder"] = c.recorder;
     put_extra(o, c.extra);
     return o;
 }

@@ -41,6 +41,19 @@ std::optional<std::string> join_chunks(const std::string& text) {
     return base64_encode(bytes);
 }
 
+// HAR 1.2 `log.creator` {name, version} as "Polly.JS 6.0.6" (or
+// "WebInspector 537.36" for a browser's export); "" when it names nothing.
+std::string creator_name(const json& creator) {
+    if (!creator.is_object()) return {};
+    auto text = [&](const char* key) {
+        auto it = creator.find(key);
+        return it != creator.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    std::string name = text("name"), version = text("version");
+    if (name.empty()) return {};
+    return version.empty() ? name : name + " " + version;
+}
+
 }  // namespace
 
 bool polly_sniff(std::string_view head) {
@@ -87,7 +100,10 @@ Cassette polly_read(std::string_view text, const std::string& name, const Intera
     c.version = 0;
     c.extra.clear();
     if (log.contains("version")) c.extra.push_back(ExtraField{"version", log["version"].dump(), {}});
-    if (log.contains("creator")) c.extra.push_back(ExtraField{"creator", log["creator"].dump(), {}});
+    if (log.contains("creator")) {
+        c.extra.push_back(ExtraField{"creator", log["creator"].dump(), {}});
+        c.recorder = creator_name(log["creator"]);
+    }
     if (log.contains("_recordingName"))
         c.extra.push_back(ExtraField{"_recordingName", log["_recordingName"].dump(), {}});
     std::vector<Interaction> all = std::move(c.interactions);

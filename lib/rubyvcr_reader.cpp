@@ -25,6 +25,10 @@ std::string upper(std::string s) {
     return s;
 }
 
+// `recorded_with` as written ("VCR 6.4.0", "vcr/1.7.0.91, webmockr/2.0.0",
+// "rVCR 0.1.0"); "" when it is not a scalar.
+std::string recorder_name(const YamlNode& v) { return v.is_scalar() && !v.is_null() ? v.value : std::string(); }
+
 // body: {encoding, string} | {encoding, base64_string} | "bare" | null | {fields: …}
 void convert_body(NodeConv& cv, const YamlNode& key, const YamlNode& v, Body& out, std::vector<ExtraField>& extra) {
     if (!v.is_mapping()) {
@@ -173,6 +177,9 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
             ix.response.pos = k.pos;
             convert_response(cv, v, ix.response);
         } else {
+            // Older R vcr writes `recorded_with` in each interaction: the first
+            // one names the recorder until a top-level one says otherwise.
+            if (key_is(k, "recorded_with") && c.recorder.empty()) c.recorder = recorder_name(v);
             // recorded_at (a string, or an unquoted YAML timestamp in R files: kept as written).
             ix.extra.push_back(ExtraField{k.is_scalar() ? k.value : yaml_node_json(k), yaml_node_json(v), k.pos});
         }
@@ -232,8 +239,11 @@ Cassette rubyvcr_read(YamlEventStream& ys, const std::string& name, const Intera
                     top.problem(v.pos, std::string("`http_interactions` must be a list, found ") + v.kind_name());
             }
         } else {
-            // recorded_with: "VCR 6.4.0" names the library and its version.
+            // recorded_with: "VCR 6.4.0" names the library and its version. VCR
+            // writes it after the interactions, so on_header has not seen it;
+            // the returned cassette has (json_stream appends late header keys).
             YamlNode v = ys.build_node();
+            if (key_is(key, "recorded_with")) c.recorder = recorder_name(v);
             c.extra.push_back(ExtraField{key.is_scalar() ? key.value : yaml_node_json(key), yaml_node_json(v), key.pos});
         }
     }

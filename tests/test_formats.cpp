@@ -13,6 +13,7 @@
 #include "convert.hpp"
 #include "error.hpp"
 #include "formats.hpp"
+#include "json_export.hpp"
 #include "message.hpp"
 #include "reader.hpp"
 #include "reassemble.hpp"
@@ -378,12 +379,74 @@ TEST_CASE("convert round-trips bytes through go-vcr, vcrpy and har", "[formats]"
     CHECK_THROWS_AS(convert_cassette(rb, "nope"), std::invalid_argument);
 }
 
+TEST_CASE("recorder: the library and version each format's file names", "[formats]") {
+    // What read_cassette returns, and what on_header saw (only what came before the first interaction).
+    auto read = [](const std::string& rel_path) {
+        std::string seen = "<no header>";
+        ReadOptions o;
+        o.on_header = [&](const Cassette& c) { seen = c.recorder; };
+        Cassette c = read_cassette(corpus_next() + "/" + rel_path, [](Interaction&&) {}, o);
+        return std::pair{c.recorder, seen};
+    };
+    // Ruby VCR writes recorded_with after the interactions: known at the end, not in on_header.
+    CHECK(read("ruby-vcr/ruby_llm/spec/fixtures/vcr_cassettes/"
+               "chat_basic_chat_functionality_gpustack_qwen3_successfully_uses_the_system_prompt.yml") ==
+          std::pair<std::string, std::string>{"VCR 6.4.0", ""});
+    CHECK(read("ruby-vcr/ruby-openai/spec/fixtures/cassettes/finetunes_event_list.yml").first == "VCR 6.1.0");
+    CHECK(read("ruby-vcr/vcr-cassette/tests/fixtures/example.json").first == "VCR 2.0.0");
+    CHECK(read("ruby-vcr/vcr-cassette/tests/fixtures/with_localhost_requests.yaml").first == "VCR 1.11.3");
+    CHECK(read("ruby-vcr/rvcr/tests/resources/replay.vcr.json").first == "rVCR 0.1.0");
+    CHECK(read("ruby-vcr/ellmer/tests/testthat/_vcr/anthropic-structured-data.yml").first.rfind("VCR-vcr/2.", 0) == 0);
+    // Older R vcr: recorded_with inside the interaction, so on_header has it.
+    CHECK(read("ruby-vcr/r-vcr/tests/testthat/cassettes/ropenaq-encoding.yml") ==
+          std::pair<std::string, std::string>{"vcr/0.5.5.91, webmockr/0.7.0", "vcr/0.5.5.91, webmockr/0.7.0"});
+    // HAR log.creator comes before the entries.
+    CHECK(read("har/mirascope-ts/typescript/tests/e2e/input/cassettes/document/anthropic/encodes-url-document.har") ==
+          std::pair<std::string, std::string>{"Polly.JS 6.0.6", "Polly.JS 6.0.6"});
+    // httprr's "httprr trace v1" is the trace format's version (c.version), not a library's;
+    // VCR.py and nock files name no recorder.
+    Cassette rr = load_cassette(corpus_next() + "/httprr/langchaingo/llms/ollama/testdata/TestCreateEmbedding.httprr");
+    CHECK(rr.version == 1);
+    CHECK(rr.recorder.empty());
+    CHECK(read("nock/nock/tests/fixtures/good_request.json").first.empty());
+    for (const auto& path : next_files(corpus_next() + "/vcrpy")) CHECK(load_cassette(path).recorder.empty());
+    // Every Ruby VCR and HAR file of corpus-next names one.
+    for (const char* format : {"ruby-vcr", "har"})
+        for (const auto& path : next_files(corpus_next() + "/" + format)) {
+            INFO(rel(path));
+            CHECK(!load_cassette(path).recorder.empty());
+        }
+
+    // A recorded_with placed before the interactions reaches on_header; a top-level one wins
+    // over the per-interaction one; a HAR creator without version is its name alone.
+    std::string seen;
+    ReadOptions o;
+    o.on_header = [&](const Cassette& c) { seen = c.recorder; };
+    Cassette first = load_cassette_from_string(
+        "recorded_with: VCR 6.3.1\nhttp_interactions:\n- request: {method: get, uri: 'https://a.test/'}\n"
+        "  response: {status: {code: 200, message: OK}}\n  recorded_with: vcr/1.0\n",
+        "mem", o);
+    CHECK(seen == "VCR 6.3.1");
+    CHECK(first.recorder == "VCR 6.3.1");
+    CHECK(load_text("{\"log\": {\"creator\": {\"name\": \"WebInspector\"}, \"entries\": []}}").recorder ==
+          "WebInspector");
+    CHECK(load_text("{\"log\": {\"creator\": \"x\", \"entries\": []}}").recorder.empty());
+
+    // JSON export: "recorder" only when named, so go-vcr headers keep their keys.
+    Cassette har = load_cassette(
+        corpus_next() + "/har/mirascope-ts/typescript/tests/e2e/input/cassettes/document/anthropic/encodes-url-document.har");
+    CHECK(cassette_header_to_json(har)["recorder"] == "Polly.JS 6.0.6");
+    Cassette govcr = load_cassette(testsupport::corpus_dir() + "/seed/simple_streaming.yaml");
+    CHECK(!cassette_header_to_json(govcr).contains("recorder"));
+}
+
 TEST_CASE("golden messages per format", "[formats]") {
     for (const char* format : {"vcrpy", "ruby-vcr", "har", "httprr", "nock"}) {
         std::string out;
         for (const auto& path : next_files(corpus_next() + "/" + format)) {
             Cassette c = load_cassette(path);
-            out += "# " + rel(path) + " (" + c.format + ", " + std::to_string(c.interactions.size()) + ")\n";
+            out += "# " + rel(path) + " (" + c.format + ", " + std::to_string(c.interactions.size()) +
+                   (c.recorder.empty() ? "" : ", " + c.recorder) + ")\n";
             for (const auto& ix : c.interactions) {
                 if (ix.request.method.empty()) continue;
                 auto d = decode_body(ix.response.headers, ix.response.body.bytes);
