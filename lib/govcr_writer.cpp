@@ -1,23 +1,14 @@
 #include "govcr_writer.hpp"
 
-#include <yaml.h>
-
-#include <climits>
 #include <cmath>
-#include <stdexcept>
 
-#include "base64.hpp"
 #include "har.hpp"
 #include "utf8.hpp"
+#include "yaml_emit.hpp"
 
 namespace cassette {
 
 namespace {
-
-int append_output(void* data, unsigned char* buffer, size_t size) {
-    static_cast<std::string*>(data)->append(reinterpret_cast<const char*>(buffer), size);
-    return 1;
-}
 
 // Would YAML read this plain scalar as something other than a string (null,
 // bool, number, timestamp)? Then it must be quoted, as Go's yaml quotes it.
@@ -42,63 +33,9 @@ bool resolves_to_non_string(std::string_view s) {
     return true;
 }
 
-class Emitter {
+// go-vcr's quoting on top of the shared emitter: what Go's yaml package writes.
+class Emitter : public YamlEmitter {
 public:
-    Emitter() {
-        if (!yaml_emitter_initialize(&e_)) throw std::runtime_error("libyaml: cannot initialise the emitter");
-        yaml_emitter_set_output(&e_, append_output, &out_);
-        yaml_emitter_set_unicode(&e_, 1);  // UTF-8 text as is, not \u escapes
-        yaml_emitter_set_width(&e_, -1);   // never fold long lines
-        yaml_emitter_set_indent(&e_, 2);
-    }
-    ~Emitter() { yaml_emitter_delete(&e_); }
-    Emitter(const Emitter&) = delete;
-    Emitter& operator=(const Emitter&) = delete;
-
-    void stream_start() {
-        yaml_event_t ev;
-        yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-        emit(ev);
-    }
-    void stream_end() {
-        yaml_event_t ev;
-        yaml_stream_end_event_initialize(&ev);
-        emit(ev);
-    }
-    void document_start() {
-        yaml_event_t ev;
-        yaml_document_start_event_initialize(&ev, nullptr, nullptr, nullptr, 0);  // explicit: "---"
-        emit(ev);
-    }
-    void document_end() {
-        yaml_event_t ev;
-        yaml_document_end_event_initialize(&ev, 1);
-        emit(ev);
-    }
-    void map_start(bool flow = false) {
-        yaml_event_t ev;
-        yaml_mapping_start_event_initialize(&ev, nullptr, nullptr, 1,
-                                            flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE);
-        emit(ev);
-    }
-    void map_end() {
-        yaml_event_t ev;
-        yaml_mapping_end_event_initialize(&ev);
-        emit(ev);
-    }
-    void seq_start() {
-        yaml_event_t ev;
-        yaml_sequence_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_BLOCK_SEQUENCE_STYLE);
-        emit(ev);
-    }
-    void seq_end() {
-        yaml_event_t ev;
-        yaml_sequence_end_event_initialize(&ev);
-        emit(ev);
-    }
-
-    // A plain scalar known to read back as intended (numbers, bools, keys we own).
-    void plain(std::string_view text) { scalar(nullptr, text, 1, 0, YAML_PLAIN_SCALAR_STYLE); }
     void integer(int64_t v) { plain(std::to_string(v)); }
     void boolean(bool v) { plain(v ? "true" : "false"); }
 
@@ -107,51 +44,18 @@ public:
     // quotes whenever a literal could not hold the bytes exactly, e.g. CR).
     void string(std::string_view s, bool block = false) {
         if (!is_valid_utf8(s)) {
-            binary(s);
+            binary(s, 70);
             return;
         }
         if (resolves_to_non_string(s)) {
-            scalar(nullptr, s, 0, 1, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+            double_quoted(s);
             return;
         }
         bool multiline = s.find('\n') != std::string_view::npos;
-        scalar(nullptr, s, 1, 1, block && multiline ? YAML_LITERAL_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
-    }
-
-    void binary(std::string_view bytes) {
-        std::string b64 = base64_encode(bytes);
-        std::string folded;
-        folded.reserve(b64.size() + b64.size() / 70 + 1);
-        for (size_t i = 0; i < b64.size(); i += 70) {
-            folded.append(b64, i, 70);
-            folded += '\n';
-        }
-        scalar("tag:yaml.org,2002:binary", folded, 0, 0, YAML_LITERAL_SCALAR_STYLE);
+        scalar(s, block && multiline ? YAML_LITERAL_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE, true, true);
     }
 
     void key(std::string_view k) { string(k); }
-
-    std::string take() { return std::move(out_); }
-
-private:
-    void scalar(const char* tag, std::string_view value, int plain_implicit, int quoted_implicit,
-                yaml_scalar_style_t style) {
-        if (value.size() > static_cast<size_t>(INT_MAX)) throw std::runtime_error("a value over 2 GiB cannot be written");
-        yaml_event_t ev;
-        if (!yaml_scalar_event_initialize(&ev, nullptr, reinterpret_cast<yaml_char_t*>(const_cast<char*>(tag)),
-                                          reinterpret_cast<yaml_char_t*>(const_cast<char*>(value.data())),
-                                          static_cast<int>(value.size()), plain_implicit, quoted_implicit, style))
-            throw std::runtime_error("libyaml: cannot create a scalar event");
-        emit(ev);
-    }
-    void emit(yaml_event_t& ev) {
-        // yaml_emitter_emit takes ownership of the event, also on failure.
-        if (!yaml_emitter_emit(&e_, &ev))
-            throw std::runtime_error(std::string("libyaml: ") + (e_.problem ? e_.problem : "emitter error"));
-    }
-
-    yaml_emitter_t e_{};
-    std::string out_;
 };
 
 void values_map(Emitter& em, const ValuesMap& m) {
@@ -283,7 +187,7 @@ void response(Emitter& em, const Response& rs) {
 std::string write_govcr_v2(const Cassette& c) {
     Emitter em;
     em.stream_start();
-    em.document_start();
+    em.document_start(true);  // explicit "---", as go-vcr writes
     em.map_start();
     em.key("version");
     em.integer(2);
