@@ -55,6 +55,22 @@ void put_opt_values(json& o, const char* key, const std::optional<ValuesMap>& v)
     if (v) o[key] = values_to_json(*v);
 }
 
+// The fields go-vcr's Request and Response share (net/http's message
+// fields), headers and body. Keys come out sorted, so the order put is free.
+template <typename HttpMessage>
+json http_message_to_json(const HttpMessage& m) {
+    json o = json::object();
+    put_opt(o, "proto", m.proto);
+    put_opt(o, "proto_major", m.proto_major);
+    put_opt(o, "proto_minor", m.proto_minor);
+    put_opt(o, "content_length", m.content_length);
+    put_opt(o, "transfer_encoding", m.transfer_encoding);
+    put_opt_values(o, "trailer", m.trailer);
+    o["headers"] = headers_to_json(m.headers);
+    put_body(o, m.body);
+    return o;
+}
+
 json events_to_json(const DecodedBody& d) {
     json a = json::array();
     for (const auto& e : d.events) {
@@ -84,37 +100,21 @@ json interaction_to_json(const Interaction& ix, const JsonExportOptions& opts) {
     const Request& rq = ix.request;
     const Response& rs = ix.response;
 
-    json req = json::object();
+    json req = http_message_to_json(rq);
     req["method"] = rq.method;
     req["url"] = rq.url;
-    put_opt(req, "proto", rq.proto);
-    put_opt(req, "proto_major", rq.proto_major);
-    put_opt(req, "proto_minor", rq.proto_minor);
-    put_opt(req, "content_length", rq.content_length);
-    put_opt(req, "transfer_encoding", rq.transfer_encoding);
-    put_opt_values(req, "trailer", rq.trailer);
     put_opt(req, "host", rq.host);
     put_opt(req, "remote_addr", rq.remote_addr);
     put_opt(req, "request_uri", rq.request_uri);
     put_opt_values(req, "form", rq.form);
-    req["headers"] = headers_to_json(rq.headers);
-    put_body(req, rq.body);
     put_extra(req, rq.extra);
 
-    json res = json::object();
+    json res = http_message_to_json(rs);
     put_opt(res, "code", rs.code);
     res["status"] = rs.status;
-    put_opt(res, "proto", rs.proto);
-    put_opt(res, "proto_major", rs.proto_major);
-    put_opt(res, "proto_minor", rs.proto_minor);
-    put_opt(res, "content_length", rs.content_length);
-    put_opt(res, "transfer_encoding", rs.transfer_encoding);
-    put_opt_values(res, "trailer", rs.trailer);
     put_opt(res, "uncompressed", rs.uncompressed);
-    res["headers"] = headers_to_json(rs.headers);
     put_opt(res, "duration", rs.duration);
     res["duration_ms"] = rs.duration_ms ? json(*rs.duration_ms) : json(nullptr);
-    put_body(res, rs.body);
     put_extra(res, rs.extra);
 
     json o = json::object();
