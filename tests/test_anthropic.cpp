@@ -11,38 +11,12 @@
 #include "test_support.hpp"
 
 using namespace cassette;
+using testsupport::json_body;
+using testsupport::make_ix;
+using testsupport::sse_body;
+using testsupport::sse_text;
 
 namespace {
-
-Interaction make_ix(const std::string& url, int64_t code = 200) {
-    Interaction ix;
-    ix.request.method = "POST";
-    ix.request.url = url;
-    ix.response.code = code;
-    return ix;
-}
-
-DecodedBody json_body(const std::string& text) {
-    DecodedBody b;
-    b.kind = BodyKind::json;
-    b.text = text;
-    b.json = nlohmann::json::parse(text);
-    return b;
-}
-
-DecodedBody sse_body(const std::string& text) {
-    DecodedBody b;
-    b.kind = BodyKind::sse;
-    b.text = text;
-    for (auto& e : parse_sse(text).events) b.events.push_back({e.event, e.data, e.id, e.line, 0});
-    return b;
-}
-
-std::string sse(const std::vector<std::string>& datas) {
-    std::string out;
-    for (const auto& d : datas) out += "data: " + d + "\n\n";
-    return out;
-}
 
 const std::string kUrl = "https://api.anthropic.com/v1/messages";
 
@@ -82,7 +56,7 @@ TEST_CASE("anthropic: non-streamed message with text, tool_use and cache usage",
 
 TEST_CASE("anthropic: stream with thinking, tool input and message_delta overwriting usage", "[anthropic]") {
     auto ix = make_ix(kUrl);
-    auto body = sse_body(sse({
+    auto body = sse_body(sse_text({
         R"({"type":"message_start","message":{"id":"msg_2","model":"claude-y","content":[],"usage":{"input_tokens":5,"cache_creation_input_tokens":3,"cache_read_input_tokens":2,"output_tokens":1}}})",
         R"({"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}})",
         R"({"type":"ping"})",
@@ -124,7 +98,7 @@ TEST_CASE("anthropic: stream with thinking, tool input and message_delta overwri
 
 TEST_CASE("anthropic: streamed tool call with no input keeps {}", "[anthropic]") {
     auto ix = make_ix(kUrl);
-    auto body = sse_body(sse({
+    auto body = sse_body(sse_text({
         R"({"type":"message_start","message":{"id":"m","model":"c","content":[],"usage":{"input_tokens":1,"output_tokens":1}}})",
         R"({"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"t","name":"now","input":{}}})",
         R"({"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""}})",
@@ -216,7 +190,7 @@ TEST_CASE("anthropic: Bedrock event stream chunks, wrapped or not, and exception
 
 TEST_CASE("anthropic: truncated stream is incomplete; foreign bodies are not ours", "[anthropic]") {
     auto ix = make_ix(kUrl);
-    auto cut = sse_body(sse({
+    auto cut = sse_body(sse_text({
         R"({"type":"message_start","message":{"id":"m","model":"c","content":[],"usage":{"input_tokens":2,"output_tokens":1}}})",
         R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})",
         R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}})",
@@ -227,7 +201,7 @@ TEST_CASE("anthropic: truncated stream is incomplete; foreign bodies are not our
     CHECK(m->text == "Hel");
     CHECK(m->usage->output_tokens == 1);
 
-    CHECK_FALSE(reassemble_anthropic(ix, sse_body(sse({R"({"choices":[]})", "[DONE]"}))));
+    CHECK_FALSE(reassemble_anthropic(ix, sse_body(sse_text({R"({"choices":[]})", "[DONE]"}))));
     CHECK_FALSE(reassemble_anthropic(ix, json_body(R"({"object":"chat.completion"})")));
     DecodedBody garbage;
     garbage.kind = BodyKind::sse;

@@ -5,37 +5,23 @@
 #include <catch2/catch.hpp>
 
 #include "providers.hpp"
-#include "sse.hpp"
+#include "test_support.hpp"
 
 using namespace cassette;
+using testsupport::json_body;
+using testsupport::make_ix;
+using testsupport::sse_body;
 
 namespace {
 
-Interaction make_ix(const std::string& url, int64_t code = 200) {
-    Interaction ix;
-    ix.request.method = "POST";
-    ix.request.url = url;
-    ix.response.code = code;
-    return ix;
-}
-
-DecodedBody json_body(const std::string& text) {
-    DecodedBody b;
-    b.kind = BodyKind::json;
-    b.text = text;
-    b.json = nlohmann::json::parse(text);
-    return b;
-}
-
-DecodedBody sse_body(const std::vector<std::string>& datas) {
-    DecodedBody b;
-    b.kind = BodyKind::sse;
+// Google's SSE: one data line per chunk, CRLF line ends.
+DecodedBody google_sse(const std::vector<std::string>& datas) {
+    std::string text;
     for (auto d : datas) {
-        std::replace(d.begin(), d.end(), '\n', ' ');  // one data line per chunk, as Google sends
-        b.text += "data: " + d + "\r\n\r\n";
+        std::replace(d.begin(), d.end(), '\n', ' ');
+        text += "data: " + d + "\r\n\r\n";
     }
-    for (auto& e : parse_sse(b.text).events) b.events.push_back({e.event, e.data, e.id, e.line, 0});
-    return b;
+    return sse_body(text);
 }
 
 const std::string kStream = "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent";
@@ -75,7 +61,7 @@ void check_folded(const Message& m) {
 }  // namespace
 
 TEST_CASE("gemini: SSE stream with thought parts and a function call", "[anthropic]") {
-    auto m = reassemble_gemini(make_ix(kStream + "?alt=sse"), sse_body(kChunks));
+    auto m = reassemble_gemini(make_ix(kStream + "?alt=sse"), google_sse(kChunks));
     REQUIRE(m);
     CHECK(m->provider == "google");
     check_folded(*m);
@@ -119,7 +105,7 @@ TEST_CASE("gemini: non-streamed Vertex response, several candidates, no usage", 
 }
 
 TEST_CASE("gemini: truncated stream, errors, blocked prompt, code execution", "[anthropic]") {
-    auto cut = reassemble_gemini(make_ix(kStream + "?alt=sse"), sse_body({kChunks[0], kChunks[1]}));
+    auto cut = reassemble_gemini(make_ix(kStream + "?alt=sse"), google_sse({kChunks[0], kChunks[1]}));
     REQUIRE(cut);
     CHECK_FALSE(cut->complete);
     CHECK(cut->usage->output_tokens == 62);

@@ -16,37 +16,18 @@
 
 using namespace cassette;
 using nlohmann::json;
+using testsupport::events;
+using testsupport::json_body;
+using testsupport::make_ix;
 
 namespace {
 
-Interaction make_ix(const std::string& url, int64_t code = 200) {
-    Interaction ix;
-    ix.request.method = "POST";
-    ix.request.url = url;
-    ix.response.code = code;
-    ix.response.status = std::to_string(code);
-    return ix;
-}
-
-// An SSE body built by hand: one event per data string.
+// An SSE body built by hand: one event per data string, named "message"
+// unless `names` says otherwise.
 DecodedBody sse(const std::vector<std::string>& datas, const std::vector<std::string>& names = {}) {
-    DecodedBody b;
-    b.kind = BodyKind::sse;
-    for (size_t i = 0; i < datas.size(); ++i) {
-        BodyEvent ev;
-        ev.event = i < names.size() ? names[i] : "message";
-        ev.data = datas[i];
-        b.events.push_back(ev);
-    }
-    return b;
-}
-
-DecodedBody json_body(const std::string& text) {
-    DecodedBody b;
-    b.kind = BodyKind::json;
-    b.text = text;
-    b.json = json::parse(text);
-    return b;
+    std::vector<std::pair<std::string, std::string>> evs;
+    for (size_t i = 0; i < datas.size(); ++i) evs.emplace_back(i < names.size() ? names[i] : "message", datas[i]);
+    return events(BodyKind::sse, evs);
 }
 
 const std::string chat_url = "https://api.openai.com/v1/chat/completions";

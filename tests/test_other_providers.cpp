@@ -2,55 +2,16 @@
 #include <catch2/catch.hpp>
 
 #include "providers.hpp"
-#include "sse.hpp"
+#include "test_support.hpp"
 
 using namespace cassette;
+using testsupport::events;
+using testsupport::json_body;
+using testsupport::make_ix;
+using testsupport::ndjson;
+using testsupport::sse_body;
 
 namespace {
-
-Interaction make_ix(const std::string& url, const std::string& request_body = {}, int64_t code = 200) {
-    Interaction ix;
-    ix.request.method = "POST";
-    ix.request.url = url;
-    ix.request.body.bytes = request_body;
-    ix.request.body.present = true;
-    ix.response.code = code;
-    return ix;
-}
-
-DecodedBody json_body(const std::string& text) {
-    DecodedBody b;
-    b.kind = BodyKind::json;
-    b.text = text;
-    b.json = nlohmann::json::parse(text);
-    return b;
-}
-
-DecodedBody events(BodyKind kind, const std::vector<std::pair<std::string, std::string>>& evs) {
-    DecodedBody b;
-    b.kind = kind;
-    for (const auto& [e, d] : evs) b.events.push_back({e, d, {}, 0, 0});
-    return b;
-}
-
-DecodedBody ndjson(const std::vector<std::string>& lines) {
-    DecodedBody b;
-    b.kind = BodyKind::ndjson;
-    size_t n = 0;
-    for (const auto& l : lines) {
-        b.text += l + "\n";
-        b.events.push_back({"message", l, {}, ++n, 0});
-    }
-    return b;
-}
-
-DecodedBody sse_body(const std::string& text) {
-    DecodedBody b;
-    b.kind = BodyKind::sse;
-    b.text = text;
-    for (auto& e : parse_sse(text).events) b.events.push_back({e.event, e.data, e.id, e.line, 0});
-    return b;
-}
 
 const std::string kConverse = "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-3-5-haiku-20241022-v1%3A0/converse";
 
@@ -164,7 +125,7 @@ TEST_CASE("ollama: /api/generate non-streamed and error bodies", "[anthropic]") 
     CHECK_FALSE(m->streamed);
     CHECK(m->text == "The sky is blue.");
     CHECK(m->usage->total_tokens == 15);
-    auto e = reassemble_ollama(make_ix("http://localhost:11434/api/chat", "", 404), json_body(R"({"error":"model 'x' not found"})"));
+    auto e = reassemble_ollama(make_ix("http://localhost:11434/api/chat", 404), json_body(R"({"error":"model 'x' not found"})"));
     REQUIRE(e);
     REQUIRE(e->error);
     CHECK(e->error->message == "model 'x' not found");
@@ -236,7 +197,7 @@ TEST_CASE("cohere: v2 and v1 non-streamed, v1 stream", "[anthropic]") {
     CHECK(s1->finish_reason == "COMPLETE");
     CHECK(s1->usage->output_tokens == 2);
 
-    auto err = reassemble_cohere(make_ix("https://api.cohere.com/v2/chat", "", 401), json_body(R"({"id":"e","message":"invalid api token"})"));
+    auto err = reassemble_cohere(make_ix("https://api.cohere.com/v2/chat", 401), json_body(R"({"id":"e","message":"invalid api token"})"));
     REQUIRE(err);
     REQUIRE(err->error);
     CHECK(err->error->message == "invalid api token");

@@ -12,6 +12,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "sse.hpp"
+
 namespace fs = std::filesystem;
 
 namespace testsupport {
@@ -92,6 +94,62 @@ void check_golden(const std::string& name, const std::string& actual) {
     REQUIRE(fs::exists(path));
     std::string expected = read_file(path.string());
     CHECK(actual == expected);
+}
+
+cassette::Interaction make_ix(const std::string& url, int64_t code) {
+    cassette::Interaction ix;
+    ix.request.method = "POST";
+    ix.request.url = url;
+    ix.response.code = code;
+    ix.response.status = std::to_string(code);
+    return ix;
+}
+
+cassette::Interaction make_ix(const std::string& url, const std::string& request_body, int64_t code) {
+    cassette::Interaction ix = make_ix(url, code);
+    ix.request.body.bytes = request_body;
+    ix.request.body.present = true;
+    return ix;
+}
+
+cassette::DecodedBody json_body(const std::string& text) {
+    cassette::DecodedBody b;
+    b.kind = cassette::BodyKind::json;
+    b.text = text;
+    b.json = nlohmann::json::parse(text);
+    return b;
+}
+
+cassette::DecodedBody sse_body(const std::string& text) {
+    cassette::DecodedBody b;
+    b.kind = cassette::BodyKind::sse;
+    b.text = text;
+    for (auto& e : cassette::parse_sse(text).events) b.events.push_back({e.event, e.data, e.id, e.line, 0});
+    return b;
+}
+
+std::string sse_text(const std::vector<std::string>& datas) {
+    std::string out;
+    for (const auto& d : datas) out += "data: " + d + "\n\n";
+    return out;
+}
+
+cassette::DecodedBody events(cassette::BodyKind kind, const std::vector<std::pair<std::string, std::string>>& evs) {
+    cassette::DecodedBody b;
+    b.kind = kind;
+    for (const auto& [e, d] : evs) b.events.push_back({e, d, {}, 0, 0});
+    return b;
+}
+
+cassette::DecodedBody ndjson(const std::vector<std::string>& lines) {
+    cassette::DecodedBody b;
+    b.kind = cassette::BodyKind::ndjson;
+    size_t n = 0;
+    for (const auto& l : lines) {
+        b.text += l + "\n";
+        b.events.push_back({"message", l, {}, ++n, 0});
+    }
+    return b;
 }
 
 }  // namespace testsupport

@@ -1,9 +1,15 @@
 // Helpers shared by the tests: paths to the source tree, the shared corpus,
-// and running the built `cassette` binary.
+// running the built `cassette` binary, and hand-built interactions and
+// decoded bodies for the reassembly tests.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "body.hpp"
+#include "model.hpp"
 
 namespace testsupport {
 
@@ -24,5 +30,23 @@ RunResult run_cassette(const std::vector<std::string>& args, const std::string* 
 // Compares `actual` with tests/golden/<name>; with CASSETTE_UPDATE_GOLDEN=1 in
 // the environment it rewrites the golden file instead (the approval step).
 void check_golden(const std::string& name, const std::string& actual);
+
+// ---- Fixtures for the reassembly tests --------------------------------------
+
+// A POST to `url` answered with `code` (status text the bare number); with
+// `request_body`, that body is recorded as present.
+cassette::Interaction make_ix(const std::string& url, int64_t code = 200);
+cassette::Interaction make_ix(const std::string& url, const std::string& request_body, int64_t code = 200);
+
+// A JSON body; `text` must be JSON (nlohmann throws on a broken fixture).
+cassette::DecodedBody json_body(const std::string& text);
+// An SSE body: `text` and its events as parse_sse reads them.
+cassette::DecodedBody sse_body(const std::string& text);
+// SSE text with one `data:` event per string.
+std::string sse_text(const std::vector<std::string>& datas);
+// A stream body of `kind` with one event per (name, data) pair, no text.
+cassette::DecodedBody events(cassette::BodyKind kind, const std::vector<std::pair<std::string, std::string>>& evs);
+// An NDJSON body, one line (and `message` event) per string.
+cassette::DecodedBody ndjson(const std::vector<std::string>& lines);
 
 }  // namespace testsupport
