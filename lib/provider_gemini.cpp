@@ -53,6 +53,20 @@ std::string provider_of(const Interaction& ix) {
     return {};  // a proxy or compatible server: the dispatcher names it from the host
 }
 
+// Google's REST transports for Go and Python ask `$alt=json;enum-encoding=int`
+// and get finishReason as a number, which their SDKs turn back into the enum
+// name. 0-5 mean the same in the Gemini API and Vertex protos
+// (FinishReason); above they differ, so the number is kept as written.
+std::string finish_reason_of(const OJ* v) {
+    if (v && v->is_number_integer()) {
+        static const char* const names[] = {"FINISH_REASON_UNSPECIFIED", "STOP", "MAX_TOKENS", "SAFETY", "RECITATION",
+                                            "OTHER"};
+        int64_t n = v->get<int64_t>();
+        return n >= 0 && n < 6 ? names[n] : std::to_string(n);
+    }
+    return str(v);
+}
+
 struct Candidate {
     int64_t index = 0;
     std::string text;
@@ -115,7 +129,7 @@ struct Fold {
                 Candidate& cand = candidate(count(field(c, "index")).value_or(pos));
                 ++pos;
                 part_list(cand, c);
-                if (auto fr = str(field(c, "finishReason")); !fr.empty()) {
+                if (auto fr = finish_reason_of(field(c, "finishReason")); !fr.empty()) {
                     cand.finish_reason = fr;
                     finished = true;
                 }
