@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "reader.hpp"
+#include "yaml_convert.hpp"
 #include "yaml_stream.hpp"
 
 namespace cassette {
@@ -52,40 +53,11 @@ std::string python_json_dumps(const YamlNode& node);
 // The node as JSON (for ExtraField): scalars typed as YAML 1.1 plain scalars.
 std::string yaml_node_json(const YamlNode& node);
 
-// Interprets a libyaml tag: true when `tag` marks base64 bytes (!!binary, !binary).
-bool is_binary_tag(std::string_view tag);
-
 // Parses "HTTP/1.1" into proto fields.
 void set_proto(std::string_view text, std::optional<std::string>& proto, std::optional<int64_t>& major,
                std::optional<int64_t>& minor);
 
 // Standard reason phrase for a status code ("" when unknown).
 std::string_view reason_phrase(int64_t code);
-
-// Node -> model conversions shared by the YAML readers. Malformed values are
-// recorded as Problems on the cassette, never thrown.
-class NodeConv {
-public:
-    NodeConv(Cassette& c, std::optional<size_t> interaction) : c_(c), ix_(interaction) {}
-    void problem(Position pos, std::string message);
-    // A string scalar (null -> ""; !!binary/!binary decoded; !!python/unicode,
-    // !!python/str and other tags on scalars read as their text).
-    std::optional<std::string> string(const YamlNode& n, std::string_view field);
-    // An integer: a plain or quoted decimal scalar ("200" and 200 both).
-    std::optional<int64_t> integer(const YamlNode& n, std::string_view field);
-    // Headers in every shape the VCR family writes: mapping of name -> list or
-    // scalar; list of [name, [values]] pairs (!!python/tuple); list of
-    // "Name: value\r\n" lines (VCR.py before 1.0); an empty list.
-    void headers(const YamlNode& n, Headers& out, Position* headers_pos);
-    // A body given as a scalar (string or base64-tagged).
-    void scalar_body(const YamlNode& key, const YamlNode& value, Body& out);
-
-private:
-    Cassette& c_;
-    std::optional<size_t> ix_;
-};
-
-// The value of `key` in mapping `n`, or nullptr (also when n is not a mapping).
-const YamlNode* map_get(const YamlNode& n, std::string_view key);
 
 }  // namespace cassette

@@ -10,204 +10,23 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base64.hpp"
+#include "yaml_convert.hpp"
 
 namespace cassette {
 
 namespace {
 
-const std::string kBinaryTag = "tag:yaml.org,2002:binary";
-
-// Converts nodes to model fields; malformed fields become Problems (reading
-// goes on) so that `validate` can report every one of them.
-class Converter {
-public:
-    Converter(Cassette& c, std::optional<size_t> interaction) : cassette_(c), interaction_(interaction) {}
-
-    void problem(Position pos, std::string message) {
-        cassette_.problems.push_back(Problem{"schema", pos, interaction_, std::move(message)});
-    }
-
-    std::optional<std::string> string(const YamlNode& n, std::string_view field) {
-        if (n.is_null()) return std::string();
-        if (!n.is_scalar()) {
-            problem(n.pos, fmt("`", field, "` must be a string, found ", n.kind_name()));
-            return std::nullopt;
-        }
-        // Go's yaml writes any string that is not UTF-8 (a header value, say)
-        // as !!binary; read it back to the same bytes.
-        if (n.tag == kBinaryTag || n.tag == "!binary") {
-            auto bytes = base64_decode(n.value);
-            if (!bytes) {
-                problem(n.pos, fmt("`", field, "` is tagged !!binary but is not valid base64"));
-                return std::nullopt;
-            }
-            return bytes;
-        }
-        return n.value;
-    }
-
-    std::optional<int64_t> integer(const YamlNode& n, std::string_view field) {
-        if (n.is_scalar() && n.style == ScalarStyle::plain) {
-            int64_t v = 0;
-            const char* b = n.value.data();
-            const char* e = b + n.value.size();
-            if (b != e && *b == '+') ++b;
-            auto [p, ec] = std::from_chars(b, e, v);
-            if (ec == std::errc() && p == e && b != e) return v;
-        }
-        problem(n.pos, fmt("`", field, "` must be an integer, found ", describe(n)));
-        return std::nullopt;
-    }
-
-    std::optional<bool> boolean(const YamlNode& n, std::string_view field) {
-        if (n.is_scalar() && n.style == ScalarStyle::plain) {
-            const std::string& v = n.value;
-            if (v == "true" || v == "True" || v == "TRUE" || v == "yes" || v == "on") return true;
-            if (v == "false" || v == "False" || v == "FALSE" || v == "no" || v == "off") return false;
-        }
-        problem(n.pos, fmt("`", field, "` must be true or false, found ", describe(n)));
-        return std::nullopt;
-    }
-
-    std::optional<std::vector<std::string>> string_list(const YamlNode& n, std::string_view field) {
-        std::vector<std::string> out;
-        if (n.is_null()) return out;
-        if (!n.is_sequence()) {
-            problem(n.pos, fmt("`", field, "` must be a list of strings, found ", n.kind_name()));
-            return std::nullopt;
-        }
-        for (const auto& item : n.children) {
-            if (auto s = string(item, field)) out.push_back(std::move(*s));
-        }
-        return out;
-    }
-
-    std::optional<ValuesMap> values_map(const YamlNode& n, std::string_view field) {
-        ValuesMap out;
-        if (n.is_null()) return out;
-        if (!n.is_mapping()) {
-            problem(n.pos, fmt("`", field, "` must be a mapping of names to lists, found ", n.kind_name()));
-            return std::nullopt;
-        }
-        for (size_t i = 0; i + 1 < n.children.size(); i += 2) {
-            const YamlNode& k = n.children[i];
-            const YamlNode& v = n.children[i + 1];
-            auto key = string(k, field);
-            if (!key) continue;
-            // http.Header values are lists; a scalar is read as a one-item list
-            // (hand-edited fixtures do this) rather than dropped.
-            if (v.is_scalar() && !v.is_null()) {
-                out.emplace_back(*key, std::vector<std::string>{v.value});
-            } else if (auto list = string_list(v, *key)) {
-                out.emplace_back(*key, std::move(*list));
-            }
-        }
-        return out;
-    }
-
-    void headers(const YamlNode& n, Headers& out) {
-        if (n.is_null()) return;
-        if (!n.is_mapping()) {
-            problem(n.pos, fmt("`headers` must be a mapping of names to lists, found ", n.kind_name()));
-            return;
-        }
-        for (size_t i = 0; i + 1 < n.children.size(); i += 2) {
-            const YamlNode& k = n.children[i];
-            const YamlNode& v = n.children[i + 1];
-            auto key = string(k, "headers");
-            if (!key) continue;
-            Header h;
-            h.name = *key;
-            h.pos = k.pos;
-            if (v.is_scalar() && !v.is_null()) {
-                if (auto s = string(v, *key)) h.values.push_back(std::move(*s));
-            } else if (auto list = string_list(v, *key)) {
-                h.values = std::move(*list);
-            }
-            out.items.push_back(std::move(h));
-        }
-    }
-
-    void body(YamlNode& key, YamlNode& n, Body& out) {
-        out.present = true;
-        out.key_pos = key.pos;
-        out.pos = n.pos;
-        out.style = n.style;
-        if (n.is_null()) return;
-        if (!n.is_scalar()) {
-            problem(n.pos, fmt("`body` must be a string, found ", n.kind_name()));
-            return;
-        }
-        if (n.tag == kBinaryTag || n.tag == "!binary") {
-            out.binary_tag = true;
-            auto bytes = base64_decode(n.value);
-            if (!bytes) {
-                problem(n.pos, "`body` is tagged !!binary but is not valid base64");
-                return;
-            }
-            out.bytes = std::move(*bytes);
-            return;
-        }
-        out.bytes = std::move(n.value);
-    }
-
-    ExtraField extra(const YamlNode& key, const YamlNode& value) {
-        return ExtraField{key.value, to_json(value).dump(), key.pos};
-    }
-
-    static nlohmann::json to_json(const YamlNode& n) {
-        switch (n.kind) {
-            case YamlNode::Kind::scalar: {
-                if (n.style != ScalarStyle::plain || !n.tag.empty()) return n.value;
-                if (n.is_null()) return nullptr;
-                if (n.value == "true") return true;
-                if (n.value == "false") return false;
-                int64_t i = 0;
-                auto [p, ec] = std::from_chars(n.value.data(), n.value.data() + n.value.size(), i);
-                if (ec == std::errc() && p == n.value.data() + n.value.size()) return i;
-                return n.value;
-            }
-            case YamlNode::Kind::sequence: {
-                auto a = nlohmann::json::array();
-                for (const auto& c : n.children) a.push_back(to_json(c));
-                return a;
-            }
-            case YamlNode::Kind::mapping: {
-                auto o = nlohmann::json::object();
-                for (size_t i = 0; i + 1 < n.children.size(); i += 2)
-                    o[n.children[i].is_scalar() ? n.children[i].value : to_json(n.children[i]).dump()] =
-                        to_json(n.children[i + 1]);
-                return o;
-            }
-        }
-        return nullptr;
-    }
-
-private:
-    template <typename... Parts>
-    static std::string fmt(const Parts&... parts) {
-        std::string s;
-        ((s += parts), ...);
-        return s;
-    }
-
-    static std::string describe(const YamlNode& n) {
-        if (!n.is_scalar()) return n.kind_name();
-        std::string v = n.value.size() > 40 ? n.value.substr(0, 40) + "…" : n.value;
-        return "\"" + v + "\"";
-    }
-
-    Cassette& cassette_;
-    std::optional<size_t> interaction_;
-};
+// An unknown key kept verbatim, typed as Go's yaml would have read it.
+ExtraField extra(const YamlNode& key, const YamlNode& value) {
+    return ExtraField{key.value, go_yaml_json(value).dump(), key.pos};
+}
 
 bool key_is(const YamlNode& k, std::string_view name) { return k.is_scalar() && k.value == name; }
 
 // The fields go-vcr's Request and Response share (net/http's message fields).
 // True when `key` was one of them.
 template <typename Message>
-bool http_message_field(Converter& cv, const std::string& key, const YamlNode& v, Message& r) {
+bool http_message_field(YamlConvert& cv, const std::string& key, const YamlNode& v, Message& r) {
     if (key == "proto") r.proto = cv.string(v, key);
     else if (key == "proto_major") r.proto_major = cv.integer(v, key);
     else if (key == "proto_minor") r.proto_minor = cv.integer(v, key);
@@ -220,7 +39,7 @@ bool http_message_field(Converter& cv, const std::string& key, const YamlNode& v
     return true;
 }
 
-void convert_request(Converter& cv, YamlNode& node, Request& r) {
+void convert_request(YamlConvert& cv, YamlNode& node, Request& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`request` must be a mapping, found ") + node.kind_name());
         return;
@@ -254,14 +73,14 @@ void convert_request(Converter& cv, YamlNode& node, Request& r) {
         } else if (key == "request_uri") {
             r.request_uri = cv.string(v, key);
         } else {
-            r.extra.push_back(cv.extra(k, v));
+            r.extra.push_back(extra(k, v));
         }
     }
     if (!has_url) cv.problem(node.pos, "`request` has no `url`");
     if (!has_method) cv.problem(node.pos, "`request` has no `method`");
 }
 
-void convert_response(Converter& cv, YamlNode& node, Response& r) {
+void convert_response(YamlConvert& cv, YamlNode& node, Response& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`response` must be a mapping, found ") + node.kind_name());
         return;
@@ -305,7 +124,7 @@ void convert_response(Converter& cv, YamlNode& node, Response& r) {
         } else if (key == "uncompressed") {
             r.uncompressed = cv.boolean(v, key);
         } else {
-            r.extra.push_back(cv.extra(k, v));
+            r.extra.push_back(extra(k, v));
         }
     }
     if (!has_code) cv.problem(node.pos, "`response` has no `code`");
@@ -315,7 +134,7 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
     Interaction ix;
     ix.index = index;
     ix.pos = node.pos;
-    Converter cv(c, index);
+    YamlConvert cv(c, index, YamlDialect::go_vcr);
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("an interaction must be a mapping, found ") + node.kind_name());
         return ix;
@@ -336,7 +155,7 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
             ix.response.pos = k.pos;
             convert_response(cv, v, ix.response);
         } else {
-            ix.extra.push_back(cv.extra(k, v));
+            ix.extra.push_back(extra(k, v));
         }
     }
     if (!has_request) cv.problem(node.pos, "interaction has no `request`");
@@ -484,7 +303,7 @@ Cassette govcr_read(YamlEventStream& ys, const std::string& name, const Interact
     Cassette c;
     c.path = name;
     c.format = "go-vcr";
-    Converter top(c, std::nullopt);
+    YamlConvert top(c, std::nullopt, YamlDialect::go_vcr);
 
     ys.next();  // STREAM_START
     if (ys.next().type == YAML_STREAM_END_EVENT) ys.fail(Position{1, 1}, "empty file: no YAML document", "schema");
@@ -532,7 +351,7 @@ Cassette govcr_read(YamlEventStream& ys, const std::string& name, const Interact
             }
         } else {
             YamlNode v = ys.build_node();
-            c.extra.push_back(top.extra(key, v));
+            c.extra.push_back(extra(key, v));
         }
     }
     if (!has_version) top.problem(Position{1, 1}, "no `version` key: go-vcr cassettes start with `version: 1` or `version: 2`");

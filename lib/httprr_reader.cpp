@@ -114,7 +114,7 @@ bool is_chunked(const Headers& h) {
     return false;
 }
 
-void apply_body(NodeConv& cv, Position pos, Message& m, Body& body, std::optional<std::vector<std::string>>& te) {
+void apply_body(YamlConvert& cv, Position pos, Message& m, Body& body, std::optional<std::vector<std::string>>& te) {
     body.present = true;
     body.pos = body.key_pos = pos;
     if (is_chunked(m.headers)) {
@@ -169,7 +169,7 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
         Interaction ix;
         ix.index = index;
         ix.pos = at;
-        NodeConv cv(c, index);
+        YamlConvert cv(c, index);
         Position req_pos = cur.where(start);
         ix.request.pos = ix.request.url_pos = ix.request.headers_pos = req_pos;
         Message rq = split_message(req);

@@ -45,7 +45,7 @@ std::optional<std::string> unhex(const std::string& s) {
     return out;
 }
 
-void read_headers(NodeConv& cv, const json& h, Headers& out) {
+void read_headers(YamlConvert& cv, const json& h, Headers& out) {
     auto add = [&](const std::string& name, const json& v) {
         Header hd{name, {}, {}};
         if (v.is_array()) {
@@ -93,7 +93,7 @@ Cassette nock_read(std::string_view text, const std::string& name, const Interac
         const json& d = doc[i];
         Interaction ix;
         ix.index = i;
-        NodeConv cv(c, i);
+        YamlConvert cv(c, i);
         if (!d.is_object()) {
             cv.problem({}, "a nock definition must be an object");
             sink(std::move(ix));

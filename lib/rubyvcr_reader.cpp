@@ -30,7 +30,7 @@ std::string upper(std::string s) {
 std::string recorder_name(const YamlNode& v) { return v.is_scalar() && !v.is_null() ? v.value : std::string(); }
 
 // body: {encoding, string} | {encoding, base64_string} | "bare" | null | {fields: …}
-void convert_body(NodeConv& cv, const YamlNode& key, const YamlNode& v, Body& out, std::vector<ExtraField>& extra) {
+void convert_body(YamlConvert& cv, const YamlNode& key, const YamlNode& v, Body& out, std::vector<ExtraField>& extra) {
     if (!v.is_mapping()) {
         cv.scalar_body(key, v, out);
         return;
@@ -66,7 +66,7 @@ void convert_body(NodeConv& cv, const YamlNode& key, const YamlNode& v, Body& ou
     }
 }
 
-void convert_request(NodeConv& cv, YamlNode& node, Request& r) {
+void convert_request(YamlConvert& cv, YamlNode& node, Request& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`request` must be a mapping, found ") + node.kind_name());
         return;
@@ -89,7 +89,7 @@ void convert_request(NodeConv& cv, YamlNode& node, Request& r) {
             // VCR writes the Ruby symbol (`post`); HTTP methods are upper case.
             if (auto s = cv.string(v, key)) r.method = upper(*s);
         } else if (key == "headers") {
-            cv.headers(v, r.headers, nullptr);
+            cv.any_headers(v, r.headers, nullptr);
             r.headers_pos = k.pos;
         } else {
             r.extra.push_back(ExtraField{key, yaml_node_json(v), k.pos});
@@ -99,7 +99,7 @@ void convert_request(NodeConv& cv, YamlNode& node, Request& r) {
     if (!has_method) cv.problem(node.pos, "`request` has no `method`");
 }
 
-void convert_response(NodeConv& cv, YamlNode& node, Response& r) {
+void convert_response(YamlConvert& cv, YamlNode& node, Response& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`response` must be a mapping, found ") + node.kind_name());
         return;
@@ -115,7 +115,7 @@ void convert_response(NodeConv& cv, YamlNode& node, Response& r) {
         } else if (key == "body") {
             convert_body(cv, k, v, r.body, r.extra);
         } else if (key == "headers") {
-            cv.headers(v, r.headers, nullptr);
+            cv.any_headers(v, r.headers, nullptr);
             r.headers_pos = k.pos;
         } else if (key == "status") {
             has_status = true;
@@ -159,7 +159,7 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
     Interaction ix;
     ix.index = index;
     ix.pos = node.pos;
-    NodeConv cv(c, index);
+    YamlConvert cv(c, index);
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("an interaction must be a mapping, found ") + node.kind_name());
         return ix;
@@ -212,7 +212,7 @@ Cassette rubyvcr_read(YamlEventStream& ys, const std::string& name, const Intera
     Cassette c;
     c.path = name;
     c.format = "ruby-vcr";
-    NodeConv top(c, std::nullopt);
+    YamlConvert top(c, std::nullopt);
     size_t index = 0;
 
     ys.next();  // STREAM_START

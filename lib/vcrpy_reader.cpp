@@ -23,18 +23,6 @@ namespace cassette {
 
 // ---------------------------------------------------------------- helpers --
 
-bool is_binary_tag(std::string_view tag) {
-    return tag == "tag:yaml.org,2002:binary" || tag == "!binary" || tag == "tag:yaml.org,2002:python/bytes" ||
-           tag == "!!python/bytes";
-}
-
-const YamlNode* map_get(const YamlNode& n, std::string_view key) {
-    if (!n.is_mapping()) return nullptr;
-    for (size_t i = 0; i + 1 < n.children.size(); i += 2)
-        if (n.children[i].is_scalar() && n.children[i].value == key) return &n.children[i + 1];
-    return nullptr;
-}
-
 void set_proto(std::string_view text, std::optional<std::string>& proto, std::optional<int64_t>& major,
                std::optional<int64_t>& minor) {
     proto = std::string(text);
@@ -295,44 +283,28 @@ void python_dumps_into(const YamlNode& n, std::string& out, bool as_key) {
 }
 
 nlohmann::json node_to_json(const YamlNode& n) {
-    switch (n.kind) {
-        case YamlNode::Kind::scalar: {
-            if (is_binary_tag(n.tag)) return n.value;  // base64 text as written
-            switch (is_python_text_tag(n.tag) ? ScalarType::string : resolve_scalar(n)) {
-                case ScalarType::null: return nullptr;
-                case ScalarType::boolean_true: return true;
-                case ScalarType::boolean_false: return false;
-                case ScalarType::integer: {
-                    int64_t i = 0;
-                    std::string v = strip_underscores(n.value);
-                    const char* b = v.data() + (!v.empty() && v[0] == '+');
-                    auto [p, ec] = std::from_chars(b, v.data() + v.size(), i);
-                    if (ec == std::errc() && p == v.data() + v.size()) return i;
-                    return n.value;
-                }
-                case ScalarType::floating: {
-                    double d = std::strtod(strip_underscores(n.value).c_str(), nullptr);
-                    if (std::isfinite(d)) return d;
-                    return n.value;
-                }
-                case ScalarType::string: return n.value;
-            }
+    if (!n.is_scalar()) return yaml_tree_json<nlohmann::json>(n, node_to_json);
+    if (is_binary_tag(n.tag)) return n.value;  // base64 text as written
+    switch (is_python_text_tag(n.tag) ? ScalarType::string : resolve_scalar(n)) {
+        case ScalarType::null: return nullptr;
+        case ScalarType::boolean_true: return true;
+        case ScalarType::boolean_false: return false;
+        case ScalarType::integer: {
+            int64_t i = 0;
+            std::string v = strip_underscores(n.value);
+            const char* b = v.data() + (!v.empty() && v[0] == '+');
+            auto [p, ec] = std::from_chars(b, v.data() + v.size(), i);
+            if (ec == std::errc() && p == v.data() + v.size()) return i;
             return n.value;
         }
-        case YamlNode::Kind::sequence: {
-            auto a = nlohmann::json::array();
-            for (const auto& c : n.children) a.push_back(node_to_json(c));
-            return a;
+        case ScalarType::floating: {
+            double d = std::strtod(strip_underscores(n.value).c_str(), nullptr);
+            if (std::isfinite(d)) return d;
+            return n.value;
         }
-        case YamlNode::Kind::mapping: {
-            auto o = nlohmann::json::object();
-            for (size_t i = 0; i + 1 < n.children.size(); i += 2)
-                o[n.children[i].is_scalar() ? n.children[i].value : node_to_json(n.children[i]).dump()] =
-                    node_to_json(n.children[i + 1]);
-            return o;
-        }
+        case ScalarType::string: return n.value;
     }
-    return nullptr;
+    return n.value;
 }
 
 }  // namespace
@@ -345,120 +317,6 @@ std::string python_json_dumps(const YamlNode& node) {
 
 std::string yaml_node_json(const YamlNode& node) {
     return node_to_json(node).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-void NodeConv::problem(Position pos, std::string message) {
-    c_.problems.push_back(Problem{"schema", pos, ix_, std::move(message)});
-}
-
-std::optional<std::string> NodeConv::string(const YamlNode& n, std::string_view field) {
-    if (n.is_null()) return std::string();
-    if (!n.is_scalar()) {
-        problem(n.pos, "`" + std::string(field) + "` must be a string, found " + n.kind_name());
-        return std::nullopt;
-    }
-    if (is_binary_tag(n.tag)) {
-        auto bytes = base64_decode(n.value);
-        if (!bytes) {
-            problem(n.pos, "`" + std::string(field) + "` is tagged binary but is not valid base64");
-            return std::nullopt;
-        }
-        return bytes;
-    }
-    return n.value;
-}
-
-std::optional<int64_t> NodeConv::integer(const YamlNode& n, std::string_view field) {
-    if (n.is_scalar()) {
-        std::string_view v = n.value;
-        while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-        while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-        int64_t out = 0;
-        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-        if (!v.empty() && ec == std::errc() && p == v.data() + v.size()) return out;
-    }
-    std::string shown = n.is_scalar() ? "\"" + n.value.substr(0, 40) + "\"" : n.kind_name();
-    problem(n.pos, "`" + std::string(field) + "` must be an integer, found " + shown);
-    return std::nullopt;
-}
-
-void NodeConv::headers(const YamlNode& n, Headers& out, Position* headers_pos) {
-    if (headers_pos) *headers_pos = n.pos;
-    if (n.is_null()) return;
-    auto add = [&](std::string name, Position pos, std::vector<std::string> values) {
-        for (auto& h : out.items) {
-            if (h.name == name) {
-                for (auto& v : values) h.values.push_back(std::move(v));
-                return;
-            }
-        }
-        out.items.push_back(Header{std::move(name), std::move(values), pos});
-    };
-    auto values_of = [&](const YamlNode& v, const std::string& name) {
-        std::vector<std::string> vals;
-        if (v.is_sequence()) {
-            for (const auto& item : v.children)
-                if (auto s = string(item, name)) vals.push_back(std::move(*s));
-        } else if (v.is_scalar()) {
-            // R vcr and hand-written fixtures: a scalar value; null -> one empty value.
-            if (auto s = string(v, name)) vals.push_back(std::move(*s));
-        } else {
-            problem(v.pos, "header `" + name + "` must be a string or a list of strings, found " + v.kind_name());
-        }
-        return vals;
-    };
-    if (n.is_mapping()) {
-        for (size_t i = 0; i + 1 < n.children.size(); i += 2) {
-            const YamlNode& k = n.children[i];
-            auto name = string(k, "headers");
-            if (!name) continue;
-            add(*name, k.pos, values_of(n.children[i + 1], *name));
-        }
-        return;
-    }
-    if (n.is_sequence()) {
-        for (const auto& item : n.children) {
-            if (item.is_sequence() && item.children.size() == 2) {  // (name, [values]) tuples
-                auto name = string(item.children[0], "headers");
-                if (name) add(*name, item.pos, values_of(item.children[1], *name));
-            } else if (item.is_scalar()) {  // "Name: value\r\n" (vcrpy < 1.0)
-                std::string line = item.value;
-                while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-                size_t colon = line.find(':');
-                if (colon == std::string::npos) {
-                    problem(item.pos, "header line has no `:`");
-                    continue;
-                }
-                std::string value = line.substr(colon + 1);
-                size_t start = value.find_first_not_of(" \t");
-                value = start == std::string::npos ? "" : value.substr(start);
-                add(line.substr(0, colon), item.pos, {value});
-            } else if (item.is_mapping()) {  // [{name: value}] lists
-                for (size_t i = 0; i + 1 < item.children.size(); i += 2) {
-                    auto name = string(item.children[i], "headers");
-                    if (name) add(*name, item.children[i].pos, values_of(item.children[i + 1], *name));
-                }
-            } else {
-                problem(item.pos, "a header must be a name and values");
-            }
-        }
-        return;
-    }
-    problem(n.pos, std::string("`headers` must be a mapping of names to values, found ") + n.kind_name());
-}
-
-void NodeConv::scalar_body(const YamlNode& key, const YamlNode& value, Body& out) {
-    out.present = true;
-    out.key_pos = key.pos;
-    out.pos = value.pos;
-    out.style = value.style;
-    if (value.is_null()) return;
-    if (!value.is_scalar()) {
-        problem(value.pos, std::string("a body must be a string, found ") + value.kind_name());
-        return;
-    }
-    out.binary_tag = is_binary_tag(value.tag);
-    if (auto s = string(value, "body")) out.bytes = std::move(*s);
 }
 
 // ------------------------------------------------------------------ VCR.py --
@@ -503,7 +361,7 @@ std::string_view skip_ws(std::string_view s) {
     return s.substr(i);
 }
 
-void convert_request(NodeConv& cv, YamlNode& node, Request& r) {
+void convert_request(YamlConvert& cv, YamlNode& node, Request& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`request` must be a mapping, found ") + node.kind_name());
         return;
@@ -546,7 +404,7 @@ void convert_request(NodeConv& cv, YamlNode& node, Request& r) {
             has_method = true;
             if (auto s = cv.string(v, key)) r.method = *s;
         } else if (key == "headers") {
-            cv.headers(v, r.headers, &r.headers_pos);
+            cv.any_headers(v, r.headers, &r.headers_pos);
             r.headers_pos = k.pos;
         } else if (key == "protocol") {
             protocol = cv.string(v, key).value_or("");
@@ -572,7 +430,7 @@ void convert_request(NodeConv& cv, YamlNode& node, Request& r) {
     if (!has_method) cv.problem(node.pos, "`request` has no `method`");
 }
 
-void convert_response(NodeConv& cv, YamlNode& node, Response& r) {
+void convert_response(YamlConvert& cv, YamlNode& node, Response& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`response` must be a mapping, found ") + node.kind_name());
         return;
@@ -608,7 +466,7 @@ void convert_response(NodeConv& cv, YamlNode& node, Response& r) {
             r.body.bytes = python_json_dumps(v);
             r.extra.push_back(ExtraField{key, yaml_node_json(v), k.pos});
         } else if (key == "headers") {
-            cv.headers(v, r.headers, &r.headers_pos);
+            cv.any_headers(v, r.headers, &r.headers_pos);
             r.headers_pos = k.pos;
         } else if (key == "status") {
             has_status = true;
@@ -662,7 +520,7 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
     Interaction ix;
     ix.index = index;
     ix.pos = node.pos;
-    NodeConv cv(c, index);
+    YamlConvert cv(c, index);
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("an interaction must be a mapping, found ") + node.kind_name());
         return ix;
@@ -781,7 +639,7 @@ Cassette vcrpy_read(YamlEventStream& ys, const std::string& name, const Interact
     Cassette c;
     c.path = name;
     c.format = "vcrpy";
-    NodeConv top(c, std::nullopt);
+    YamlConvert top(c, std::nullopt);
     size_t index = 0;
     auto emit = [&](YamlNode& node) {
         Interaction ix = convert_interaction(c, node, index++);
