@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "atomic_file.hpp"
 #include "error.hpp"
@@ -31,13 +32,64 @@ const char* kExportHelp =
     "                 `_`-prefixed fields (_id, _duration, _message ...); see\n"
     "                 cassette-export(1).\n\n"
     "With -o the output is written to a temporary file and renamed into place, so\n"
-    "it is never left partial.";
+    "it is never left partial.\n\n"
+    "A file that cannot be read is reported and left out; the others are still\n"
+    "exported (and -o still written) and the exit status is 2.";
+
+// A file's output is held in memory up to this many bytes, so a file that
+// fails to read contributes nothing (only whole documents / whole files).
+// Past it the output streams, and a later failure leaves that file cut.
+constexpr size_t kHoldBytes = size_t{8} << 20;
+
+// One input file's output: held until the file has read cleanly (or until
+// kHoldBytes), then passed on.
+class FileHold {
+public:
+    explicit FileHold(const std::function<void(std::string_view)>& write) : write_(write) {}
+    void write(std::string_view s) {
+        if (streaming_) return write_(s);
+        held_ += s;
+        if (held_.size() > kHoldBytes) {
+            write_(held_);
+            held_.clear();
+            held_.shrink_to_fit();
+            streaming_ = true;
+        }
+    }
+    // The file read cleanly: what is held goes out.
+    void flush() {
+        if (!held_.empty()) write_(held_);
+        held_.clear();
+    }
+    bool streaming() const { return streaming_; }
+
+private:
+    const std::function<void(std::string_view)>& write_;
+    std::string held_;
+    bool streaming_ = false;
+};
+
+// How the files went: `read` files whose output is whole, `cut` files that
+// failed after part of their output had already gone out.
+struct Outcome {
+    size_t read = 0;
+    size_t failed = 0;
+    std::vector<std::string> cut;
+};
+
+void report_failure(const InputError& e, bool streamed, Outcome& outcome, Terminal& t) {
+    t.err(error_line(format_input_error(e)));
+    ++outcome.failed;
+    if (streamed) outcome.cut.push_back(e.file());
+}
 
 // Streams the HAR document: the entries of every file as they are read, then
 // the pages (JSON key order is free, and the pages' start times are only
-// known once their first entry is seen). Memory stays one interaction.
+// known once their first entry is seen). Memory stays one interaction (plus a
+// file's entries up to kHoldBytes). A file that fails leaves no entry and no
+// page (the log and its clock are rolled back to before it).
 void export_har(const std::vector<std::string>& files, bool pretty,
-                const std::function<void(std::string_view)>& write) {
+                const std::function<void(std::string_view)>& write, Outcome& outcome, Terminal& t) {
     HarLog log(CASSETTE_VERSION);
     const std::string nl = pretty ? "\n" : "";
     const std::string entry_pad = "      ";
@@ -45,19 +97,34 @@ void export_har(const std::vector<std::string>& files, bool pretty,
           dump_json(log.creator()) + (pretty ? ",\n    \"entries\": [" : ",\"entries\":["));
     bool first = true;
     for (const auto& path : files) {
-        log.begin_page(path);
-        ReadOptions ropts;
-        ropts.on_header = [&](const Cassette& c) { log.page_header(c); };
-        Cassette c = read_cassette(
-            path,
-            [&](Interaction&& ix) {
-                std::string text = dump_json(log.entry(ix), pretty ? 2 : -1);
-                if (pretty) write(std::string(first ? "\n" : ",\n") + indent_lines(text, entry_pad));
-                else write(std::string(first ? "" : ",") + text);
-                first = false;
-            },
-            ropts);
-        if (!c.problems.empty()) throw problem_error(path, c.problems.front());
+        const HarLog log_before = log;
+        const bool first_before = first;
+        FileHold hold(write);
+        try {
+            log.begin_page(path);
+            ReadOptions ropts;
+            ropts.on_header = [&](const Cassette& c) { log.page_header(c); };
+            Cassette c = read_cassette(
+                path,
+                [&](Interaction&& ix) {
+                    std::string text = dump_json(log.entry(ix), pretty ? 2 : -1);
+                    if (pretty) hold.write(std::string(first ? "\n" : ",\n") + indent_lines(text, entry_pad));
+                    else hold.write(std::string(first ? "" : ",") + text);
+                    first = false;
+                },
+                ropts);
+            if (!c.problems.empty()) throw problem_error(path, c.problems.front());
+            hold.flush();
+            ++outcome.read;
+        } catch (const InputError& e) {
+            // Entries already streamed stay (each is whole, the log stays
+            // valid) and so does their page; otherwise the file leaves no trace.
+            if (!hold.streaming()) {
+                log = log_before;
+                first = first_before;
+            }
+            report_failure(e, hold.streaming(), outcome, t);
+        }
     }
     if (pretty) {
         write(std::string(first ? "]" : "\n    ]") + ",\n    \"pages\": " + indent_lines(dump_json(log.pages(), 2), "    ").substr(4) +
@@ -67,11 +134,54 @@ void export_har(const std::vector<std::string>& files, bool pretty,
     }
 }
 
+// One JSON document per file (JSON Lines for several); a file that fails
+// leaves no line, unless it failed past kHoldBytes: then its line is cut, and
+// ended so the next document starts on a line of its own.
+void export_json(const std::vector<std::string>& files, bool pretty,
+                 const std::function<void(std::string_view)>& write, Outcome& outcome, Terminal& t) {
+    for (const auto& f : files) {
+        FileHold hold(write);
+        try {
+            stream_cassette_json(f, pretty, [&](std::string_view s) { hold.write(s); });
+            hold.flush();
+            ++outcome.read;
+        } catch (const InputError& e) {
+            if (hold.streaming()) write("\n");
+            report_failure(e, hold.streaming(), outcome, t);
+        }
+    }
+}
+
+// Each path on its own: one missing path is reported and the others go on.
+std::vector<std::string> expand_each(const std::vector<std::string>& paths, Outcome& outcome, Terminal& t) {
+    std::vector<std::string> files;
+    for (const auto& p : paths) {
+        try {
+            auto found = expand_paths({p});
+            if (found.empty()) {
+                t.err(error_line(p + ": no cassette files found"));
+                ++outcome.failed;
+            }
+            files.insert(files.end(), found.begin(), found.end());
+        } catch (const InputError& e) {
+            t.err(error_line(format_input_error(e)));
+            ++outcome.failed;
+        }
+    }
+    return files;
+}
+
 }  // namespace
 
+// Files that cannot be read are reported (`cassette: error: FILE:LINE:COL:
+// ...`) and the others still exported; the exit status is then 2. With -o the
+// output of the files that read cleanly is written (atomically), unless no
+// file read, or a file failed after part of its output had been written (over
+// kHoldBytes): then the target is left as it was. See cassette-export(1).
 int run_export(const ExportOptions& opts, Terminal& t) {
-    std::vector<std::string> files = expand_paths(opts.paths);
-    if (files.empty()) throw InputError(opts.paths.empty() ? "" : opts.paths.front(), {}, "no cassette files found", "", "io");
+    Outcome outcome;
+    std::vector<std::string> files = expand_each(opts.paths, outcome, t);
+    if (files.empty()) return exit_trouble;
     std::unique_ptr<AtomicFile> out;
     if (!opts.output.empty() && opts.output != "-") {
         for (const auto& f : files) {
@@ -85,13 +195,28 @@ int run_export(const ExportOptions& opts, Terminal& t) {
         else t.out(s);
     };
     if (opts.format == "har") {
-        export_har(files, !opts.compact, write);
+        export_har(files, !opts.compact, write, outcome, t);
     } else {
-        bool pretty = files.size() == 1 && !opts.compact;
-        for (const auto& f : files) stream_cassette_json(f, pretty, write);
+        export_json(files, files.size() == 1 && !opts.compact, write, outcome, t);
     }
-    if (out) out->commit();
-    return exit_ok;
+    const size_t failed = outcome.failed;
+    if (out) {
+        if (outcome.read == 0) {
+            t.err(error_line(opts.output + ": not written: no input file could be read"));
+        } else if (!outcome.cut.empty()) {
+            t.err(error_line(fmt::format("{}: not written: {} failed after part of its output had been written",
+                                         opts.output, outcome.cut.front())));
+        } else {
+            out->commit();
+            if (failed)
+                t.err(fmt::format("cassette: note: {}: written with the {} of {} files that could be read\n",
+                                  opts.output, outcome.read, outcome.read + failed));
+        }
+    } else {
+        for (const auto& f : outcome.cut)
+            t.err(error_line(f + ": its output above is incomplete (it failed after part had been written)"));
+    }
+    return failed ? exit_trouble : exit_ok;
 }
 
 const CommandInfo& export_command() {
