@@ -17,6 +17,7 @@
 #include "error.hpp"
 #include "export.hpp"
 #include "import.hpp"
+#include "limits.hpp"
 #include "reader.hpp"
 #include "show.hpp"
 #include "usage.hpp"
@@ -74,7 +75,10 @@ int main(int argc, char** argv) {
         "  cassette diff old.yaml new.yaml                        what changed when re-recorded\n"
         "  cassette export FILE --format har -o out.har           hand traffic to other tools\n\n"
         "Run 'cassette COMMAND --help' for a command's options; man pages: man/cassette-COMMAND.1.\n"
-        "Exit status: 0 ok, 1 findings or differences, 2 usage errors or unreadable input.");
+        "Exit status: 0 ok, 1 findings or differences, 2 usage errors or unreadable input.\n\n"
+        "Limits on hostile input can be raised through the environment (see docs/limits.md):\n"
+        "  CASSETTE_MAX_YAML_DEPTH (256), CASSETTE_MAX_YAML_ALIAS_NODES (1M),\n"
+        "  CASSETTE_MAX_JSON_DEPTH (512), CASSETTE_MAX_BODY_BYTES (1G); e.g. CASSETTE_MAX_BODY_BYTES=4G.");
     app.set_version_flag("-V,--version", "cassette " CASSETTE_VERSION);
     app.require_subcommand(1);
     app.fallthrough(false);
@@ -107,6 +111,16 @@ int main(int argc, char** argv) {
     }
     if (!action) return cassette::exit_trouble;
     cassette::set_default_input_format(input_format);
+    // Limits from the environment, set once before anything is read (lib/
+    // never reads the environment itself).
+    for (const auto& spec : cassette::limit_specs()) {
+        if (auto value = terminal.env(spec.name)) {
+            if (auto problem = cassette::set_limit(spec.name, *value)) {
+                terminal.err(cassette::error_line(*problem));
+                return cassette::exit_trouble;
+            }
+        }
+    }
     try {
         return action(terminal);
     } catch (const cassette::InputError& e) {

@@ -5,8 +5,11 @@
 #include "body.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 
 #include "base64.hpp"
+#include "limits.hpp"
 #include "eventstream.hpp"
 #include "sse.hpp"
 #include "utf8.hpp"
@@ -14,8 +17,6 @@
 namespace cassette {
 
 namespace {
-
-constexpr size_t kMaxJsonDepth = 512;
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -200,11 +201,70 @@ struct ErrorPosition : nlohmann::json_sax<nlohmann::json> {
     }
 };
 
-size_t json_error_line(std::string_view text) {
+// The text as nlohmann's lexer reads it, with every run of whitespace
+// outside strings cut to its first character. The lexer keeps every byte it
+// skipped since the last string or number for its error message (escaping
+// each control character as "<U+000A>"), so a body of 200 MB of newlines cost
+// gigabytes and tens of seconds before the parse error came back; cut runs
+// leave the error at the same token. Strings are passed whole (the lexer
+// resets at each one, and a raw control character in one is the error).
+// Records the original offset of the last characters handed out, so that a
+// position the parser reports maps back to the text.
+class CollapsedWhitespace {
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = char;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const char*;
+    using reference = const char&;
+
+    struct Trace {
+        size_t handed = 0;       // characters handed to the lexer
+        size_t recent[4] = {};   // original offsets of the last four, by handed % 4
+    };
+
+    CollapsedWhitespace(std::string_view text, size_t at, Trace* trace) : text_(text), at_(at), trace_(trace) {}
+    const char& operator*() const {
+        trace_->recent[trace_->handed++ % 4] = at_;
+        return text_[at_];
+    }
+    CollapsedWhitespace& operator++() {
+        const char c = text_[at_++];
+        if (in_string_) {
+            if (escaped_) escaped_ = false;
+            else if (c == '\\') escaped_ = true;
+            else if (c == '"') in_string_ = false;
+        } else if (c == '"') {
+            in_string_ = true;
+        } else if (is_ws(c)) {
+            while (at_ < text_.size() && is_ws(text_[at_])) ++at_;
+        }
+        return *this;
+    }
+    bool operator==(const CollapsedWhitespace& o) const { return at_ == o.at_; }
+    bool operator!=(const CollapsedWhitespace& o) const { return at_ != o.at_; }
+
+private:
+    std::string_view text_;
+    size_t at_;
+    Trace* trace_;
+    bool in_string_ = false;
+    bool escaped_ = false;
+};
+
+// The line (1-based) where `text` stops being JSON, or nothing when it is JSON
+// (a body refused only for its nesting depth). One pass, linear in the text.
+std::optional<size_t> json_error_line(std::string_view text) {
     ErrorPosition sax;
-    nlohmann::json::sax_parse(text.begin(), text.end(), &sax, nlohmann::json::input_format_t::json,
-                              /*strict=*/true);
-    return sax.byte > 0 ? line_of(text, sax.byte - 1) : 0;
+    CollapsedWhitespace::Trace trace;
+    nlohmann::json::sax_parse(CollapsedWhitespace(text, 0, &trace), CollapsedWhitespace(text, text.size(), &trace),
+                              &sax, nlohmann::json::input_format_t::json, /*strict=*/true);
+    if (sax.byte == 0) return std::nullopt;
+    // sax.byte counts characters read (1-based), the end of input included:
+    // past what was handed out, the error is at the end of the text.
+    size_t at = text.size();
+    if (sax.byte <= trace.handed && trace.handed - sax.byte < 4) at = trace.recent[(sax.byte - 1) % 4];
+    return line_of(text, at);
 }
 
 }  // namespace
@@ -229,9 +289,12 @@ std::optional<nlohmann::json> parse_json(std::string_view text) {
     // Cheap rejection before parsing, so a large SSE body costs nothing here.
     if (std::string_view("{[\"-0123456789tfn").find(text.front()) == std::string_view::npos) return std::nullopt;
     nlohmann::json j;
-    DepthLimitedDom sax(j, kMaxJsonDepth);
-    if (!nlohmann::json::sax_parse(text.begin(), text.end(), &sax, nlohmann::json::input_format_t::json,
-                                   /*strict=*/true) ||
+    DepthLimitedDom sax(j, limits().json_depth);
+    // Whitespace runs cut (see CollapsedWhitespace): a failed parse of a body
+    // with a long blank stretch would otherwise cost gigabytes.
+    CollapsedWhitespace::Trace trace;
+    if (!nlohmann::json::sax_parse(CollapsedWhitespace(text, 0, &trace), CollapsedWhitespace(text, text.size(), &trace),
+                                   &sax, nlohmann::json::input_format_t::json, /*strict=*/true) ||
         !sax.ok())
         return std::nullopt;
     return j;
@@ -295,7 +358,14 @@ DecodedBody decode_body(const Headers& headers, std::string_view bytes) {
             return out;
         }
     }
-    if (is_json_type(mt)) out.problems.push_back({"json-body", json_error_line(text), "declared JSON body does not parse"});
+    if (is_json_type(mt)) {
+        if (auto line = json_error_line(text))
+            out.problems.push_back({"json-body", *line, "declared JSON body does not parse"});
+        else
+            out.problems.push_back({"json-body", 0,
+                                    "declared JSON body nests deeper than " + std::to_string(limits().json_depth) +
+                                        " levels; " + limit_hint(&Limits::json_depth)});
+    }
     out.kind = is_valid_utf8(text) ? BodyKind::text : BodyKind::binary;
     return out;
 }

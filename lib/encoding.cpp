@@ -82,7 +82,7 @@ Decompressed fail(std::string msg) {
 }
 
 std::string limit_error(size_t limit) {
-    return "output exceeds limit (" + std::to_string(limit) + " bytes)";
+    return "output exceeds limit (" + std::to_string(limit) + " bytes); " + limit_hint(&Limits::body_bytes);
 }
 
 // gzip (with concatenated members, RFC 1952 §2.2), zlib-wrapped or raw deflate.

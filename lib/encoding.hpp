@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "limits.hpp"
+
 namespace cassette {
 
 enum class Compression { none, gzip, deflate, brotli };
@@ -25,7 +27,8 @@ struct Decompressed {
     std::string error;  // when !ok: what went wrong ("truncated gzip stream", "output exceeds limit")
 };
 
-// Bounded: stops with an error once the output would exceed `limit` bytes.
-Decompressed decompress(std::string_view bytes, Compression c, size_t limit = size_t(1) << 30);
+// Bounded: stops with an error once the output would exceed `limit` bytes
+// (by default the process-wide limits().body_bytes, 1 GiB).
+Decompressed decompress(std::string_view bytes, Compression c, size_t limit = limits().body_bytes);
 
 }  // namespace cassette

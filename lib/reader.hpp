@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "limits.hpp"
 #include "model.hpp"
 
 namespace cassette {
@@ -22,9 +23,10 @@ struct ReadOptions {
     // Called once, before the first interaction is handed over (or at the
     // end when there is none), with the header fields read so far.
     std::function<void(const Cassette&)> on_header;
-    // Limits against hostile input (documented in README "Limits").
-    size_t max_depth = 256;                 // YAML nesting
-    size_t max_alias_expansion = 1u << 20;  // nodes produced by aliases
+    // Limits against hostile input (docs/limits.md); the process-wide
+    // defaults (lib/limits.hpp) unless set here.
+    size_t max_depth = limits().yaml_depth;                   // YAML nesting
+    size_t max_alias_expansion = limits().yaml_alias_nodes;  // nodes produced by aliases
     // Forces a format ("go-vcr", "vcrpy", "ruby-vcr", "har", "httprr", "nock");
     // "auto" detects from the content; empty uses default_input_format().
     std::string input_format;

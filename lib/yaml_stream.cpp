@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "error.hpp"
+#include "limits.hpp"
 
 namespace cassette {
 
@@ -165,7 +166,8 @@ size_t YamlEventStream::count_nodes(const YamlNode& node) {
 }
 
 void YamlEventStream::build_into(YamlNode& node, size_t depth) {
-    if (depth > max_depth_) fail(position(), "nesting deeper than " + std::to_string(max_depth_) + " levels");
+    if (depth > max_depth_) fail(position(), "nesting deeper than " + std::to_string(max_depth_) + " levels; " +
+                                                limit_hint(&Limits::yaml_depth));
     const yaml_event_t& ev = event_;
     node.pos = position();
     switch (ev.type) {
@@ -186,12 +188,13 @@ void YamlEventStream::build_into(YamlNode& node, size_t depth) {
             alias_nodes_ += count_nodes(it->second);
             if (alias_nodes_ > max_alias_nodes_)
                 fail(node.pos, "aliases expand to more than " + std::to_string(max_alias_nodes_) +
-                                   " nodes; refusing (billion-laughs guard)");
+                                   " nodes; refusing (billion-laughs guard); " + limit_hint(&Limits::yaml_alias_nodes));
             // The copy must obey the nesting limit too: anchors nested in
             // aliases would otherwise build trees thousands of levels deep
             // (stack overflow in every recursive walk, quadratic rendering).
             if (depth + height(it->second) > max_depth_)
-                fail(node.pos, "nesting deeper than " + std::to_string(max_depth_) + " levels (through alias *" + name + ")");
+                fail(node.pos, "nesting deeper than " + std::to_string(max_depth_) + " levels (through alias *" + name + "); " +
+                                   limit_hint(&Limits::yaml_depth));
             Position pos = node.pos;
             node = it->second;
             node.pos = pos;

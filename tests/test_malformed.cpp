@@ -7,9 +7,12 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +21,7 @@
 #include "error.hpp"
 #include "eventstream.hpp"
 #include "har_import.hpp"
+#include "limits.hpp"
 #include "reader.hpp"
 #include "sse.hpp"
 #include "test_support.hpp"
@@ -469,7 +473,7 @@ TEST_CASE("malformed bodies: gzip bombs are bounded, broken gzip is named", "[ma
     SECTION("decompression stops at the limit") {
         Decompressed d = decompress(bomb, Compression::gzip, 1u << 20);
         CHECK_FALSE(d.ok);
-        CHECK(d.error == "output exceeds limit (1048576 bytes)");
+        CHECK(d.error == "output exceeds limit (1048576 bytes); raise it with CASSETTE_MAX_BODY_BYTES=N");
         CHECK(d.bytes.size() <= (1u << 20));
     }
     SECTION("under the limit it decodes whole") {
@@ -586,25 +590,112 @@ TEST_CASE("malformed input in a directory: each bad file is reported, the rest s
 }
 
 TEST_CASE("malformed input and -o: the output file is never left partial", "[malformed]") {
-    write_file("out/good.yaml", kTemplate);
-    write_file("out/z-bad.yaml", "version: 2\ninteractions:\n- id: 0\n  request: {url: \"x\n");
+    // Nothing readable: the target is left as it was, no file is created.
+    write_file("out-bad/z-bad.yaml", "version: 2\ninteractions:\n- id: 0\n  request: {url: \"x\n");
     const std::string out = (scratch() / "out-existing.json").string();
     write_file("out-existing.json", "previous contents\n");
-    const std::string dir = (scratch() / "out").string();
+    const std::string bad_dir = (scratch() / "out-bad").string();
     for (const char* format : {"json", "har"}) {
         INFO(format);
-        auto r = run_cassette({"export", "--format", format, dir, "-o", out});
+        auto r = run_cassette({"export", "--format", format, bad_dir, "-o", out});
         CHECK(r.exit_code == 2);
-        CHECK_THAT(r.err, Catch::Contains("z-bad.yaml:5:"));
+        CHECK_THAT(r.err, Catch::Contains("z-bad.yaml:5:") && Catch::Contains("not written: no input file could be read"));
         CHECK(slurp(out) == "previous contents\n");
         const std::string fresh = (scratch() / (std::string("out-new.") + format)).string();
-        r = run_cassette({"export", "--format", format, dir, "-o", fresh});
+        r = run_cassette({"export", "--format", format, bad_dir, "-o", fresh});
         CHECK(r.exit_code == 2);
         CHECK_FALSE(fs::exists(fresh));
     }
     // No temporary files left behind either.
     for (const auto& e : fs::directory_iterator(scratch()))
         CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
+}
+
+TEST_CASE("export: a bad file mid-directory is reported, the others exported whole, exit 2", "[malformed]") {
+    const fs::path dir = scratch() / "export-mixed";
+    write_file("export-mixed/a.yaml", kTemplate);
+    // Fails after its first interaction was read: nothing of it may appear.
+    std::string late_bad = kTemplate;
+    late_bad += "- id: 1\n  request: {url: \"x\n";
+    write_file("export-mixed/b.yaml", late_bad);
+    write_file("export-mixed/c.yaml", with_field("code", "abc"));
+    write_file("export-mixed/d.yaml", kTemplate);
+    const std::string a = (dir / "a.yaml").string(), b = (dir / "b.yaml").string(), c = (dir / "c.yaml").string(),
+                      d = (dir / "d.yaml").string();
+    const std::string missing = (scratch() / "no-such.yaml").string();
+
+    auto lines_of = [](const std::string& text) {
+        std::vector<std::string> lines;
+        size_t at = 0;
+        for (size_t nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1) lines.push_back(text.substr(at, nl - at));
+        if (at < text.size()) lines.push_back(text.substr(at));
+        return lines;
+    };
+    auto check_json_lines = [&](const std::string& text) {
+        auto lines = lines_of(text);
+        REQUIRE(lines.size() == 2);
+        for (const auto& l : lines) CHECK(nlohmann::json::accept(l));
+        CHECK(nlohmann::json::parse(lines[0]).at("path") == a);
+        CHECK(nlohmann::json::parse(lines[1]).at("path") == d);
+    };
+
+    SECTION("standard output, JSON Lines") {
+        auto r = run_cassette({"export", dir.string(), missing});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("cassette: error: " + b + ":") &&
+                              Catch::Contains("cassette: error: " + c + ":30:11: interaction 0: `code` must be an integer") &&
+                              Catch::Contains("cassette: error: " + missing + ": no such file or directory"));
+        check_json_lines(r.out);
+    }
+    SECTION("-o: the readable files are written, and stderr says so") {
+        const std::string out = (scratch() / "export-mixed.jsonl").string();
+        auto r = run_cassette({"export", dir.string(), "-o", out});
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK_THAT(r.err, Catch::Contains(b + ":") && Catch::Contains(c + ":30:11:") &&
+                              Catch::Contains("cassette: note: " + out + ": written with the 2 of 4 files that could be read"));
+        check_json_lines(slurp(out));
+    }
+    SECTION("HAR: one valid log with a page per readable file") {
+        for (bool compact : {false, true}) {
+            INFO(compact);
+            std::vector<std::string> args = {"export", "--format", "har", dir.string()};
+            if (compact) args.push_back("--compact");
+            auto r = run_cassette(args);
+            CHECK(r.exit_code == 2);
+            CHECK_THAT(r.err, Catch::Contains(b + ":") && Catch::Contains(c + ":30:11:"));
+            REQUIRE(nlohmann::json::accept(r.out));
+            auto har = nlohmann::json::parse(r.out);
+            const auto& pages = har.at("log").at("pages");
+            REQUIRE(pages.size() == 2);
+            CHECK(pages[0].at("title") == a);
+            CHECK(pages[1].at("title") == d);
+            const auto& entries = har.at("log").at("entries");
+            REQUIRE(entries.size() == 2);
+            CHECK(entries[0].at("pageref") == pages[0].at("id"));
+            CHECK(entries[1].at("pageref") == pages[1].at("id"));
+        }
+    }
+    SECTION("the good files alone give the same output") {
+        auto both = run_cassette({"export", "--format", "har", a, d});
+        auto mixed = run_cassette({"export", "--format", "har", a, b, c, d});
+        CHECK(both.exit_code == 0);
+        CHECK(mixed.exit_code == 2);
+        CHECK(mixed.out == both.out);
+    }
+}
+
+TEST_CASE("a missing path among several: reported, the others still read", "[malformed]") {
+    write_file("missing-path/a.yaml", kTemplate);
+    const std::string a = (scratch() / "missing-path" / "a.yaml").string();
+    const std::string missing = (scratch() / "missing-path" / "gone.yaml").string();
+    for (const char* cmd : {"usage", "validate", "export"}) {
+        INFO(cmd);
+        auto r = run_cassette({cmd, missing, a});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("cassette: error: " + missing + ": no such file or directory"));
+        CHECK_FALSE(r.out.empty());
+    }
 }
 
 TEST_CASE("hostile fixtures in testdata/malformed: no crash, validate names the rule", "[malformed]") {
@@ -666,4 +757,127 @@ TEST_CASE("fuzz crashers stay fixed: each replays through its harness's entry po
         ++replayed;
     }
     SUCCEED("replayed " << replayed << " crashers");
+}
+
+// ---- limits: overridable, named in the errors that hit them -----------------
+
+namespace {
+
+// Sets an environment variable for the cassette processes run_cassette
+// starts, and removes it again at scope end.
+struct ScopedEnv {
+    std::string name;
+    ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) { ::setenv(name.c_str(), value.c_str(), 1); }
+    ~ScopedEnv() { ::unsetenv(name.c_str()); }
+};
+
+// The json-body problem decode_body reports for `text` declared JSON.
+std::optional<BodyProblem> json_body_problem(const std::string& text) {
+    Headers h;
+    h.items.push_back({"Content-Type", {"application/json"}, {}});
+    DecodedBody d = decode_body(h, text);
+    for (const auto& p : d.problems)
+        if (p.rule == "json-body") return p;
+    return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("limits: set_limit parses sizes and refuses bad values", "[limits]") {
+    const Limits saved = limits();
+    CHECK_FALSE(set_limit("CASSETTE_MAX_BODY_BYTES", "4G").has_value());
+    CHECK(limits().body_bytes == (size_t{4} << 30));
+    CHECK_FALSE(set_limit("CASSETTE_MAX_YAML_DEPTH", "1000").has_value());
+    CHECK(limits().yaml_depth == 1000);
+    CHECK(ReadOptions{}.max_depth == 1000);  // ReadOptions takes the process-wide default
+    CHECK_FALSE(set_limit("CASSETTE_MAX_JSON_DEPTH", "2k").has_value());
+    CHECK(limits().json_depth == 2048);
+    for (const char* bad : {"", "0", "-1", "abc", "12X", "1.5G", "99999999999999999999G"}) {
+        INFO(bad);
+        auto err = set_limit("CASSETTE_MAX_BODY_BYTES", bad);
+        REQUIRE(err.has_value());
+        CHECK_THAT(*err, Catch::Contains("expected a positive integer"));
+    }
+    CHECK(limits().body_bytes == (size_t{4} << 30));  // unchanged by the bad values
+    CHECK(set_limit("CASSETTE_MAX_NOTHING", "1").value() == "unknown limit CASSETTE_MAX_NOTHING");
+    for (const auto& spec : limit_specs()) {
+        INFO(spec.name);
+        CHECK(limit_hint(spec.field) == std::string("raise it with ") + spec.name + "=N");
+    }
+    // Back to the defaults for the other tests in this process.
+    for (const auto& spec : limit_specs()) set_limit(spec.name, std::to_string(saved.*(spec.field)));
+    CHECK(limits().body_bytes == saved.body_bytes);
+    CHECK(limits().yaml_depth == saved.yaml_depth);
+}
+
+TEST_CASE("limits: errors name their variable, and the variable raises the limit", "[limits]") {
+    const std::string deep = std::string(300, '[') + std::string(300, ']');
+    const std::string deep_file = write_file("limits/deep.yaml", cassette_with("    body: ''\n    extra: " + deep + "\n"));
+    SECTION("YAML depth") {
+        auto r = run_cassette({"show", deep_file});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("nesting deeper than 256 levels; raise it with CASSETTE_MAX_YAML_DEPTH=N"));
+        ScopedEnv env("CASSETTE_MAX_YAML_DEPTH", "400");
+        r = run_cassette({"show", deep_file});
+        CHECK(r.exit_code == 0);
+        CHECK(r.err.empty());
+    }
+    SECTION("a bad value is a usage error") {
+        ScopedEnv env("CASSETTE_MAX_YAML_DEPTH", "lots");
+        auto r = run_cassette({"show", deep_file});
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK_THAT(r.err, Catch::StartsWith("cassette: error: CASSETTE_MAX_YAML_DEPTH=lots: expected a positive integer"));
+    }
+    SECTION("decompressed body size: validate reports it under the declared type's rule") {
+        const std::string bomb = (fs::path(testsupport::source_dir()) / "testdata" / "malformed" / "gzip-bomb.yaml").string();
+        ScopedEnv env("CASSETTE_MAX_BODY_BYTES", "1M");
+        auto v = run_cassette({"validate", bomb});
+        CHECK(v.exit_code == 1);
+        CHECK_THAT(v.out, Catch::Contains("[json-body]") &&
+                              Catch::Contains("cannot decode gzip body: output exceeds limit (1048576 bytes); raise it "
+                                              "with CASSETTE_MAX_BODY_BYTES=N"));
+    }
+    SECTION("JSON depth: a declared JSON body too deep says which limit") {
+        const std::string body = std::string(600, '[') + std::string(600, ']');
+        auto p = json_body_problem(body);
+        REQUIRE(p.has_value());
+        CHECK(p->message == "declared JSON body nests deeper than 512 levels; raise it with CASSETTE_MAX_JSON_DEPTH=N");
+    }
+}
+
+TEST_CASE("limits: a JSON body with a huge blank stretch gets its error line in linear time", "[limits]") {
+    // nlohmann's lexer keeps every blank it skipped for its error message
+    // (escaping each newline as "<U+000A>"): this used to take gigabytes.
+    const size_t n = size_t{64} << 20;
+    SECTION("error after the blank stretch") {
+        std::string text = "{\"a\": [1,\n";
+        text.append(n, '\n');
+        text += "  }\n";
+        auto p = json_body_problem(text);
+        REQUIRE(p.has_value());
+        CHECK(p->line == n + 2);
+        CHECK(p->message == "declared JSON body does not parse");
+    }
+    SECTION("input ends inside the document: the error is at the end") {
+        std::string text = "{\"a\": 1";
+        for (size_t i = 0; i < n / 2; ++i) text += " \n";
+        auto p = json_body_problem(text);
+        REQUIRE(p.has_value());
+        CHECK(p->line == n / 2 + 1);
+    }
+    SECTION("blanks are cut only outside strings") {
+        CHECK(parse_json("{\"a\":   \"x    y\" ,\n\n \"b\" : [ 1 ,  2 ]}").value() ==
+              nlohmann::json({{"a", "x    y"}, {"b", {1, 2}}}));
+        // A raw newline inside a string is the error, on its own line.
+        auto p = json_body_problem("{\n\"a\": \"x   \n  y\"}");
+        REQUIRE(p.has_value());
+        CHECK(p->line == 2);
+        auto q = json_body_problem("{\n\"a\": \"x \\\"   \n  y\"}");
+        REQUIRE(q.has_value());
+        CHECK(q->line == 2);
+        auto r = json_body_problem("{\"a\":\n\n\n  x}");
+        REQUIRE(r.has_value());
+        CHECK(r->line == 4);
+    }
 }
