@@ -215,11 +215,41 @@ const char* advice_for(const std::string& rule) {
     return "check the recording.";
 }
 
+// The rule for a body that is compressed (by its magic bytes, or by its
+// Content-Encoding once the bytes are not text) but does not decompress:
+// truncated, corrupt, or over the size limit. The SPEC's ids are a contract,
+// so it is the rule of what the body is declared to be: it cannot be that.
+// A body declared as nothing in particular has a mistyped field: `schema`.
+// (docs/validate-ci.md, "Bodies that do not decompress".)
+std::string undecodable_rule(const Headers& headers) {
+    const std::string* ct = headers.first("Content-Type");
+    std::string mt = ct ? *ct : std::string();
+    mt = mt.substr(0, mt.find(';'));
+    std::transform(mt.begin(), mt.end(), mt.begin(),
+                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
+    auto has = [&](std::string_view part) { return mt.find(part) != std::string::npos; };
+    if (has("text/event-stream")) return "sse-syntax";
+    if (has("application/vnd.amazon.eventstream")) return "eventstream-crc";
+    if (has("json")) return "json-body";  // application/json, +json, (x-)ndjson, jsonl
+    return "schema";
+}
+
 void body_problems(const Interaction& ix, bool response, const DecodedBody& d, std::vector<Finding>& out) {
     const Body& body = response ? ix.response.body : ix.request.body;
     const std::string which = response ? "response" : "request";
     for (const BodyProblem& p : d.problems) {
-        // Only the contract's ids; an undecodable Content-Encoding is shown by `show`.
+        if (p.rule == "content-encoding") {
+            // The rest was found in the still-compressed bytes: noise.
+            const std::string rule = undecodable_rule(response ? ix.response.headers : ix.request.headers);
+            const bool over_limit = p.message.find("exceeds limit") != std::string::npos;
+            out.push_back(make(rule, Severity::error, body_position(body, d, 0), ix.index,
+                               which + " body: " + p.message +
+                                   (over_limit ? "" : "; the compressed bytes are damaged: re-record the interaction.")));
+            return;
+        }
+    }
+    for (const BodyProblem& p : d.problems) {
+        // Only the contract's ids.
         if (p.rule != "json-body" && p.rule != "sse-syntax" && p.rule != "eventstream-crc") continue;
         std::string msg = which + " body";
         if (p.line) msg += " line " + std::to_string(p.line);
@@ -515,7 +545,11 @@ std::vector<Finding> validate_interaction(const Interaction& ix) {
     const DecodedBody resp = decode_body(ix.response.headers, ix.response.body.bytes);
     body_problems(ix, true, resp, out);
     check_body_secrets(ix, true, resp, out);
-    if (auto m = reassemble(ix, resp)) {
+    // A body that did not decompress has its one finding already; the stream
+    // rules would only misread the compressed bytes.
+    const bool undecoded = std::any_of(resp.problems.begin(), resp.problems.end(),
+                                       [](const BodyProblem& p) { return p.rule == "content-encoding"; });
+    if (auto m = undecoded ? std::nullopt : reassemble(ix, resp)) {
         check_truncated(ix, resp, *m, out);
         check_usage(ix, resp, *m, out);
     }

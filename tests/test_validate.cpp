@@ -310,6 +310,49 @@ TEST_CASE("one mutated fixture per rule is caught at its line", "[validate]") {
     CHECK(covered.size() == validation_rules().size());
 }
 
+TEST_CASE("bodies that do not decompress: reported under the declared type's rule", "[validate][malformed]") {
+    // testdata/validate/content_encoding_*.yaml: the response body gzipped and
+    // cut in half, under Content-Encoding: gzip (docs/validate-ci.md).
+    struct Case {
+        const char* file;
+        const char* rule;
+        int line;
+    };
+    const Case cases[] = {
+        {"content_encoding_json.yaml", "json-body", 27},
+        {"content_encoding_sse.yaml", "sse-syntax", 26},
+        {"content_encoding_other.yaml", "schema", 27},
+    };
+    for (const Case& c : cases) {
+        FileReport r = validate_file(fixture(c.file));
+        INFO(c.file << "\n" << describe(r.findings));
+        REQUIRE_FALSE(r.trouble);
+        // One finding: not also json-body / stream-truncated about the compressed bytes.
+        REQUIRE(r.findings.size() == 1);
+        CHECK(r.findings[0].rule == c.rule);
+        CHECK(r.findings[0].severity == Severity::error);
+        CHECK(r.findings[0].pos.line == c.line);
+        CHECK_THAT(r.findings[0].message, Catch::Contains("response body: cannot decode gzip body: truncated gzip stream"));
+    }
+    SECTION("an event stream that does not decompress is eventstream-crc") {
+        Interaction ix = testsupport::make_ix("https://bedrock-runtime.us-east-1.amazonaws.com/model/m/invoke-with-response-stream");
+        ix.response.headers.items.push_back({"Content-Type", {"application/vnd.amazon.eventstream"}, {}});
+        ix.response.headers.items.push_back({"Content-Encoding", {"gzip"}, {}});
+        ix.response.body.bytes = std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);  // a gzip header, nothing after
+        auto fs = validate_interaction(ix);
+        INFO(describe(fs));
+        REQUIRE(fs.size() == 1);
+        CHECK(fs[0].rule == "eventstream-crc");
+    }
+    SECTION("a decoded body stored under a gzip header is not a finding") {
+        Interaction ix = testsupport::make_ix("https://api.openai.com/v1/chat/completions");
+        ix.response.headers.items.push_back({"Content-Type", {"application/json"}, {}});
+        ix.response.headers.items.push_back({"Content-Encoding", {"gzip"}, {}});
+        ix.response.body.bytes = "{\"ok\": true}";
+        CHECK(validate_interaction(ix).empty());
+    }
+}
+
 TEST_CASE("the corpus passes except its genuine findings", "[validate]") {
     // Every finding in ../shared/corpus, exactly: a new false positive fails here.
     const std::multiset<std::string> expected{

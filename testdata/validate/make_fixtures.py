@@ -69,4 +69,31 @@ write("secret.yaml", replace_once(simple, "      Accept:\n      - application/js
                                   "      Accept:\n      - application/json\n      Authorization:\n      - Bearer " + fake_key + "\n"))
 # duration: negative.
 write("duration.yaml", replace_once(simple, "    duration: 608.021ms\n", "    duration: -608.021ms\n"))
+
+
+# Bodies that do not decompress (validate reports them under the rule of what
+# the body is declared to be; docs/validate-ci.md). The response body is
+# gzipped, cut in half, stored as !!binary under Content-Encoding: gzip.
+import gzip
+
+
+def gzip_cut_body(text):
+    """The response body of `text` (a literal block) as truncated gzip !!binary."""
+    m = re.search(r"  response:\n(?:    .*\n)*?    body: \|\+?\n((?:      .*\n|\n)+?)    headers:\n", text)
+    assert m, "no literal response body"
+    body = "".join(l[6:] + "\n" if l else "\n" for l in m.group(1).rstrip("\n").split("\n"))
+    gz = gzip.compress(body.encode(), mtime=0)
+    cut = gz[: len(gz) // 2]
+    enc = base64.b64encode(cut).decode()
+    block = "".join("      " + enc[i : i + 70] + "\n" for i in range(0, len(enc), 70))
+    out = text[: m.start()] + text[m.start() : m.start(1)].replace("body: |+", "body: !!binary |").replace(
+        "body: |", "body: !!binary |") + block + "    headers:\n      Content-Encoding:\n      - gzip\n" + text[m.end() :]
+    return out
+
+
+write("content_encoding_json.yaml", gzip_cut_body(simple))
+write("content_encoding_sse.yaml", gzip_cut_body(streaming))
+write("content_encoding_other.yaml",
+      replace_once(gzip_cut_body(simple), "      Content-Type:\n      - application/json\n    status: 200 OK",
+                   "      Content-Type:\n      - text/plain\n    status: 200 OK"))
 print("ok")
