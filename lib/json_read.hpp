@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <concepts>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -25,30 +26,75 @@ inline std::optional<OJ> parse(std::string_view text) {
     return j;
 }
 
-inline const OJ* field(const OJ& o, const char* key) {
+// The accessors take either document type: ordered_json (parsed here) or the
+// nlohmann::json that body decoding gives (DecodedBody::json).
+template <typename J>
+concept JsonDoc = std::same_as<J, OJ> || std::same_as<J, nlohmann::json>;
+
+template <JsonDoc J>
+const J* field(const J& o, const char* key) {
     if (!o.is_object()) return nullptr;
     auto it = o.find(key);
     return it == o.end() ? nullptr : &*it;
 }
 
-inline const OJ* field(const OJ* o, const char* key) { return o ? field(*o, key) : nullptr; }
+template <JsonDoc J>
+const J* field(const J* o, const char* key) {
+    return o ? field(*o, key) : nullptr;
+}
 
-inline std::string str(const OJ* v) { return v && v->is_string() ? v->get<std::string>() : std::string(); }
+// As field, but a JSON null reads as absent: OpenAI-compatible servers send
+// `"error": null`, `"usage": null` on ordinary chunks.
+template <JsonDoc J>
+const J* member(const J& o, const char* key) {
+    const J* v = field(o, key);
+    return v && !v->is_null() ? v : nullptr;
+}
+
+template <JsonDoc J>
+const J* member(const J* o, const char* key) {
+    return o ? member(*o, key) : nullptr;
+}
+
+template <JsonDoc J>
+std::string str(const J* v) {
+    return v && v->is_string() ? v->template get<std::string>() : std::string();
+}
 
 // A token count as int64, clamped; nullopt when absent, null or not a number.
-inline std::optional<int64_t> count(const OJ* v) {
+template <JsonDoc J>
+std::optional<int64_t> count(const J* v) {
     if (!v) return std::nullopt;
     if (v->is_number_unsigned()) {
-        auto u = v->get<uint64_t>();
+        auto u = v->template get<uint64_t>();
         return u > uint64_t(std::numeric_limits<int64_t>::max()) ? std::numeric_limits<int64_t>::max() : int64_t(u);
     }
-    if (v->is_number_integer()) return v->get<int64_t>();
+    if (v->is_number_integer()) return v->template get<int64_t>();
     if (v->is_number_float()) {
-        double d = v->get<double>();
+        double d = v->template get<double>();
         if (!std::isfinite(d)) return std::nullopt;
         if (d >= 9.2e18) return std::numeric_limits<int64_t>::max();
         if (d <= -9.2e18) return std::numeric_limits<int64_t>::min();
         return int64_t(d);
+    }
+    return std::nullopt;
+}
+
+// An integer taken only when it is one: a whole number in int64 range, or a
+// float within ±9e18 (truncated); nullopt otherwise. For indexes, where a
+// clamped value would be a wrong one.
+template <JsonDoc J>
+std::optional<int64_t> integer(const J* v) {
+    if (!v) return std::nullopt;
+    if (v->is_number_unsigned()) {
+        auto u = v->template get<uint64_t>();
+        if (u > uint64_t(std::numeric_limits<int64_t>::max())) return std::nullopt;
+        return int64_t(u);
+    }
+    if (v->is_number_integer()) return v->template get<int64_t>();
+    if (v->is_number_float()) {
+        double d = v->template get<double>();
+        if (d >= -9e18 && d <= 9e18) return int64_t(d);
     }
     return std::nullopt;
 }

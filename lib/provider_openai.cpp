@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "json_read.hpp"
 #include "providers.hpp"
 
 namespace cassette {
@@ -23,41 +24,7 @@ namespace cassette {
 namespace {
 
 using nlohmann::json;
-
-const json* member(const json& j, const char* key) {
-    if (!j.is_object()) return nullptr;
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return nullptr;
-    return &*it;
-}
-
-std::string str_of(const json& j, const char* key) {
-    const json* v = member(j, key);
-    return (v && v->is_string()) ? v->get<std::string>() : std::string();
-}
-
-bool int_of(const json& j, const char* key, int64_t& out) {
-    const json* v = member(j, key);
-    if (!v) return false;
-    if (v->is_number_integer() || v->is_number_unsigned()) {
-        out = v->get<int64_t>();
-        return true;
-    }
-    if (v->is_number_float()) {
-        double d = v->get<double>();
-        if (d >= -9e18 && d <= 9e18) {
-            out = static_cast<int64_t>(d);
-            return true;
-        }
-    }
-    return false;
-}
-
-int64_t int_or0(const json& j, const char* key) {
-    int64_t v = 0;
-    int_of(j, key, v);
-    return v;
-}
+using namespace json_read;
 
 // Text of a `content` that is a string, or an array of parts (some compatible
 // servers, e.g. Mistral, send [{type:"text", text:"…"}]).
@@ -69,8 +36,8 @@ std::string content_text(const json& c) {
             if (part.is_string()) {
                 out += part.get<std::string>();
             } else if (part.is_object()) {
-                std::string type = str_of(part, "type");
-                if (type.empty() || type == "text" || type == "output_text") out += str_of(part, "text");
+                std::string type = str(field(part, "type"));
+                if (type.empty() || type == "text" || type == "output_text") out += str(field(part, "text"));
             }
         }
     }
@@ -83,16 +50,16 @@ std::string content_text(const json& c) {
 // `reasoning_details` [{type:"reasoning.text", text}]. Take the first field
 // that has text, per delta, so it is never counted twice (SPEC "Reassembly").
 std::string reasoning_text(const json& d) {
-    std::string r = str_of(d, "reasoning_content");
+    std::string r = str(field(d, "reasoning_content"));
     if (!r.empty()) return r;
-    r = str_of(d, "reasoning");
+    r = str(field(d, "reasoning"));
     if (!r.empty()) return r;
     if (const json* det = member(d, "reasoning_details"); det && det->is_array()) {
         for (const auto& x : *det) {
             if (!x.is_object()) continue;
-            std::string type = str_of(x, "type");
-            if (type == "reasoning.text") r += str_of(x, "text");
-            else if (type == "reasoning.summary") r += str_of(x, "summary");
+            std::string type = str(field(x, "type"));
+            if (type == "reasoning.text") r += str(field(x, "text"));
+            else if (type == "reasoning.summary") r += str(field(x, "summary"));
             // reasoning.encrypted carries no readable text.
         }
     }
@@ -104,35 +71,34 @@ std::string reasoning_text(const json& d) {
 Usage normalise_usage(const json& u) {
     Usage out;
     out.raw = u;
+    auto tokens = [](const json& o, const char* key) { return integer(member(o, key)).value_or(0); };
     bool responses_shape = member(u, "input_tokens") && !member(u, "prompt_tokens");
-    int64_t prompt = responses_shape ? int_or0(u, "input_tokens") : int_or0(u, "prompt_tokens");
-    int64_t completion = responses_shape ? int_or0(u, "output_tokens") : int_or0(u, "completion_tokens");
-    int64_t total = 0;
-    bool has_total = int_of(u, "total_tokens", total);
+    int64_t prompt = responses_shape ? tokens(u, "input_tokens") : tokens(u, "prompt_tokens");
+    int64_t completion = responses_shape ? tokens(u, "output_tokens") : tokens(u, "completion_tokens");
+    std::optional<int64_t> total = integer(member(u, "total_tokens"));
 
     const json* in_det = member(u, responses_shape ? "input_tokens_details" : "prompt_tokens_details");
     const json* out_det = member(u, responses_shape ? "output_tokens_details" : "completion_tokens_details");
-    int64_t reasoning = out_det ? int_or0(*out_det, "reasoning_tokens") : 0;
-    int64_t cached = in_det ? int_or0(*in_det, "cached_tokens") : 0;
+    int64_t reasoning = out_det ? tokens(*out_det, "reasoning_tokens") : 0;
+    int64_t cached = in_det ? tokens(*in_det, "cached_tokens") : 0;
     // DeepSeek reports its cache as prompt_cache_hit_tokens (part of prompt_tokens).
-    if (cached == 0) cached = int_or0(u, "prompt_cache_hit_tokens");
+    if (cached == 0) cached = tokens(u, "prompt_cache_hit_tokens");
     // OpenRouter reports cache writes next to cached_tokens; both are inside prompt_tokens.
-    int64_t cache_write = in_det ? int_or0(*in_det, "cache_write_tokens") : 0;
+    int64_t cache_write = in_det ? tokens(*in_det, "cache_write_tokens") : 0;
 
     // SPEC: reasoning counted outside the completion count is added — when the
     // provider's total is prompt + completion + reasoning (xAI), or reasoning
     // exceeds completion (gateways relaying Gemini).
     int64_t output = completion;
-    if (reasoning > 0 &&
-        ((has_total && total == prompt + completion + reasoning) || reasoning > completion)) {
-        output = completion + reasoning;
+    if (reasoning > 0 && ((total && *total == add(add(prompt, completion), reasoning)) || reasoning > completion)) {
+        output = add(completion, reasoning);
     }
     out.input_tokens = prompt;
     out.output_tokens = output;
     out.reasoning_tokens = reasoning;
     out.cache_read_tokens = cached;
     out.cache_write_tokens = cache_write;
-    out.total_tokens = prompt + output;
+    out.total_tokens = add(prompt, output);
     return out;
 }
 
@@ -144,10 +110,10 @@ ProviderError error_from(const json& body) {
     if (err && err->is_string()) {
         e.message = err->get<std::string>();
     } else {
-        e.message = str_of(src, "message");
-        if (e.message.empty()) e.message = str_of(src, "detail");
+        e.message = str(field(src, "message"));
+        if (e.message.empty()) e.message = str(field(src, "detail"));
     }
-    e.type = str_of(src, "type");
+    e.type = str(field(src, "type"));
     if (e.type.empty()) {
         if (const json* code = member(src, "code")) e.type = code->is_string() ? code->get<std::string>() : code->dump();
     }
@@ -176,9 +142,9 @@ struct ChoiceState {
 
 void add_tool_delta(ChoiceState& c, const json& t) {
     if (!t.is_object()) return;
-    std::string id = str_of(t, "id");
-    int64_t index = 0;
-    if (!int_of(t, "index", index) || index < 0) {
+    std::string id = str(field(t, "id"));
+    int64_t index = integer(member(t, "index")).value_or(-1);
+    if (index < 0) {
         // No usable index (openai-go maps -1 to 0): a new id opens a new call,
         // otherwise the delta continues the current one.
         if (c.last_tool < 0) index = 0;
@@ -192,7 +158,7 @@ void add_tool_delta(ChoiceState& c, const json& t) {
     if (tool.id.empty()) tool.id = id;
     const json* fn = member(t, "function");
     if (fn && fn->is_object()) {
-        std::string name = str_of(*fn, "name");
+        std::string name = str(field(*fn, "name"));
         if (tool.name.empty()) tool.name = name;
         if (const json* a = member(*fn, "arguments")) {
             // Arguments are concatenated; a server sending an object instead of text gets it serialised.
@@ -203,7 +169,7 @@ void add_tool_delta(ChoiceState& c, const json& t) {
 
 void add_choice_message(ChoiceState& c, const json& msg) {
     if (const json* content = member(msg, "content")) c.text += content_text(*content);
-    c.refusal += str_of(msg, "refusal");
+    c.refusal += str(field(msg, "refusal"));
     c.reasoning += reasoning_text(msg);
     if (const json* tcs = member(msg, "tool_calls"); tcs && tcs->is_array()) {
         for (const auto& t : *tcs) add_tool_delta(c, t);
@@ -247,18 +213,18 @@ std::optional<Usage> chunk_usage(const json& chunk) {
 
 Message chat_from_json(const json& body) {
     Message m;
-    m.id = str_of(body, "id");
-    m.model = str_of(body, "model");
+    m.id = str(field(body, "id"));
+    m.model = str(field(body, "model"));
     std::map<int64_t, ChoiceState> choices;
     if (const json* cs = member(body, "choices"); cs && cs->is_array()) {
         int64_t pos = 0;
         for (const auto& c : *cs) {
-            int64_t index = pos++;
-            int_of(c, "index", index);
+            int64_t index = integer(member(c, "index")).value_or(pos);
+            ++pos;
             ChoiceState& s = choices[index];
             if (const json* msg = member(c, "message"); msg && msg->is_object()) add_choice_message(s, *msg);
             else if (const json* txt = member(c, "text"); txt && txt->is_string()) s.text += txt->get<std::string>();
-            s.finish_reason = str_of(c, "finish_reason");
+            s.finish_reason = str(field(c, "finish_reason"));
         }
     }
     fill_from_choices(m, choices);
@@ -288,19 +254,19 @@ Message chat_from_stream(const DecodedBody& body) {
         // Azure's asynchronous content filter interleaves events whose object is "" (openai-python skips them).
         if (const json* obj = member(chunk, "object"); obj && obj->is_string() && obj->get<std::string>().empty()) continue;
         // id and model from the first chunk that has them (the python SDK's snapshot is the first chunk).
-        if (m.id.empty()) m.id = str_of(chunk, "id");
-        if (m.model.empty()) m.model = str_of(chunk, "model");
+        if (m.id.empty()) m.id = str(field(chunk, "id"));
+        if (m.model.empty()) m.model = str(field(chunk, "model"));
         if (const json* cs = member(chunk, "choices"); cs && cs->is_array()) {
             int64_t pos = 0;
             for (const auto& c : *cs) {
                 if (!c.is_object()) continue;
-                int64_t index = pos++;
-                int_of(c, "index", index);
+                int64_t index = integer(member(c, "index")).value_or(pos);
+                ++pos;
                 ChoiceState& s = choices[index];
                 if (const json* d = member(c, "delta"); d && d->is_object()) add_choice_message(s, *d);
                 else if (const json* txt = member(c, "text"); txt && txt->is_string()) s.text += txt->get<std::string>();
                 // Last non-null wins (python keeps the last non-null; OpenRouter repeats it on the usage chunk).
-                std::string fr = str_of(c, "finish_reason");
+                std::string fr = str(field(c, "finish_reason"));
                 if (!fr.empty()) s.finish_reason = fr;
                 // OpenRouter reports a mid-stream failure as finish_reason "error" with an error object.
                 if (const json* e = member(c, "error"); e && e->is_object()) m.error = error_from(json{{"error", *e}});
@@ -327,7 +293,7 @@ struct ItemState {
 // What the deltas built, in the shape of a finished output item.
 json item_from_deltas(const ItemState& s) {
     json item = s.item.is_object() ? s.item : json::object();
-    std::string type = str_of(item, "type");
+    std::string type = str(field(item, "type"));
     if (type == "message") {
         json content = json::array();
         if (!s.text.empty()) content.push_back({{"type", "output_text"}, {"text", s.text}});
@@ -347,14 +313,14 @@ std::string dump_or_text(const json& v) { return v.is_string() ? v.get<std::stri
 
 void add_output_item(Message& m, const json& item) {
     if (!item.is_object()) return;
-    std::string type = str_of(item, "type");
+    std::string type = str(field(item, "type"));
     if (type == "message") {
         if (const json* content = member(item, "content"); content && content->is_array()) {
             std::string refusal;
             for (const auto& part : *content) {
-                std::string pt = str_of(part, "type");
-                if (pt == "output_text" || pt == "text") m.text += str_of(part, "text");
-                else if (pt == "refusal") refusal += str_of(part, "refusal");
+                std::string pt = str(field(part, "type"));
+                if (pt == "output_text" || pt == "text") m.text += str(field(part, "text"));
+                else if (pt == "refusal") refusal += str(field(part, "refusal"));
             }
             if (m.text.empty()) m.text = refusal;
         }
@@ -362,25 +328,25 @@ void add_output_item(Message& m, const json& item) {
         // The summary is the readable reasoning; open-weight models send reasoning_text content instead.
         std::string r;
         if (const json* sum = member(item, "summary"); sum && sum->is_array())
-            for (const auto& p : *sum) r += str_of(p, "text");
+            for (const auto& p : *sum) r += str(field(p, "text"));
         if (r.empty()) {
             if (const json* content = member(item, "content"); content && content->is_array())
-                for (const auto& p : *content) r += str_of(p, "text");
+                for (const auto& p : *content) r += str(field(p, "text"));
         }
         m.reasoning += r;
     } else if (type == "function_call") {
-        std::string id = str_of(item, "call_id");
-        if (id.empty()) id = str_of(item, "id");
-        m.tool_calls.push_back({id, str_of(item, "name"), str_of(item, "arguments")});
+        std::string id = str(field(item, "call_id"));
+        if (id.empty()) id = str(field(item, "id"));
+        m.tool_calls.push_back({id, str(field(item, "name")), str(field(item, "arguments"))});
     } else if (type == "custom_tool_call") {
-        std::string id = str_of(item, "call_id");
-        if (id.empty()) id = str_of(item, "id");
-        m.tool_calls.push_back({id, str_of(item, "name"), str_of(item, "input")});
+        std::string id = str(field(item, "call_id"));
+        if (id.empty()) id = str(field(item, "id"));
+        m.tool_calls.push_back({id, str(field(item, "name")), str(field(item, "input"))});
     } else if (type == "computer_call" || type == "local_shell_call" || type == "shell_call" ||
                type == "apply_patch_call") {
         // Tools the client runs, though not declared as functions.
-        std::string id = str_of(item, "call_id");
-        if (id.empty()) id = str_of(item, "id");
+        std::string id = str(field(item, "call_id"));
+        if (id.empty()) id = str(field(item, "id"));
         std::string args;
         if (const json* a = member(item, "action")) args = dump_or_text(*a);
         else if (const json* op = member(item, "operation")) args = dump_or_text(*op);
@@ -388,7 +354,7 @@ void add_output_item(Message& m, const json& item) {
     } else if (type.size() > 5 && type.compare(type.size() - 5, 5, "_call") == 0) {
         // Tools the provider ran itself: web_search_call, file_search_call,
         // code_interpreter_call, image_generation_call, mcp_call …
-        std::string name = str_of(item, "name");
+        std::string name = str(field(item, "name"));
         if (name.empty()) name = type.substr(0, type.size() - 5);
         std::string args;
         if (const json* a = member(item, "arguments")) args = dump_or_text(*a);
@@ -396,15 +362,15 @@ void add_output_item(Message& m, const json& item) {
         else if (const json* c = member(item, "code")) args = dump_or_text(*c);
         else if (const json* q = member(item, "queries")) args = dump_or_text(*q);
         else if (const json* p = member(item, "prompt")) args = dump_or_text(*p);
-        m.server_tool_calls.push_back({str_of(item, "id"), name, args});
+        m.server_tool_calls.push_back({str(field(item, "id")), name, args});
     }
 }
 
 void fill_from_response(Message& m, const json& resp) {
     if (!resp.is_object()) return;
-    if (std::string id = str_of(resp, "id"); !id.empty()) m.id = id;
-    if (std::string model = str_of(resp, "model"); !model.empty()) m.model = model;
-    if (std::string status = str_of(resp, "status"); !status.empty()) m.finish_reason = status;
+    if (std::string id = str(field(resp, "id")); !id.empty()) m.id = id;
+    if (std::string model = str(field(resp, "model")); !model.empty()) m.model = model;
+    if (std::string status = str(field(resp, "status")); !status.empty()) m.finish_reason = status;
     if (const json* u = member(resp, "usage"); u && u->is_object()) m.usage = normalise_usage(*u);
     if (const json* e = member(resp, "error"); e && e->is_object()) m.error = error_from(json{{"error", *e}});
 }
@@ -423,7 +389,7 @@ Message responses_from_json(const json& body) {
     fill_from_response(m, body);
     if (const json* out = member(body, "output")) fill_from_output(m, *out);
     // Some servers add the convenience field output_text; use it only when the items had none.
-    if (m.text.empty()) m.text = str_of(body, "output_text");
+    if (m.text.empty()) m.text = str(field(body, "output_text"));
     return m;
 }
 
@@ -437,10 +403,11 @@ Message responses_from_stream(const DecodedBody& body) {
         auto parsed = parse_json(ev.data);
         if (!parsed || !parsed->is_object()) continue;
         const json& e = *parsed;
-        std::string type = str_of(e, "type");
+        std::string type = str(field(e, "type"));
         if (type.empty()) type = ev.event;
-        int64_t oi = 0;
-        bool has_oi = int_of(e, "output_index", oi);
+        std::optional<int64_t> output_index = integer(member(e, "output_index"));
+        bool has_oi = output_index.has_value();
+        int64_t oi = output_index.value_or(0);
 
         if (type == "error") {
             m.error = error_from(member(e, "error") ? e : json{{"error", e}});
@@ -460,16 +427,16 @@ Message responses_from_stream(const DecodedBody& body) {
                 items[oi].done = true;
             }
         } else if (type == "response.output_text.delta" && has_oi) {
-            items[oi].text += str_of(e, "delta");
+            items[oi].text += str(field(e, "delta"));
         } else if (type == "response.refusal.delta" && has_oi) {
-            items[oi].refusal += str_of(e, "delta");
+            items[oi].refusal += str(field(e, "delta"));
         } else if (type == "response.reasoning_summary_text.delta" && has_oi) {
-            items[oi].reasoning += str_of(e, "delta");
+            items[oi].reasoning += str(field(e, "delta"));
         } else if (type == "response.reasoning_text.delta" && has_oi) {
-            items[oi].reasoning_text += str_of(e, "delta");
+            items[oi].reasoning_text += str(field(e, "delta"));
         } else if ((type == "response.function_call_arguments.delta" || type == "response.custom_tool_call_input.delta" ||
                     type == "response.mcp_call_arguments.delta") && has_oi) {
-            items[oi].arguments += str_of(e, "delta");
+            items[oi].arguments += str(field(e, "delta"));
         }
         // The matching *.done events repeat what the deltas built; they are not added again.
     }

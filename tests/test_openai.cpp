@@ -2,12 +2,14 @@
 // odd provider rule, and golden messages for every OpenAI-shaped interaction
 // of the corpus (inspected by hand against the raw bodies).
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "body.hpp"
+#include "json_read.hpp"
 #include "message.hpp"
 #include "providers.hpp"
 #include "reader.hpp"
@@ -417,4 +419,33 @@ TEST_CASE("openai corpus: o4-mini simple streaming", "[openai]") {
     CHECK(m->usage->output_tokens == 84);
     CHECK(m->usage->reasoning_tokens == 64);
     CHECK(m->usage->total_tokens == 103);
+}
+
+TEST_CASE("json_read: null reads as absent through member, huge numbers are no index", "[cleanup]") {
+    auto j = json::parse(R"({"a":null,"b":1,"u":18446744073709551615,"f":1e19,"g":2.9,"s":"x"})");
+    CHECK(json_read::field(j, "a") != nullptr);
+    CHECK(json_read::member(j, "a") == nullptr);
+    REQUIRE(json_read::member(j, "b") != nullptr);
+    CHECK(json_read::integer(json_read::member(j, "b")) == 1);
+    CHECK_FALSE(json_read::integer(json_read::member(j, "u")));  // past int64: not an index
+    CHECK(json_read::count(json_read::member(j, "u")) == std::numeric_limits<int64_t>::max());  // a count saturates
+    CHECK_FALSE(json_read::integer(json_read::member(j, "f")));
+    CHECK(json_read::integer(json_read::member(j, "g")) == 2);
+    CHECK_FALSE(json_read::integer(json_read::member(j, "s")));
+    CHECK(json_read::str(json_read::member(j, "s")) == "x");
+    auto oj = json_read::parse(R"({"k":"v"})");
+    REQUIRE(oj);
+    CHECK(json_read::str(json_read::field(*oj, "k")) == "v");
+}
+
+TEST_CASE("openai chat: \"error\": null is no error; huge usage counts saturate", "[cleanup]") {
+    auto m = reassemble_openai_chat(make_ix(chat_url), json_body(R"({"id":"c","model":"m","error":null,
+        "choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],
+        "usage":{"prompt_tokens":9000000000000000000,"completion_tokens":9000000000000000000,"total_tokens":null}})"));
+    REQUIRE(m);
+    CHECK_FALSE(m->error);
+    CHECK(m->text == "hi");
+    REQUIRE(m->usage);
+    CHECK(m->usage->input_tokens == 9000000000000000000);
+    CHECK(m->usage->total_tokens == std::numeric_limits<int64_t>::max());  // 9e18 + 9e18, not an overflow
 }
