@@ -36,6 +36,7 @@
 
 #include "base64.hpp"
 #include "json_read.hpp"
+#include "provider_error.hpp"
 #include "providers.hpp"
 
 namespace cassette {
@@ -83,11 +84,7 @@ std::optional<ProviderError> error_of(const OJ& doc, const Interaction& ix) {
     }
     int64_t code = ix.response.code.value_or(0);
     if (code >= 400 && field(j, "message") && !field(j, "content")) {
-        ProviderError err;
-        err.raw = nlohmann::json(j);
-        err.message = str(field(j, "message"));
-        if (const std::string* t = ix.response.headers.first("x-amzn-errortype")) err.type = t->substr(0, t->find(':'));
-        return err;
+        return message_body_error(j, ix);
     }
     return std::nullopt;
 }

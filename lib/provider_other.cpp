@@ -39,6 +39,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_read.hpp"
+#include "provider_error.hpp"
 #include "providers.hpp"
 
 namespace cassette {
@@ -88,11 +89,7 @@ std::optional<ProviderError> error_of(const OJ& j, const Interaction& ix) {
         return err;
     }
     if (ix.response.code.value_or(0) >= 400 && field(j, "message")) {
-        ProviderError err;
-        err.raw = nlohmann::json(j);
-        err.message = str(field(j, "message"));
-        if (const std::string* t = ix.response.headers.first("x-amzn-errortype")) err.type = t->substr(0, t->find(':'));
-        return err;
+        return message_body_error(j, ix);
     }
     return std::nullopt;
 }

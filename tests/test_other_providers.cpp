@@ -202,3 +202,14 @@ TEST_CASE("cohere: v2 and v1 non-streamed, v1 stream", "[anthropic]") {
     REQUIRE(err->error);
     CHECK(err->error->message == "invalid api token");
 }
+
+TEST_CASE("bedrock-converse: {\"message\"} error body takes its type from x-amzn-ErrorType", "[cleanup]") {
+    auto ix = make_ix(kConverse, 400);
+    ix.response.headers.items.push_back({"X-Amzn-Errortype", {"ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, {}});
+    auto m = reassemble_bedrock_converse(ix, json_body(R"({"message":"The provided model identifier is invalid."})"));
+    REQUIRE(m);
+    REQUIRE(m->error);
+    CHECK(m->error->type == "ValidationException");
+    CHECK(m->error->message == "The provided model identifier is invalid.");
+    CHECK(m->error->raw["message"] == "The provided model identifier is invalid.");
+}
