@@ -18,36 +18,55 @@ using nlohmann::json;
     throw InputError(name, {}, where + ": " + what, "", "schema");
 }
 
+// Reads HAR fields. Strict (no problem list): the first malformed field
+// throws InputError, as `import` wants. Lenient: each one is a HarProblem and
+// the accessor answers "absent", so every entry is read as far as it goes.
 class Reader {
 public:
-    explicit Reader(const std::string& name) : name_(name) {}
+    Reader(const std::string& name, std::vector<HarProblem>* problems) : name_(name), problems_(problems) {}
     const std::string& name() const { return name_; }
+    void set_entry(std::optional<size_t> entry) { entry_ = entry; }
 
-    const json& object(const json& parent, const char* key, const std::string& where) const {
+    void fail(const std::string& where, const std::string& what) const {
+        if (!problems_) cassette::fail(name_, where, what);
+        problems_->push_back(HarProblem{entry_, where, what});
+    }
+
+    // nullptr (after a problem) when the key is missing or not an object.
+    const json* object(const json& parent, const char* key, const std::string& where) const {
         auto it = parent.find(key);
-        if (it == parent.end() || !it->is_object()) fail(name_, where + "." + key, "expected an object");
-        return *it;
+        if (it != parent.end() && it->is_object()) return &*it;
+        fail(where + "." + key, "expected an object");
+        return nullptr;
     }
     const json* optional_object(const json& parent, const char* key, const std::string& where) const {
         auto it = parent.find(key);
         if (it == parent.end() || it->is_null()) return nullptr;
-        if (!it->is_object()) fail(name_, where + "." + key, "expected an object");
+        if (!it->is_object()) {
+            fail(where + "." + key, "expected an object");
+            return nullptr;
+        }
         return &*it;
     }
-    const json& array(const json& parent, const char* key, const std::string& where) const {
+    const json* array(const json& parent, const char* key, const std::string& where) const {
         auto it = parent.find(key);
-        if (it == parent.end() || !it->is_array()) fail(name_, where + "." + key, "expected an array");
-        return *it;
+        if (it != parent.end() && it->is_array()) return &*it;
+        fail(where + "." + key, "expected an array");
+        return nullptr;
     }
     std::string string(const json& parent, const char* key, const std::string& where) const {
         auto it = parent.find(key);
-        if (it == parent.end() || !it->is_string()) fail(name_, where + "." + key, "expected a string");
-        return it->get<std::string>();
+        if (it != parent.end() && it->is_string()) return it->get<std::string>();
+        fail(where + "." + key, "expected a string");
+        return {};
     }
     std::optional<std::string> optional_string(const json& parent, const char* key, const std::string& where) const {
         auto it = parent.find(key);
         if (it == parent.end() || it->is_null()) return std::nullopt;
-        if (!it->is_string()) fail(name_, where + "." + key, "expected a string");
+        if (!it->is_string()) {
+            fail(where + "." + key, "expected a string");
+            return std::nullopt;
+        }
         return it->get<std::string>();
     }
     std::optional<int64_t> optional_int(const json& parent, const char* key, const std::string& where) const {
@@ -59,29 +78,41 @@ public:
             double d = it->get<double>();
             if (std::isfinite(d) && std::fabs(d) < 9e18 && d == std::floor(d)) return static_cast<int64_t>(d);
         }
-        fail(name_, where + "." + key, "expected an integer");
+        fail(where + "." + key, "expected an integer");
+        return std::nullopt;
     }
     std::optional<double> optional_number(const json& parent, const char* key, const std::string& where) const {
         auto it = parent.find(key);
         if (it == parent.end() || it->is_null()) return std::nullopt;
-        if (!it->is_number()) fail(name_, where + "." + key, "expected a number");
+        if (!it->is_number()) {
+            fail(where + "." + key, "expected a number");
+            return std::nullopt;
+        }
         return it->get<double>();
     }
     std::optional<bool> optional_bool(const json& parent, const char* key, const std::string& where) const {
         auto it = parent.find(key);
         if (it == parent.end() || it->is_null()) return std::nullopt;
-        if (!it->is_boolean()) fail(name_, where + "." + key, "expected true or false");
+        if (!it->is_boolean()) {
+            fail(where + "." + key, "expected true or false");
+            return std::nullopt;
+        }
         return it->get<bool>();
     }
     std::optional<std::vector<std::string>> optional_strings(const json& parent, const char* key,
                                                              const std::string& where) const {
         auto it = parent.find(key);
         if (it == parent.end() || it->is_null()) return std::nullopt;
-        if (!it->is_array()) fail(name_, where + "." + key, "expected an array of strings");
         std::vector<std::string> out;
-        for (const auto& v : *it) {
-            if (!v.is_string()) fail(name_, where + "." + key, "expected an array of strings");
-            out.push_back(v.get<std::string>());
+        bool ok = it->is_array();
+        if (ok)
+            for (const auto& v : *it) {
+                if (!v.is_string()) ok = false;
+                else out.push_back(v.get<std::string>());
+            }
+        if (!ok) {
+            fail(where + "." + key, "expected an array of strings");
+            return std::nullopt;
         }
         return out;
     }
@@ -99,16 +130,21 @@ public:
     // first appearance (an http.Header map); pseudo headers dropped.
     Headers headers(const json& parent, const std::string& where) const {
         Headers h;
-        const json& list = array(parent, "headers", where);
-        for (size_t i = 0; i < list.size(); ++i) {
+        const json* list = array(parent, "headers", where);
+        if (!list) return h;
+        for (size_t i = 0; i < list->size(); ++i) {
             std::string w = where + ".headers[" + std::to_string(i) + "]";
-            if (!list[i].is_object()) fail(name_, w, "expected an object");
-            std::string n = string(list[i], "name", w);
-            std::string v = string(list[i], "value", w);
+            const json& item = (*list)[i];
+            if (!item.is_object()) {
+                fail(w, "expected an object");
+                continue;
+            }
+            std::string n = string(item, "name", w);
+            std::string v = string(item, "value", w);
             if (!n.empty() && n[0] == ':') continue;
             Header* slot = nullptr;
-            for (auto& item : h.items)
-                if (item.name == n) slot = &item;
+            for (auto& entry : h.items)
+                if (entry.name == n) slot = &entry;
             if (!slot) {
                 h.items.push_back(Header{n, {}, {}});
                 slot = &h.items.back();
@@ -119,12 +155,15 @@ public:
     }
     std::string decode_base64(const std::string& text, const std::string& where) const {
         auto bytes = base64_decode(text);
-        if (!bytes) fail(name_, where, "not valid base64");
-        return *bytes;
+        if (bytes) return *bytes;
+        fail(where, "not valid base64");
+        return {};
     }
 
 private:
     const std::string& name_;
+    std::vector<HarProblem>* problems_;
+    std::optional<size_t> entry_;
 };
 
 // time.ParseDuration accepts it (a bare number other than 0 it does not).
@@ -135,9 +174,11 @@ bool is_go_duration(const std::string& s) {
 }
 
 Request read_request(const Reader& r, const json& e, const std::string& where) {
-    const json& j = r.object(e, "request", where);
-    std::string w = where + ".request";
     Request rq;
+    const json* jp = r.object(e, "request", where);
+    if (!jp) return rq;
+    const json& j = *jp;
+    std::string w = where + ".request";
     rq.method = r.string(j, "method", w);
     rq.url = r.string(j, "url", w);
     ProtoVersion pv = normalize_http_version(r.optional_string(j, "httpVersion", w).value_or(""));
@@ -162,14 +203,17 @@ Request read_request(const Reader& r, const json& e, const std::string& where) {
 }
 
 Response read_response(const Reader& r, const json& e, const std::string& where) {
-    const json& j = r.object(e, "response", where);
-    std::string w = where + ".response";
     Response rs;
-    auto code = r.optional_int(j, "status", w);
-    if (!code) fail(r.name(), w + ".status", "expected an integer");
-    rs.code = *code;
+    const json* jp = r.object(e, "response", where);
+    if (!jp) return rs;
+    const json& j = *jp;
+    std::string w = where + ".response";
+    // HAR 1.2: `status` is a number, and required.
+    rs.code = r.optional_int(j, "status", w);
+    if (!rs.code && !(j.contains("status") && !j["status"].is_null())) r.fail(w + ".status", "expected an integer");
     std::string text = r.optional_string(j, "statusText", w).value_or("");
-    rs.status = r.optional_string(j, "_status", w).value_or(har_status_line(*code, text));
+    auto recorded = r.optional_string(j, "_status", w);
+    rs.status = recorded ? *recorded : rs.code ? har_status_line(*rs.code, text) : std::string();
     ProtoVersion pv = normalize_http_version(r.optional_string(j, "httpVersion", w).value_or(""));
     rs.proto = pv.proto;
     rs.proto_major = pv.major;
@@ -212,7 +256,9 @@ ProtoVersion normalize_http_version(std::string_view v) {
     return {"HTTP/1.1", 1, 1};
 }
 
-Cassette har_to_cassette(std::string_view har_text, const std::string& name) {
+namespace {
+
+Cassette read_har(std::string_view har_text, const std::string& name, std::vector<HarProblem>* problems) {
     json doc;
     try {
         doc = json::parse(har_text.begin(), har_text.end());
@@ -231,9 +277,12 @@ Cassette har_to_cassette(std::string_view har_text, const std::string& name) {
         throw InputError(name, pos, "not a HAR file: invalid JSON", "", "schema");
     }
     if (!doc.is_object()) fail(name, "$", "expected a HAR object {\"log\": ...}");
-    Reader r(name);
-    const json& log = r.object(doc, "log", "$");
-    const json& entries = r.array(log, "entries", "$.log");
+    // Without a log and its entries there is no HAR to read: that throws in
+    // either mode.
+    Reader strict(name, nullptr);
+    const json& log = *strict.object(doc, "log", "$");
+    const json& entries = *strict.array(log, "entries", "$.log");
+    Reader r(name, problems);
 
     Cassette c;
     c.path = name;
@@ -242,10 +291,15 @@ Cassette har_to_cassette(std::string_view har_text, const std::string& name) {
     for (size_t i = 0; i < entries.size(); ++i) {
         std::string where = "$.log.entries[" + std::to_string(i) + "]";
         const json& e = entries[i];
-        if (!e.is_object()) fail(name, where, "expected an object");
         Interaction ix;
         ix.index = i;
         ix.id = static_cast<int64_t>(i);
+        r.set_entry(i);
+        if (!e.is_object()) {
+            r.fail(where, "expected an object");
+            c.interactions.push_back(std::move(ix));  // kept: a problem, not a dropped entry
+            continue;
+        }
         ix.request = read_request(r, e, where);
         ix.response = read_response(r, e, where);
         auto recorded = r.optional_string(e, "_duration", where);
@@ -263,6 +317,14 @@ Cassette har_to_cassette(std::string_view har_text, const std::string& name) {
     }
     c.interaction_count = c.interactions.size();
     return c;
+}
+
+}  // namespace
+
+Cassette har_to_cassette(std::string_view har_text, const std::string& name) { return read_har(har_text, name, nullptr); }
+
+Cassette har_to_cassette(std::string_view har_text, const std::string& name, std::vector<HarProblem>& problems) {
+    return read_har(har_text, name, &problems);
 }
 
 }  // namespace cassette

@@ -12,6 +12,8 @@
 
 #include <string>
 #include <string_view>
+#include <optional>
+#include <vector>
 
 #include "model.hpp"
 
@@ -21,6 +23,21 @@ namespace cassette {
 // the JSON path of the offending value, or the line:column where text that
 // is not JSON stops parsing) on anything that is not a HAR log.
 Cassette har_to_cassette(std::string_view har_text, const std::string& name);
+
+// A malformed field of one entry: `where` is its JSON path
+// ("$.log.entries[2].response.status"), `what` the expected shape.
+struct HarProblem {
+    std::optional<size_t> entry;
+    std::string where;
+    std::string what;
+};
+
+// As above, but a malformed field inside an entry is appended to `problems`
+// and reading goes on: the entry becomes an interaction with what it has (a
+// missing `response` leaves the response empty, a mistyped `status` leaves
+// `code` unset). Only text that is not a HAR log ({"log": {"entries": [...]}})
+// throws.
+Cassette har_to_cassette(std::string_view har_text, const std::string& name, std::vector<HarProblem>& problems);
 
 // "h2", "http/2.0", "HTTP/1.1" ... -> Go's Proto ("HTTP/2.0") and its numbers;
 // "" stays "" (0.0), as Go records requests it built itself; other text HTTP/1.1.

@@ -16,17 +16,21 @@ namespace {
 
 constexpr std::string_view kMagic = "httprr trace v1\n";
 
+// Line and column of byte offsets, counted incrementally (callers ask in
+// increasing order, so a whole file costs one pass).
 struct Cursor {
     std::string_view text;
-    std::string_view name;
     size_t pos = 0;
-    // Line of byte `at`, counted incrementally (callers ask in increasing order).
-    size_t line_at = 0;
+    size_t counted = 0;
     int line = 1;
+    size_t line_start = 0;
     Position where(size_t at) {
-        for (; line_at < at && line_at < text.size(); ++line_at)
-            if (text[line_at] == '\n') ++line;
-        return Position{line, 1};
+        for (; counted < at && counted < text.size(); ++counted)
+            if (text[counted] == '\n') {
+                ++line;
+                line_start = counted + 1;
+            }
+        return Position{line, static_cast<int>(at - line_start) + 1};
     }
 };
 
@@ -140,28 +144,48 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
     if (!httprr_sniff(text))
         throw InputError(name, Position{1, 1}, "not an httprr trace: expected the line `httprr trace v1`", "", "schema");
     c.version = 1;
-    Cursor cur{text, name};
+    Cursor cur{text};
     cur.pos = kMagic.size();
     size_t index = 0;
     bool header_sent = false;
+    YamlConvert top(c, std::nullopt);
+    // What rsc.io/httprr's open() refuses as "corrupt httprr trace" is a
+    // schema Problem here: the records before it are read, a record cut
+    // short is read as far as it goes, and after a line that is not two
+    // lengths nothing can be found again.
     while (cur.pos < text.size()) {
         Position at = cur.where(cur.pos);
         size_t nl = text.find('\n', cur.pos);
-        if (nl == std::string_view::npos)
-            throw InputError(name, at, "truncated httprr record: no `<request-length> <response-length>` line", "", "schema");
-        std::string_view lens = text.substr(cur.pos, nl - cur.pos);
+        std::string_view lens = text.substr(cur.pos, nl == std::string_view::npos ? std::string_view::npos : nl - cur.pos);
         uint64_t nreq = 0, nresp = 0;
         size_t sp = lens.find(' ');
         auto r1 = std::from_chars(lens.data(), lens.data() + (sp == std::string_view::npos ? lens.size() : sp), nreq);
         auto r2 = sp == std::string_view::npos ? std::from_chars_result{lens.data(), std::errc::invalid_argument}
                                                : std::from_chars(lens.data() + sp + 1, lens.data() + lens.size(), nresp);
-        if (r1.ec != std::errc() || r2.ec != std::errc() || r2.ptr != lens.data() + lens.size())
-            throw InputError(name, at, "bad httprr record header `" + std::string(lens.substr(0, 40)) +
-                                           "`: expected two lengths", std::string(lens.substr(0, 200)), "schema");
+        if (nl == std::string_view::npos || sp == std::string_view::npos || r1.ec != std::errc() ||
+            r1.ptr != lens.data() + sp || r2.ec != std::errc() ||
+            r2.ptr != lens.data() + lens.size()) {
+            // Shown as printable ASCII: the line may be any bytes.
+            std::string shown(lens.substr(0, 40));
+            for (char& ch : shown)
+                if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e) ch = '?';
+            top.problem(at, "record " + std::to_string(index) + ": `" + shown + (lens.size() > 40 ? "…" : "") +
+                                "` is not a `<request-length> <response-length>` line; the last " +
+                                std::to_string(text.size() - cur.pos) + " bytes of the file are not read");
+            break;
+        }
         size_t start = nl + 1;
-        if (nreq > text.size() - start || nresp > text.size() - start - nreq)
-            throw InputError(name, at, "truncated httprr record: it declares " + std::to_string(nreq) + " + " +
-                                           std::to_string(nresp) + " bytes but the file ends first", "", "schema");
+        size_t left = text.size() - start;
+        if (nreq > left || nresp > left - nreq) {
+            // The column of the length that runs past the end.
+            Position col = cur.where(nreq > left ? cur.pos : cur.pos + sp + 1);
+            YamlConvert(c, index).problem(col, "record " + std::to_string(index) + " declares " +
+                                                   std::to_string(nreq) + " + " + std::to_string(nresp) +
+                                                   " bytes but the file ends " + std::to_string(left) +
+                                                   " bytes after this line; read as far as it goes");
+            if (nreq > left) nreq = left;
+            nresp = left - nreq;
+        }
         std::string_view req = text.substr(start, nreq);
         std::string_view resp = text.substr(start + nreq, nresp);
         cur.pos = start + nreq + nresp;
@@ -206,12 +230,14 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
             } else {
                 set_proto(line.substr(0, a), ix.response.proto, ix.response.proto_major, ix.response.proto_minor);
                 ix.response.status = std::string(line.substr(a + 1));
+                // Go's http.ReadResponse takes exactly three digits.
+                std::string_view digits = std::string_view(ix.response.status).substr(0, ix.response.status.find(' '));
                 int64_t code = 0;
-                auto [p, ec] = std::from_chars(ix.response.status.data(),
-                                               ix.response.status.data() + ix.response.status.size(), code);
-                (void)p;
-                if (ec == std::errc()) ix.response.code = code;
-                else cv.problem(resp_pos, "status line has no status code");
+                auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), code);
+                if (ec == std::errc() && p == digits.data() + digits.size() && digits.size() == 3)
+                    ix.response.code = code;
+                else
+                    cv.problem(resp_pos, "status line has no three-digit status code");
             }
         }
         apply_body(cv, resp_pos, rs, ix.response.body, ix.response.transfer_encoding);

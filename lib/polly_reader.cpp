@@ -94,7 +94,14 @@ Cassette polly_read(std::string_view text, const std::string& name, const Intera
             entry_extra.push_back(std::move(extra));
         }
     }
-    Cassette c = har_to_cassette(chunked ? std::string_view(doc.dump()) : text, name);
+    // Polly replays `request` {method, url, headers} against `response`
+    // {status, headers, content}: an entry missing or mistyping one of them is
+    // a schema Problem at its line:column, and the entry is still read.
+    std::vector<HarProblem> har_problems;
+    Cassette c = har_to_cassette(chunked ? std::string_view(doc.dump()) : text, name, har_problems);
+    JsonPositions where(text, opts.max_depth);
+    for (const auto& p : har_problems)
+        c.problems.push_back(Problem{"schema", where.at(p.where), p.entry, p.where + ": " + p.what});
     c.path = name;
     c.format = "har";
     c.version = 0;

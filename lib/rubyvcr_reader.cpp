@@ -53,6 +53,9 @@ void convert_body(YamlConvert& cv, const YamlNode& key, const YamlNode& v, Body&
         // R vcr multipart forms: {fields: …} kept as data, no bytes to show.
         extra.push_back(ExtraField{"body", yaml_node_json(v), key.pos});
         return;
+    } else if (!v.children.empty()) {
+        // VCR's body_from reads `base64_string` or `string`; a body it wrote always has one.
+        cv.problem(v.pos, "`body` has no `string` or `base64_string`");
     }
     for (size_t i = 0; i + 1 < v.children.size(); i += 2) {
         const YamlNode& k = v.children[i];

@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "base64.hpp"
+#include "error.hpp"
 
 namespace cassette {
 
@@ -244,6 +245,47 @@ void YamlConvert::body(const YamlNode& key, YamlNode& value, Body& out) {
 void YamlConvert::scalar_body(const YamlNode& key, const YamlNode& value, Body& out) {
     if (!body_start(key, value, out)) return;
     if (auto s = string(value, "body")) out.bytes = std::move(*s);
+}
+
+Position JsonPositions::at(std::string_view path) {
+    if (!built_) {
+        built_ = true;
+        try {
+            YamlEventStream ys("json", text_, max_depth_, 0);
+            ys.next();  // STREAM_START
+            if (ys.next().type == YAML_DOCUMENT_START_EVENT) {
+                ys.next();
+                root_ = ys.build_node();
+            }
+        } catch (const InputError&) {
+            root_.reset();  // not YAML-readable (deeper than max_depth, …): positions unknown
+        }
+    }
+    if (!root_) return {};
+    const YamlNode* n = &*root_;
+    if (!path.empty() && path.front() == '$') path.remove_prefix(1);
+    while (!path.empty()) {
+        const YamlNode* next = nullptr;
+        if (path.front() == '[') {
+            size_t close = path.find(']');
+            size_t i = 0;
+            auto [p, ec] = std::from_chars(path.data() + 1, path.data() + (close == std::string_view::npos ? 1 : close), i);
+            (void)p;
+            if (close == std::string_view::npos || ec != std::errc()) break;
+            if (n->is_sequence() && i < n->children.size()) next = &n->children[i];
+            path.remove_prefix(close + 1);
+        } else if (path.front() == '.') {
+            path.remove_prefix(1);
+            size_t end = path.find_first_of(".[");
+            next = map_get(*n, path.substr(0, end));
+            path.remove_prefix(end == std::string_view::npos ? path.size() : end);
+        } else {
+            break;
+        }
+        if (!next) break;
+        n = next;
+    }
+    return n->pos;
 }
 
 }  // namespace cassette

@@ -98,6 +98,25 @@ Json yaml_tree_json(const YamlNode& n, Json (*scalar)(const YamlNode&)) {
     return nullptr;
 }
 
+// Where a value sits in JSON text that was parsed without positions
+// (nlohmann::json has none). libyaml reads JSON as YAML, so the tree is built
+// with it, once, on the first question: well-formed files never pay for it.
+class JsonPositions {
+public:
+    // `text` must outlive this.
+    JsonPositions(std::string_view text, size_t max_depth) : text_(text), max_depth_(max_depth) {}
+    // The value at `path` ("$.log.entries[3].response.status", "[2].method"):
+    // of its deepest part that exists (the object, for a missing key); {} when
+    // libyaml cannot read the text. A key holding '.' or '[' ends the walk.
+    Position at(std::string_view path);
+
+private:
+    std::string_view text_;
+    size_t max_depth_;
+    bool built_ = false;
+    std::optional<YamlNode> root_;
+};
+
 // go-vcr's extra fields: plain `true`/`false`/null/decimal integers typed,
 // every other scalar (quoted, tagged, floats) a string.
 nlohmann::json go_yaml_json(const YamlNode& n);

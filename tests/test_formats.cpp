@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <tuple>
 
 #include <unistd.h>
 
@@ -13,6 +15,7 @@
 #include "convert.hpp"
 #include "error.hpp"
 #include "formats.hpp"
+#include "har_import.hpp"
 #include "json_export.hpp"
 #include "message.hpp"
 #include "reader.hpp"
@@ -181,10 +184,16 @@ TEST_CASE("httprr bodies: length-prefixed records, chunked framing undone", "[fo
     CHECK(c.interactions[0].request.url == "http://x/api");
     CHECK(c.interactions[0].response.code == 201);
     CHECK(c.interactions[0].response.body.bytes == "ok");
-    // Truncated and garbage records are input errors, never crashes.
-    CHECK_THROWS_AS(load_text(text.substr(0, text.size() - 5)), InputError);
-    CHECK_THROWS_AS(load_text("httprr trace v1\n99999999999999999999 1\n"), InputError);
-    CHECK_THROWS_AS(load_text("httprr trace v1\nfoo\n"), InputError);
+    // Truncated and garbage records are schema problems, never crashes; the
+    // cut record is still read, as far as it goes.
+    Cassette cut = load_text(text.substr(0, text.size() - 5));
+    REQUIRE(cut.interactions.size() == 1);
+    CHECK(cut.interactions[0].request.body.bytes == "abc");
+    REQUIRE(!cut.problems.empty());
+    CHECK(cut.problems[0].pos.line == 2);
+    CHECK(load_text("httprr trace v1\n99999999999999999999 1\n").problems.size() == 1);
+    CHECK(load_text("httprr trace v1\nfoo\n").problems.size() == 1);
+    CHECK_THROWS_AS(load_text("httprr trace v2\n"), InputError);
 }
 
 TEST_CASE("VCR.py shapes: gzip !!binary, old httpx layout, pre-1.0 list, python tags, requests/responses", "[formats]") {
@@ -472,4 +481,135 @@ TEST_CASE("CLI: show names the format; convert warns on stderr", "[formats]") {
     CHECK(conv.out.rfind("interactions:", 0) == 0);
     auto forced = testsupport::run_cassette({"show", f, "--input-format", "httprr"});
     CHECK(forced.exit_code == 2);
+}
+
+namespace {
+
+struct Want {
+    int line, column;
+    std::optional<size_t> interaction;
+    std::string message;
+};
+
+}  // namespace
+
+// Each format's own rules (docs/formats.md "Schema checks"): a field missing
+// or mistyped the way the recorder never writes it is a `schema` Problem at
+// its line:column (httprr: of the byte), the interaction is kept, and
+// `validate` reports each one as a `schema` error.
+TEST_CASE("format-specific schema checks: exact problems and positions", "[formats]") {
+    const std::string dir = testsupport::source_dir() + "/testdata/formats-malformed/";
+    const std::vector<std::tuple<std::string, size_t, std::vector<Want>>> cases{
+        {"vcrpy-no-response.yaml", 1, {{2, 3, 0, "interaction has no `response`"}}},
+        {"vcrpy-status-code.yaml", 1, {{10, 20, 0, "`status.code` must be an integer, found \"OK\""}}},
+        {"vcrpy-headers.yaml",
+         1,
+         {{4, 14, 0, "`headers` must be a mapping of names to values, found a scalar"},
+          {9, 18, 0, "header `A` must be a string or a list of strings, found a mapping"}}},
+        {"vcrpy-body.yaml",
+         1,
+         {{3, 11, 0, "a body must be a string, found a sequence"}, {8, 11, 0, "response `body` has no `string`"}}},
+        {"vcrpy-version.yaml", 1, {{11, 10, std::nullopt, "unknown VCR.py cassette version 2 (known: 1)"}}},
+        {"rubyvcr-no-status.yml",
+         2,
+         {{6, 5, 0, "`response` has no `status`"}, {9, 3, 1, "interaction has no `request`"}}},
+        {"rubyvcr-body.yml",
+         1,
+         {{5, 14, 0, "`headers` must be a mapping of names to values, found a scalar"},
+          {8, 11, 0, "`body` has no `string` or `base64_string`"}}},
+        {"rubyvcr-status-code.json",
+         1,
+         {{3, 36, 0, "`status.code` must be an integer, found \"20x\""}, {4, 61, 0, "`base64_string` is not valid base64"}}},
+        {"polly-no-response.har", 2, {{2, 3, 0, "$.log.entries[0].response: expected an object"}}},
+        {"polly-status.har",
+         2,
+         {{2, 69, 0, "$.log.entries[0].request.headers: expected an array"},
+          {3, 27, 0, "$.log.entries[0].response.status: expected an integer"},
+          {4, 3, 1, "$.log.entries[1]: expected an object"}}},
+        {"httprr-truncated.httprr",
+         1,
+         {{2, 4, 0, "record 0 declares 40 + 19 bytes but the file ends 50 bytes after this line; read as far as it goes"},
+          {6, 1, 0, "response is not a complete HTTP/1.1 message"},
+          {6, 1, 0, "status line has no three-digit status code"}}},
+        {"httprr-bad-lengths.httprr",
+         1,
+         {{8, 1, std::nullopt,
+           "record 1: `4O 1` is not a `<request-length> <response-length>` line; the last 8 bytes of the file are not "
+           "read"}}},
+        {"nock-missing.json",
+         3,
+         {{1, 2, 0, "definition has no `scope`"},
+          {2, 2, 1, "definition has no `method`"},
+          {2, 55, 1, "`status` must be an integer, found string"},
+          {3, 2, 2, "definition has no `path`"},
+          {3, 42, 2, "`method` must be a string, found number"}}},
+        {"nock-headers.json",
+         2,
+         {{2, 15, 0, "`responseIsBinary` is set but `response` is not a hex string"},
+          {2, 61, 0, "`rawHeaders` has 3 items; a raw header list is name, value pairs"},
+          {3, 98, 1, "`responseIsBinary` must be true or false, found number"},
+          {3, 73, 1, "`headers` must be an object or a [name, value, …] list"}}},
+    };
+    for (const auto& [file, interactions, want] : cases) {
+        INFO(file);
+        Cassette c;
+        REQUIRE_NOTHROW(c = load_cassette(dir + file));
+        CHECK(c.interactions.size() == interactions);  // none dropped
+        REQUIRE(c.problems.size() == want.size());
+        for (size_t i = 0; i < want.size(); ++i) {
+            INFO("problem " << i);
+            CHECK(c.problems[i].rule == "schema");
+            CHECK(c.problems[i].message == want[i].message);
+            CHECK(c.problems[i].pos.line == want[i].line);
+            CHECK(c.problems[i].pos.column == want[i].column);
+            CHECK(c.problems[i].interaction == want[i].interaction);
+        }
+
+        auto run = testsupport::run_cassette({"validate", dir + file, "--format", "json"});
+        CHECK(run.exit_code != 0);
+        auto doc = nlohmann::json::parse(run.out, nullptr, false);
+        REQUIRE(doc.is_object());
+        const auto& findings = doc["files"][0]["findings"];
+        REQUIRE(findings.size() == want.size());
+        // validate lists findings in file order; the reader, in reading order.
+        for (const auto& w : want) {
+            INFO(w.message);
+            CHECK(std::any_of(findings.begin(), findings.end(), [&](const nlohmann::json& f) {
+                return f["rule"] == "schema" && f["severity"] == "error" && f["line"] == w.line &&
+                       f["column"] == w.column && f["message"].get<std::string>().rfind(w.message, 0) == 0;
+            }));
+        }
+    }
+}
+
+TEST_CASE("format-specific schema checks: what the readers still take", "[formats]") {
+    // A well-formed entry next to a broken one reads in full.
+    Cassette polly = load_cassette(testsupport::source_dir() + "/testdata/formats-malformed/polly-no-response.har");
+    REQUIRE(polly.interactions.size() == 2);
+    CHECK(polly.interactions[0].request.url == "http://a.test/");
+    CHECK(!polly.interactions[0].response.code);
+    CHECK(polly.interactions[1].response.code == 200);
+    CHECK(polly.interactions[1].response.body.bytes == "ok");
+    // `import` keeps the strict HAR reading: the first broken field throws.
+    CHECK_THROWS_AS(har_to_cassette(testsupport::read_file(testsupport::source_dir() +
+                                                           "/testdata/formats-malformed/polly-status.har"),
+                                    "p.har"),
+                    InputError);
+    // nock: a definition without `status` is a 200 (nock's default), not a problem;
+    // mistyped fields that nlohmann would throw on (value() with a default) are problems.
+    Cassette n = load_text("[{\"scope\":\"http://a:80\",\"method\":\"GET\",\"path\":\"/\"},"
+                           "{\"scope\":1,\"method\":\"GET\",\"path\":\"/\",\"responseIsBinary\":\"yes\",\"response\":\"6869\"}]");
+    REQUIRE(n.interactions.size() == 2);
+    CHECK(n.interactions[0].response.code == 200);
+    REQUIRE(n.problems.size() == 2);
+    CHECK(n.problems[0].message == "`scope` must be a string, found number");
+    CHECK(n.problems[0].pos.line == 1);
+    CHECK(n.problems[0].pos.column == 61);
+    // httprr: lengths are decimal, as strconv.Atoi reads them.
+    CHECK(load_text("httprr trace v1\n0x1 0\n").problems.size() == 1);
+    CHECK(load_text("httprr trace v1\n").problems.empty());
+    // Ruby VCR: an empty body mapping (R vcr) is no body, not a problem.
+    CHECK(load_text("http_interactions:\n- request: {method: get, uri: 'https://a/'}\n"
+                    "  response: {status: {code: 200}, body: {}}\n")
+              .problems.empty());
 }
