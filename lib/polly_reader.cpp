@@ -69,6 +69,9 @@ Cassette polly_read(std::string_view text, const std::string& name, const Intera
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("log") || !doc["log"].is_object())
         throw InputError(name, Position{1, 1}, "not a HAR log: expected a JSON object with `log`", "", "schema");
     json& log = doc["log"];
+    JsonPositions where(text, opts.max_depth);
+    if (!log.contains("entries") || !log["entries"].is_array())
+        throw InputError(name, where.at("$.log.entries"), "not a HAR log: `log.entries` must be an array", "", "schema");
     std::vector<std::vector<ExtraField>> entry_extra;
     bool chunked = false;
     if (log.contains("entries") && log["entries"].is_array()) {
@@ -99,7 +102,6 @@ Cassette polly_read(std::string_view text, const std::string& name, const Intera
     // a schema Problem at its line:column, and the entry is still read.
     std::vector<HarProblem> har_problems;
     Cassette c = har_to_cassette(chunked ? std::string_view(doc.dump()) : text, name, har_problems);
-    JsonPositions where(text, opts.max_depth);
     for (const auto& p : har_problems)
         c.problems.push_back(Problem{"schema", where.at(p.where), p.entry, p.where + ": " + p.what});
     c.path = name;

@@ -300,6 +300,16 @@ TEST_CASE("Polly HAR: base64 chunk arrays of one gzip stream decode to the JSON 
     }
     CHECK(chunked > 0);
     CHECK_THROWS_AS(load_text("{\"log\": {\"entries\": 3}}"), InputError);
+    bool thrown = false;
+    try {
+        load_text("{\"log\": {\"version\": \"1.2\",\n  \"entries\": {}}}");
+    } catch (const InputError& e) {
+        thrown = true;
+        CHECK(std::string(e.what()) == "not a HAR log: `log.entries` must be an array");
+        CHECK(e.pos().line == 2);
+        CHECK(e.pos().column == 14);
+    }
+    CHECK(thrown);
 }
 
 TEST_CASE("nock fixtures", "[formats]") {
