@@ -141,7 +141,7 @@ public:
             }
             std::string n = string(item, "name", w);
             std::string v = string(item, "value", w);
-            if (!item["name"].is_string()) continue;  // reported above; no header without a name
+            if (auto it = item.find("name"); it == item.end() || !it->is_string()) continue;  // reported above
             if (!n.empty() && n[0] == ':') continue;
             Header* slot = nullptr;
             for (auto& entry : h.items)
