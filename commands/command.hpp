@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace CLI { class App; }
@@ -42,5 +43,10 @@ bool use_color(ColorMode mode, const Terminal& t);
 
 // Formats an InputError / other failure as the one-line `cassette: error:` text.
 std::string error_line(const std::string& message);
+
+// Expands each command-line path on its own (lib expand_paths): a path that
+// does not exist or holds no cassette is reported on `t` and counted in
+// `failed`, and the others go on.
+std::vector<std::string> expand_each(const std::vector<std::string>& paths, Terminal& t, size_t& failed);
 
 }  // namespace cassette

@@ -1,6 +1,8 @@
 #include <CLI/CLI.hpp>
 
 #include "command.hpp"
+#include "error.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -28,5 +30,23 @@ bool use_color(ColorMode mode, const Terminal& t) {
 }
 
 std::string error_line(const std::string& message) { return "cassette: error: " + message + "\n"; }
+
+std::vector<std::string> expand_each(const std::vector<std::string>& paths, Terminal& t, size_t& failed) {
+    std::vector<std::string> files;
+    for (const auto& p : paths) {
+        try {
+            auto found = expand_paths({p});
+            if (found.empty()) {
+                t.err(error_line(p + ": no cassette files found"));
+                ++failed;
+            }
+            files.insert(files.end(), found.begin(), found.end());
+        } catch (const InputError& e) {
+            t.err(error_line(format_input_error(e)));
+            ++failed;
+        }
+    }
+    return files;
+}
 
 }  // namespace cassette

@@ -152,25 +152,6 @@ void export_json(const std::vector<std::string>& files, bool pretty,
     }
 }
 
-// Each path on its own: one missing path is reported and the others go on.
-std::vector<std::string> expand_each(const std::vector<std::string>& paths, Outcome& outcome, Terminal& t) {
-    std::vector<std::string> files;
-    for (const auto& p : paths) {
-        try {
-            auto found = expand_paths({p});
-            if (found.empty()) {
-                t.err(error_line(p + ": no cassette files found"));
-                ++outcome.failed;
-            }
-            files.insert(files.end(), found.begin(), found.end());
-        } catch (const InputError& e) {
-            t.err(error_line(format_input_error(e)));
-            ++outcome.failed;
-        }
-    }
-    return files;
-}
-
 }  // namespace
 
 // Files that cannot be read are reported (`cassette: error: FILE:LINE:COL:
@@ -180,7 +161,7 @@ std::vector<std::string> expand_each(const std::vector<std::string>& paths, Outc
 // kHoldBytes): then the target is left as it was. See cassette-export(1).
 int run_export(const ExportOptions& opts, Terminal& t) {
     Outcome outcome;
-    std::vector<std::string> files = expand_each(opts.paths, outcome, t);
+    std::vector<std::string> files = expand_each(opts.paths, t, outcome.failed);
     if (files.empty()) return exit_trouble;
     std::unique_ptr<AtomicFile> out;
     if (!opts.output.empty() && opts.output != "-") {

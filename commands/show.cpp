@@ -255,13 +255,14 @@ private:
 }  // namespace
 
 int run_show(const ShowOptions& opts, Terminal& t) {
-    std::vector<std::string> files = expand_paths(opts.paths);
+    size_t missing = 0;
+    std::vector<std::string> files = expand_each(opts.paths, t, missing);
     Palette palette{use_color(opts.color, t)};
     ShowRenderer renderer(opts, palette);
     const std::set<long long> wanted(opts.indexes.begin(), opts.indexes.end());
     auto keep = [&](const Interaction& ix) { return wanted.empty() || wanted.count(static_cast<long long>(ix.index)); };
     const bool json = opts.format == "json";
-    int status = exit_ok;
+    int status = missing ? exit_trouble : exit_ok;
     for (size_t fi = 0; fi < files.size(); ++fi) {
         const std::string& path = files[fi];
         const std::string separator = !json && fi > 0 ? "\n" : "";

@@ -183,21 +183,9 @@ std::string csv(const UsageReport& r, const std::string& by) {
 
 int run_usage(const UsageOptions& opts, Terminal& t) {
     int status = exit_ok;
-    // Each path on its own: one missing path is reported and the others go on.
-    std::vector<std::string> files;
-    for (const auto& p : opts.paths) {
-        try {
-            auto found = expand_paths({p});
-            if (found.empty()) {
-                t.err(error_line(p + ": no cassette files found"));
-                status = exit_trouble;
-            }
-            files.insert(files.end(), found.begin(), found.end());
-        } catch (const InputError& e) {
-            t.err(error_line(format_input_error(e)));
-            status = exit_trouble;
-        }
-    }
+    size_t missing = 0;
+    std::vector<std::string> files = expand_each(opts.paths, t, missing);
+    if (missing) status = exit_trouble;
     unsigned jobs = opts.jobs ? opts.jobs : t.cores();
     std::vector<FileResult> results = read_all(files, jobs, t);
 

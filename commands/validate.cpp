@@ -151,21 +151,9 @@ std::string format_validate_text(const std::vector<FileReport>& reports, bool st
 
 int run_validate(const ValidateOptions& opts, Terminal& t) {
     bool trouble = false;
-    // Each path on its own: one missing path does not stop the others.
-    std::vector<std::string> files;
-    for (const std::string& p : opts.paths) {
-        try {
-            auto found = expand_paths({p});
-            if (found.empty()) {
-                t.err(error_line(p + ": no *.yaml or *.yml files found"));
-                trouble = true;
-            }
-            files.insert(files.end(), found.begin(), found.end());
-        } catch (const InputError& e) {
-            t.err(error_line(format_input_error(e)));
-            trouble = true;
-        }
-    }
+    size_t missing = 0;
+    std::vector<std::string> files = expand_each(opts.paths, t, missing);
+    if (missing) trouble = true;
 
     std::vector<FileReport> reports(files.size());
     const unsigned jobs = std::max(1u, opts.jobs ? opts.jobs : t.cores());
