@@ -113,6 +113,7 @@ std::string human_duration_ms(double ms) {
 
 std::string indent(std::string_view text, std::string_view pad) {
     std::string out;
+    out.reserve(text.size() + text.size() / 16 + pad.size());
     bool at_start = true;
     for (char c : text) {
         if (at_start && c != '\n') out += pad;
@@ -128,7 +129,11 @@ std::string printable(std::string_view text) {
     for (unsigned char c : text) {
         if (c == '\n' || c == '\t') out += static_cast<char>(c);
         else if (c == '\r') out += "\\r";
-        else if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+        else if (c < 0x20 || c == 0x7f) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            const char escaped[] = {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
+            out.append(escaped, sizeof escaped);
+        }
         else out += static_cast<char>(c);
     }
     return out;

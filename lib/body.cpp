@@ -366,7 +366,8 @@ DecodedBody decode_body(const Headers& headers, std::string_view bytes) {
                                     "declared JSON body nests deeper than " + std::to_string(limits().json_depth) +
                                         " levels; " + limit_hint(&Limits::json_depth)});
     }
-    out.kind = is_valid_utf8(text) ? BodyKind::text : BodyKind::binary;
+    // As git decides: a NUL byte makes it binary even when it is valid UTF-8.
+    out.kind = is_valid_utf8(text) && text.find('\0') == std::string_view::npos ? BodyKind::text : BodyKind::binary;
     return out;
 }
 

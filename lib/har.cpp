@@ -26,10 +26,11 @@ int64_t clamp_ns(double ns) {
     return std::llround(ns);
 }
 
-// Bytes as a JSON string: the text when it is UTF-8, else base64 (and the
-// caller marks it). Returns true when base64 was used.
+// Bytes as a JSON string: the text when it is UTF-8 without NUL bytes (the
+// body kind's rule for text), else base64 (and the caller marks it). Returns
+// true when base64 was used.
 bool put_text(json& o, const char* key, std::string_view bytes) {
-    if (is_valid_utf8(bytes)) {
+    if (is_valid_utf8(bytes) && bytes.find('\0') == std::string_view::npos) {
         o[key] = std::string(bytes);
         return false;
     }

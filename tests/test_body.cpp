@@ -319,3 +319,11 @@ TEST_CASE("body: real Bedrock streaming cassette", "[decoders]") {
     }
     CHECK_FALSE(text.empty());
 }
+
+TEST_CASE("body: a NUL byte makes valid UTF-8 binary, as git decides", "[decoders]") {
+    using namespace std::string_literals;
+    CHECK(decode_body({}, "plain text\n").kind == BodyKind::text);
+    CHECK(decode_body({}, "text with a \0 inside"s).kind == BodyKind::binary);
+    CHECK(decode_body({}, std::string(1 << 20, '\0')).kind == BodyKind::binary);
+    CHECK(decode_body({}, "caf\xc3\xa9 \x1b[1m").kind == BodyKind::text);  // other controls stay text
+}
