@@ -27,7 +27,8 @@ const char* kUsageHelp =
     "  --by file         one row per file, then the total (default)\n"
     "  --by interaction  one row per LLM interaction, then the total\n"
     "  --by model        one row per model, then the total\n\n"
-    "Tables right-align numbers with thousands separators; csv writes plain\n"
+    "Tables name the directory all files share once, above the rows, and\n"
+    "right-align numbers with thousands separators; csv writes full paths, plain\n"
     "numbers and no total row; json always has the files and their interactions\n"
     "(plus \"models\" with --by model).\n\n"
     "Examples:\n"
@@ -115,7 +116,23 @@ std::vector<std::string> number_cells(const Usage& u) {
 
 const std::vector<std::string> kNumberHeads = {"INPUT", "OUTPUT", "REASONING", "CACHE READ", "CACHE WRITE", "TOTAL"};
 
+// The directory every file is under ("fixtures/llm/"), said once above the
+// table so that rows name files by what differs; "" for one file or none shared.
+std::string shared_directory(const UsageReport& r) {
+    if (r.files.size() < 2) return {};
+    std::string_view prefix = r.files.front().path;
+    for (const auto& f : r.files) {
+        size_t n = 0;
+        while (n < prefix.size() && n < f.path.size() && prefix[n] == f.path[n]) ++n;
+        prefix = prefix.substr(0, n);
+    }
+    size_t slash = prefix.rfind('/');
+    return slash == std::string_view::npos ? std::string() : std::string(prefix.substr(0, slash + 1));
+}
+
 std::string table(const UsageReport& r, const std::string& by, const Palette& p) {
+    const std::string dir = by == "model" ? std::string() : shared_directory(r);
+    auto file_cell = [&](const std::string& path) { return path.substr(dir.size()); };
     std::vector<std::vector<std::string>> rows;
     auto row = [](std::vector<std::string> head, const std::vector<std::string>& nums) {
         head.insert(head.end(), nums.begin(), nums.end());
@@ -127,7 +144,7 @@ std::string table(const UsageReport& r, const std::string& by, const Palette& p)
         rows.push_back(row({"FILE", "#", "API", "MODEL"}, kNumberHeads));
         for (const auto& f : r.files)
             for (const auto& ix : f.interactions)
-                rows.push_back(row({f.path, std::to_string(ix.index), ix.api, ix.model.empty() ? "-" : ix.model},
+                rows.push_back(row({file_cell(f.path), std::to_string(ix.index), ix.api, ix.model.empty() ? "-" : ix.model},
                                    ix.usage ? number_cells(*ix.usage) : std::vector<std::string>(6, "-")));
         rows.push_back(row({"TOTAL", "", "", ""}, number_cells(r.total.usage)));
     } else if (by == "model") {
@@ -139,10 +156,10 @@ std::string table(const UsageReport& r, const std::string& by, const Palette& p)
     } else {
         rows.push_back(row({"FILE", "CALLS"}, kNumberHeads));
         for (const auto& f : r.files)
-            rows.push_back(row({f.path, with_thousands(static_cast<int64_t>(f.total.interactions))}, number_cells(f.total.usage)));
+            rows.push_back(row({file_cell(f.path), with_thousands(static_cast<int64_t>(f.total.interactions))}, number_cells(f.total.usage)));
         rows.push_back(row({"TOTAL", with_thousands(static_cast<int64_t>(r.total.interactions))}, number_cells(r.total.usage)));
     }
-    return render_table(rows, text_columns, p);
+    return (dir.empty() ? std::string() : p.dim("in " + dir) + "\n") + render_table(rows, text_columns, p);
 }
 
 std::string csv_field(const std::string& s) {
