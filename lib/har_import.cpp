@@ -276,6 +276,11 @@ Cassette read_har(std::string_view har_text, const std::string& name, std::vecto
             }
         }
         throw InputError(name, pos, "not a HAR file: invalid JSON", "", "schema");
+    } catch (const json::exception& e) {
+        // A number out of range (1e999) and the like: nlohmann gives no offset.
+        std::string_view what = e.what();  // "[json.exception.out_of_range.406] number overflow ..."
+        if (size_t close = what.find("] "); close != std::string_view::npos) what.remove_prefix(close + 2);
+        throw InputError(name, {}, "not a HAR file: " + std::string(what), "", "schema");
     }
     if (!doc.is_object()) fail(name, "$", "expected a HAR object {\"log\": ...}");
     // Without a log and its entries there is no HAR to read: that throws in
