@@ -49,4 +49,11 @@ std::string error_line(const std::string& message);
 // `failed`, and the others go on.
 std::vector<std::string> expand_each(const std::vector<std::string>& paths, Terminal& t, size_t& failed);
 
+// Calls work(i) once for every i < count, on up to `jobs` threads (the
+// caller's among them); work(i) must touch only its own slot. On a terminal,
+// with 20 or more items, stderr counts them off ("cassette NAME: 12/40 files")
+// and the line is cleared at the end.
+void for_each_file(size_t count, unsigned jobs, const std::function<void(size_t)>& work, Terminal& t,
+                   std::string_view name);
+
 }  // namespace cassette

@@ -1,4 +1,10 @@
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "command.hpp"
 #include "error.hpp"
@@ -47,6 +53,29 @@ std::vector<std::string> expand_each(const std::vector<std::string>& paths, Term
         }
     }
     return files;
+}
+
+void for_each_file(size_t count, unsigned jobs, const std::function<void(size_t)>& work, Terminal& t,
+                   std::string_view name) {
+    std::atomic<size_t> next{0}, done{0};
+    std::mutex err_mutex;
+    const bool progress = t.err_is_tty() && count >= 20;
+    auto worker = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < count;) {
+            work(i);
+            size_t n = ++done;
+            if (progress) {
+                std::lock_guard<std::mutex> lock(err_mutex);
+                t.err(fmt::format("\rcassette {}: {}/{} files", name, n, count));
+            }
+        }
+    };
+    jobs = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(std::max<size_t>(1, count))));
+    std::vector<std::thread> threads;
+    for (unsigned k = 1; k < jobs; ++k) threads.emplace_back(worker);
+    worker();
+    for (auto& th : threads) th.join();
+    if (progress) t.err("\r\033[K");
 }
 
 }  // namespace cassette

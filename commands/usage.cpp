@@ -1,11 +1,8 @@
 #include "usage.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -61,25 +58,7 @@ FileResult read_one(const std::string& path) {
 // Reads every file on `jobs` threads; results stay in input order.
 std::vector<FileResult> read_all(const std::vector<std::string>& files, unsigned jobs, Terminal& t) {
     std::vector<FileResult> results(files.size());
-    std::atomic<size_t> next{0}, done{0};
-    std::mutex err_mutex;
-    const bool progress = t.err_is_tty() && files.size() >= 20;
-    auto worker = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < files.size();) {
-            results[i] = read_one(files[i]);
-            size_t n = ++done;
-            if (progress) {
-                std::lock_guard<std::mutex> lock(err_mutex);
-                t.err(fmt::format("\rcassette usage: {}/{} files", n, files.size()));
-            }
-        }
-    };
-    jobs = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(std::max<size_t>(1, files.size()))));
-    std::vector<std::thread> threads;
-    for (unsigned k = 1; k < jobs; ++k) threads.emplace_back(worker);
-    worker();
-    for (auto& th : threads) th.join();
-    if (progress) t.err("\r\033[K");
+    for_each_file(files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i]); }, t, "usage");
     return results;
 }
 

@@ -1,9 +1,7 @@
 #include "validate.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <memory>
-#include <thread>
 
 #include <CLI/CLI.hpp>
 
@@ -156,11 +154,10 @@ int run_validate(const ValidateOptions& opts, Terminal& t) {
     if (missing) trouble = true;
 
     std::vector<FileReport> reports(files.size());
-    const unsigned jobs = std::max(1u, opts.jobs ? opts.jobs : t.cores());
-    const size_t workers = std::min<size_t>(jobs, files.size());
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-        for (size_t i = next++; i < files.size(); i = next++) {
+    const unsigned jobs = opts.jobs ? opts.jobs : t.cores();
+    for_each_file(
+        files.size(), jobs,
+        [&](size_t i) {
             FileReport r = validate_file(files[i]);
             auto& fs = r.findings;
             fs.erase(std::remove_if(fs.begin(), fs.end(),
@@ -170,16 +167,8 @@ int run_validate(const ValidateOptions& opts, Terminal& t) {
                                     }),
                      fs.end());
             reports[i] = std::move(r);
-        }
-    };
-    if (workers <= 1) {
-        work();
-    } else {
-        std::vector<std::thread> pool;
-        pool.reserve(workers);
-        for (size_t w = 0; w < workers; ++w) pool.emplace_back(work);
-        for (auto& th : pool) th.join();
-    }
+        },
+        t, "validate");
 
     bool failed = false;
     for (const FileReport& r : reports) {
