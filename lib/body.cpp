@@ -290,13 +290,22 @@ std::optional<nlohmann::json> parse_json(std::string_view text) {
     if (std::string_view("{[\"-0123456789tfn").find(text.front()) == std::string_view::npos) return std::nullopt;
     nlohmann::json j;
     DepthLimitedDom sax(j, limits().json_depth);
-    // Whitespace runs cut (see CollapsedWhitespace): a failed parse of a body
-    // with a long blank stretch would otherwise cost gigabytes.
-    CollapsedWhitespace::Trace trace;
-    if (!nlohmann::json::sax_parse(CollapsedWhitespace(text, 0, &trace), CollapsedWhitespace(text, text.size(), &trace),
-                                   &sax, nlohmann::json::input_format_t::json, /*strict=*/true) ||
-        !sax.ok())
-        return std::nullopt;
+    // Whitespace runs cut (see CollapsedWhitespace) in large texts: a failed
+    // parse of a body with a long blank stretch would otherwise cost
+    // gigabytes. Small ones (every stream event: the hot path) go to the
+    // lexer as they are, where the cost is bounded by their size.
+    constexpr size_t kCollapseFrom = size_t{1} << 20;
+    bool parsed = false;
+    if (text.size() < kCollapseFrom) {
+        parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &sax, nlohmann::json::input_format_t::json,
+                                           /*strict=*/true);
+    } else {
+        CollapsedWhitespace::Trace trace;
+        parsed = nlohmann::json::sax_parse(CollapsedWhitespace(text, 0, &trace),
+                                           CollapsedWhitespace(text, text.size(), &trace), &sax,
+                                           nlohmann::json::input_format_t::json, /*strict=*/true);
+    }
+    if (!parsed || !sax.ok()) return std::nullopt;
     return j;
 }
 
