@@ -128,6 +128,9 @@ struct Interaction {
     Position pos;  // of the sequence item
 };
 
+// The stored body bytes of both sides: what the per-interaction work reads.
+inline size_t body_bytes(const Interaction& ix) { return ix.request.body.bytes.size() + ix.response.body.bytes.size(); }
+
 // A field that is there but malformed (mistyped, unknown version, ...).
 // Reading goes on; `validate` reports these as `schema` findings and the
 // other commands refuse the file (exit 2) naming each one.

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "body.hpp"
+#include "ordered_work.hpp"
 #include "reader.hpp"
 #include "reassemble.hpp"
 
@@ -49,21 +50,33 @@ void UsageSum::add(const UsageSum& other) {
 FileUsage file_usage(const std::string& path) {
     FileUsage f;
     f.path = path;
+    // Reassembly runs on worker threads (lib/ordered_work.hpp); rows are
+    // added here in file order.
+    OrderedWork<Interaction, std::optional<UsageRow>> work(
+        [](const Interaction& ix) -> std::optional<UsageRow> {
+            DecodedBody body = decode_body(ix.response.headers, ix.response.body.bytes);
+            auto m = reassemble(ix, body);
+            if (!m) return std::nullopt;
+            UsageRow row;
+            row.index = ix.index;
+            row.api = m->api;
+            row.model = m->model.empty() ? request_model(ix) : m->model;
+            row.usage = std::move(m->usage);
+            // The provider's own object is not reported: a row is a few
+            // counters, so a file of a hundred thousand responses stays small.
+            if (row.usage) row.usage->raw = nullptr;
+            return row;
+        },
+        [&](Interaction&&, std::optional<UsageRow>&& row) {
+            if (!row) return;
+            f.total.add(row->usage);
+            f.interactions.push_back(std::move(*row));
+        });
     Cassette c = read_cassette(path, [&](Interaction&& ix) {
-        DecodedBody body = decode_body(ix.response.headers, ix.response.body.bytes);
-        auto m = reassemble(ix, body);
-        if (!m) return;
-        UsageRow row;
-        row.index = ix.index;
-        row.api = m->api;
-        row.model = m->model.empty() ? request_model(ix) : m->model;
-        row.usage = std::move(m->usage);
-        // The provider's own object is not reported: a row is a few counters,
-        // so a file of a hundred thousand responses stays small in memory.
-        if (row.usage) row.usage->raw = nullptr;
-        f.total.add(row.usage);
-        f.interactions.push_back(std::move(row));
+        size_t weight = body_bytes(ix);
+        work.push(std::move(ix), weight);
     });
+    work.finish();
     f.problems = std::move(c.problems);
     return f;
 }

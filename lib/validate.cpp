@@ -11,6 +11,7 @@
 #include "body.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
+#include "ordered_work.hpp"
 #include "reader.hpp"
 #include "reassemble.hpp"
 #include "secrets.hpp"
@@ -557,9 +558,8 @@ std::vector<Finding> validate_interaction(const Interaction& ix) {
     return out;
 }
 
-void CassetteValidator::check(const Interaction& ix) {
+void CassetteValidator::add(const Interaction& ix, std::vector<Finding> f) {
     if (ix.id) ids_.push_back({ix.index, *ix.id, ix.id_pos.line ? ix.id_pos : ix.pos});
-    auto f = validate_interaction(ix);
     findings_.insert(findings_.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
 }
 
@@ -621,19 +621,32 @@ FileReport validate_file(const std::string& path) {
     };
     ReadOptions opts;
     opts.on_header = [&](const Cassette& c) { live = &c; };
+    // The per-interaction rules run on worker threads (lib/ordered_work.hpp);
+    // their findings are added here in file order.
+    OrderedWork<Interaction, std::vector<Finding>> work(
+        [](const Interaction& ix) { return validate_interaction(ix); },
+        [&](Interaction&& ix, std::vector<Finding>&& f) { v.add(ix, std::move(f)); });
     try {
         Cassette c = read_cassette(
             path,
             [&](Interaction&& ix) {
                 if (live) sync_problems(*live);
-                v.check(ix);
+                size_t weight = body_bytes(ix);
+                work.push(std::move(ix), weight);
             },
             opts);
         live = nullptr;
+        work.finish();
         sync_problems(c);
         v.finish(c);
     } catch (const InputError& e) {
         live = nullptr;
+        // What was read before the error is still checked.
+        try {
+            work.finish();
+        } catch (const std::exception& inner) {
+            report.trouble = path + ": " + inner.what();
+        }
         if (e.rule() == "io") {
             report.trouble = e.file() + ": " + e.what();
         } else {

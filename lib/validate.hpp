@@ -29,12 +29,19 @@ struct Finding {
 const std::vector<std::string_view>& validation_rules();
 bool is_validation_rule(std::string_view id);
 
+// The per-interaction rules alone (status, content-length, json-body,
+// sse-syntax, stream-truncated, eventstream-crc, usage-mismatch, secret,
+// duration), for tests and embedding.
+std::vector<Finding> validate_interaction(const Interaction& ix);
+
 // Checks one cassette as its interactions stream past. Per-interaction rules
 // run in `check`; rules that need the whole file (interaction ids, the
 // reader's schema problems) run in `finish`.
 class CassetteValidator {
 public:
-    void check(const Interaction& ix);
+    void check(const Interaction& ix) { add(ix, validate_interaction(ix)); }
+    // Same, with validate_interaction(ix) already run (on another thread).
+    void add(const Interaction& ix, std::vector<Finding> findings);
     // `c` is what read_cassette returned (header fields); its problems are
     // added with add_problems.
     void finish(const Cassette& c);
@@ -54,11 +61,6 @@ private:
     std::vector<IdSeen> ids_;
     std::vector<Finding> findings_;
 };
-
-// The per-interaction rules alone (status, content-length, json-body,
-// sse-syntax, stream-truncated, eventstream-crc, usage-mismatch, secret,
-// duration), for tests and embedding.
-std::vector<Finding> validate_interaction(const Interaction& ix);
 
 struct FileReport {
     std::string path;

@@ -8,9 +8,16 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "body.hpp"
 #include "error.hpp"
+#include "govcr_writer.hpp"
 #include "reader.hpp"
+#include "reassemble.hpp"
+#include "test_support.hpp"
+#include "usage_report.hpp"
+#include "validate.hpp"
 
 using namespace cassette;
 
@@ -132,4 +139,110 @@ TEST_CASE("long cassette: a sink that throws stops the read with its own excepti
                       "enough");
     std::remove(path.c_str());
     CHECK(seen == 1501);
+}
+
+// ---- usage and validate on a long LLM cassette ---------------------------------
+// Past the first megabyte both spread the per-interaction work over worker
+// threads (lib/ordered_work.hpp); the report must be the one computed here one
+// interaction at a time.
+
+namespace {
+
+// Every interaction of the go-vcr corpus (streamed and not, every provider),
+// three times over: a few MB of real traffic in one file.
+std::string write_long_llm_cassette(const std::string& path) {
+    Cassette all;
+    all.format = "go-vcr";
+    all.version = 2;
+    for (int round = 0; round < 3; ++round)
+        for (const std::string& file : testsupport::corpus_files(testsupport::corpus_dir() + "/fantasy")) {
+            Cassette c = load_cassette(file);
+            for (Interaction& ix : c.interactions) {
+                ix.index = all.interactions.size();
+                ix.id = static_cast<int64_t>(ix.index);
+                all.interactions.push_back(std::move(ix));
+            }
+        }
+    std::string text = write_govcr_v2(all);
+    FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) throw std::runtime_error("cannot write " + path);
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("long LLM cassette: usage and validate match a one-interaction-at-a-time run", "[bench]") {
+    const std::string path = "bench_long_llm.yaml";
+    const std::string text = write_long_llm_cassette(path);
+    REQUIRE(text.size() > 2'000'000);
+    Cassette loaded = load_cassette(path);
+    REQUIRE(loaded.interactions.size() > 300);
+
+    SECTION("usage") {
+        FileUsage f = file_usage(path);
+        std::vector<UsageRow> expected;
+        for (const Interaction& ix : loaded.interactions) {
+            DecodedBody body = decode_body(ix.response.headers, ix.response.body.bytes);
+            if (auto m = reassemble(ix, body)) {
+                UsageRow row;
+                row.index = ix.index;
+                row.api = m->api;
+                row.usage = m->usage;
+                expected.push_back(row);
+            }
+        }
+        REQUIRE(f.interactions.size() == expected.size());
+        size_t with_usage = 0;
+        for (size_t k = 0; k < expected.size(); ++k) {
+            const UsageRow& got = f.interactions[k];
+            CHECK(got.index == expected[k].index);
+            CHECK(got.api == expected[k].api);
+            REQUIRE(got.usage.has_value() == expected[k].usage.has_value());
+            if (!got.usage) continue;
+            ++with_usage;
+            CHECK(got.usage->input_tokens == expected[k].usage->input_tokens);
+            CHECK(got.usage->output_tokens == expected[k].usage->output_tokens);
+            CHECK(got.usage->cache_read_tokens == expected[k].usage->cache_read_tokens);
+            CHECK(got.usage->total_tokens == expected[k].usage->total_tokens);
+        }
+        CHECK(with_usage > 100);
+        CHECK(f.total.with_usage == with_usage);
+    }
+    SECTION("validate") {
+        FileReport r = validate_file(path);
+        CassetteValidator v;
+        for (const Interaction& ix : loaded.interactions) v.check(ix);
+        v.add_problems(loaded.problems);
+        v.finish(loaded);
+        std::vector<Finding> expected = v.take();
+        CHECK(!r.trouble);
+        REQUIRE(r.findings.size() == expected.size());
+        CHECK(!expected.empty());  // the corpus has genuine findings: they must all come out
+        for (size_t k = 0; k < expected.size(); ++k) {
+            CHECK(r.findings[k].rule == expected[k].rule);
+            CHECK(r.findings[k].pos.line == expected[k].pos.line);
+            CHECK(r.findings[k].interaction == expected[k].interaction);
+            CHECK(r.findings[k].message == expected[k].message);
+        }
+    }
+    std::remove(path.c_str());
+}
+
+TEST_CASE("long cassette: validate past the first megabyte keeps what came before a syntax error", "[bench]") {
+    const std::string text = long_cassette(2000, 2500);
+    const std::string path = "bench_broken_validate.yaml";
+    FILE* f = std::fopen(path.c_str(), "wb");
+    REQUIRE(f);
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+    FileReport r = validate_file(path);
+    std::remove(path.c_str());
+    std::vector<std::string> rules;
+    for (const Finding& x : r.findings) rules.push_back(x.rule);
+    // The bad code of interaction 2000 (read by then) and the syntax error.
+    REQUIRE(rules == std::vector<std::string>{"schema", "yaml-syntax"});
+    CHECK(r.findings[0].interaction == size_t(2000));
+    CHECK(r.findings[1].pos.line > static_cast<int>(line_of_item(text, 2500)));
 }
