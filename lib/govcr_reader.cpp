@@ -171,24 +171,29 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
 // the two instead of their sum. The sink still runs on the caller's thread, in
 // order, and sees the same Cassette state as before: the producer converts
 // into a scratch Cassette and hands each interaction's problems over with it.
-// The queue is short, so memory stays a few interactions, not the file.
+// Interactions travel in batches of about 256 KiB, so that a thread waits
+// or wakes once per batch, not per interaction, and at most kPipelineDepth
+// batches wait: memory stays about a MiB plus the largest interaction.
 
 constexpr uint64_t kPipelineAfterBytes = 1u << 20;
 constexpr size_t kPipelineDepth = 4;
+constexpr size_t kBatchBytes = size_t{256} << 10;
+constexpr size_t kBatchItems = 256;
 
 struct Handoff {
     Interaction ix;
     std::vector<Problem> problems;  // this interaction's, in order
 };
+using Batch = std::vector<Handoff>;
 
 class Pipe {
 public:
     // Producer: false when the consumer gave up (stop producing).
-    bool push(Handoff&& h) {
+    bool push(Batch&& b) {
         std::unique_lock<std::mutex> lock(m_);
         space_.wait(lock, [&] { return q_.size() < kPipelineDepth || cancelled_; });
         if (cancelled_) return false;
-        q_.push_back(std::move(h));
+        q_.push_back(std::move(b));
         ready_.notify_one();
         return true;
     }
@@ -200,7 +205,7 @@ public:
         ready_.notify_one();
     }
     // Consumer: false once the producer finished and the queue is empty.
-    bool pop(Handoff& out) {
+    bool pop(Batch& out) {
         std::unique_lock<std::mutex> lock(m_);
         ready_.wait(lock, [&] { return !q_.empty() || done_; });
         if (q_.empty()) return false;
@@ -220,7 +225,7 @@ public:
 private:
     std::mutex m_;
     std::condition_variable ready_, space_;
-    std::deque<Handoff> q_;
+    std::deque<Batch> q_;
     bool done_ = false, cancelled_ = false;
     size_t count_ = 0;
     std::exception_ptr error_;
@@ -238,8 +243,10 @@ std::optional<size_t> read_rest_pipelined(YamlEventStream& ys, Cassette& c, size
     Pipe pipe;
     auto produce = [&ys, &pipe, index] {
         size_t i = index;
+        Batch batch;
         try {
             Cassette scratch;
+            size_t batch_bytes = 0;
             bool first = true;
             while (first || ys.next().type != YAML_SEQUENCE_END_EVENT) {
                 first = false;
@@ -248,10 +255,19 @@ std::optional<size_t> read_rest_pipelined(YamlEventStream& ys, Cassette& c, size
                 h.ix = convert_interaction(scratch, node, i++);
                 h.problems = std::move(scratch.problems);
                 scratch.problems.clear();
-                if (!pipe.push(std::move(h))) return;
+                batch_bytes += body_bytes(h.ix);
+                batch.push_back(std::move(h));
+                if (batch_bytes >= kBatchBytes || batch.size() >= kBatchItems) {
+                    if (!pipe.push(std::move(batch))) return;
+                    batch.clear();
+                    batch_bytes = 0;
+                }
             }
+            if (!batch.empty() && !pipe.push(std::move(batch))) return;
             pipe.finish(i, nullptr);
         } catch (...) {
+            // What was read before the error still reaches the sink, first.
+            if (!batch.empty() && !pipe.push(std::move(batch))) return;
             pipe.finish(i, std::current_exception());
         }
     };
@@ -262,10 +278,12 @@ std::optional<size_t> read_rest_pipelined(YamlEventStream& ys, Cassette& c, size
         return std::nullopt;
     }
     try {
-        Handoff h;
-        while (pipe.pop(h)) {
-            for (auto& p : h.problems) c.problems.push_back(std::move(p));
-            sink(std::move(h.ix));
+        Batch batch;
+        while (pipe.pop(batch)) {
+            for (Handoff& h : batch) {
+                for (auto& p : h.problems) c.problems.push_back(std::move(p));
+                sink(std::move(h.ix));
+            }
         }
     } catch (...) {
         pipe.cancel();
