@@ -1,12 +1,28 @@
 // JSON body path (lib/body.hpp parse_json, lib/json_export.hpp dump_json):
 // any text either parses or is refused; whatever parses dumps and parses back
-// to the same document.
+// to the same document. The simdjson fast path (lib/json_fast.hpp) agrees
+// with nlohmann: whatever it accepts, nlohmann accepts as the same value.
+#include <nlohmann/json.hpp>
+
 #include "body.hpp"
 #include "fuzz_common.hpp"
 #include "json_export.hpp"
+#include "json_fast.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view text = fuzzsupport::as_view(data, size);
+
+    nlohmann::json fast;
+    if (cassette::fast_parse(text, fast, 64)) {
+        nlohmann::json slow = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+        FUZZ_CHECK(!slow.is_discarded());
+        FUZZ_CHECK(slow == fast);
+        FUZZ_CHECK(slow.dump() == fast.dump());
+        nlohmann::ordered_json ofast;
+        FUZZ_CHECK(cassette::fast_parse(text, ofast, 64));
+        FUZZ_CHECK(ofast.dump() == nlohmann::ordered_json::parse(text.begin(), text.end()).dump());
+    }
+
     auto j = cassette::parse_json(text);
     if (!j) return 0;
     std::string dumped = cassette::dump_json(*j);

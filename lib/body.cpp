@@ -11,6 +11,7 @@
 #include "base64.hpp"
 #include "limits.hpp"
 #include "eventstream.hpp"
+#include "json_fast.hpp"
 #include "sse.hpp"
 #include "utf8.hpp"
 
@@ -289,6 +290,8 @@ std::optional<nlohmann::json> parse_json(std::string_view text) {
     // Cheap rejection before parsing, so a large SSE body costs nothing here.
     if (std::string_view("{[\"-0123456789tfn").find(text.front()) == std::string_view::npos) return std::nullopt;
     nlohmann::json j;
+    if (fast_parse(text, j, limits().json_depth)) return j;
+    j = nullptr;
     DepthLimitedDom sax(j, limits().json_depth);
     // Whitespace runs cut (see CollapsedWhitespace) in large texts: a failed
     // parse of a body with a long blank stretch would otherwise cost

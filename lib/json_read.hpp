@@ -16,11 +16,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_fast.hpp"
+#include "limits.hpp"
+
 namespace cassette::json_read {
 
 using OJ = nlohmann::ordered_json;
 
 inline std::optional<OJ> parse(std::string_view text) {
+    if (OJ j; fast_parse(text, j, limits().json_depth)) return j;
     OJ j = OJ::parse(text.begin(), text.end(), nullptr, false);
     if (j.is_discarded()) return std::nullopt;
     return j;
