@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 
 namespace cassette {
 
@@ -234,25 +235,39 @@ SecretVerdict classify_credential(std::string_view value) {
 
 namespace {
 
-// Bytes a key shape or a JWT can start with: one table lookup rejects almost
-// every position of a body before any prefix is compared.
-constexpr std::array<bool, 256> make_first_bytes() {
-    std::array<bool, 256> table{};
-    for (const Shape& shape : kShapes) table[static_cast<unsigned char>(shape.prefix.front())] = true;
-    table[static_cast<unsigned char>('e')] = true;  // "eyJ" opens a JWT
+// The two bytes a key shape or a JWT can start with (every prefix is longer
+// than that): one lookup rejects almost every position of a body before any
+// prefix is compared. A bit per byte pair, 8 KiB.
+constexpr size_t pair_index(char a, char b) {
+    return static_cast<size_t>(static_cast<unsigned char>(a)) << 8 | static_cast<unsigned char>(b);
+}
+constexpr std::array<uint64_t, 1024> make_first_pairs() {
+    std::array<uint64_t, 1024> table{};
+    auto add = [&](std::string_view prefix) {
+        size_t k = pair_index(prefix[0], prefix[1]);
+        table[k / 64] |= uint64_t{1} << (k % 64);
+    };
+    for (const Shape& shape : kShapes) add(shape.prefix);
+    add("eyJ");  // opens a JWT
     return table;
 }
-constexpr std::array<bool, 256> kFirstBytes = make_first_bytes();
+constexpr std::array<uint64_t, 1024> kFirstPairs = make_first_pairs();
+
+bool may_start_here(char a, char b) {
+    size_t k = pair_index(a, b);
+    return (kFirstPairs[k / 64] >> (k % 64)) & 1;
+}
 
 }  // namespace
 
 std::vector<SecretHit> find_key_shapes(std::string_view text, size_t max_hits) {
     std::vector<SecretHit> hits;
     size_t i = 0;
-    while (i < text.size() && hits.size() < max_hits) {
-        // Shapes start at a token boundary, with one of a few first bytes;
-        // every other position costs two table lookups.
-        if (!kFirstBytes[static_cast<unsigned char>(text[i])] || (i > 0 && is_token_char(text[i - 1]))) {
+    // i + 1 < size: no prefix is shorter than two bytes.
+    while (i + 1 < text.size() && hits.size() < max_hits) {
+        // Shapes start at a token boundary, with one of a few byte pairs;
+        // every other position costs one table lookup.
+        if (!may_start_here(text[i], text[i + 1]) || (i > 0 && is_token_char(text[i - 1]))) {
             ++i;
             continue;
         }
