@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "json_export.hpp"
+#include "ordered_work.hpp"
 
 namespace cassette {
 
@@ -36,19 +37,32 @@ Cassette stream_cassette_json(const std::string& path, bool pretty, const TextSi
         opened = true;
     };
     ropts.on_header = open;
-    Cassette c = read_cassette(
-        path,
-        [&](Interaction&& ix) {
-            if (keep && !keep(ix)) return;
+    // Each interaction's JSON is built on worker threads past the first MiB
+    // (lib/ordered_work.hpp) and written here, in file order.
+    OrderedWork<Interaction, std::string> work(
+        [&](const Interaction& ix) {
             std::string text = dump_json(interaction_to_json(ix, jopts), pretty ? 2 : -1);
-            if (pretty) {
-                write(std::string(first ? "\n" : ",\n") + indent_lines(text, "    "));
-            } else {
-                write(std::string(first ? "" : ",") + text);
-            }
-            first = false;
+            return pretty ? indent_lines(text, "    ") : text;
         },
-        ropts);
+        [&](Interaction&&, std::string&& text) {
+            write(std::string(first ? "" : ",") + (pretty ? "\n" : "") + text);
+            first = false;
+        });
+    Cassette c;
+    try {
+        c = read_cassette(
+            path,
+            [&](Interaction&& ix) {
+                if (keep && !keep(ix)) return;
+                size_t weight = body_bytes(ix);
+                work.push(std::move(ix), weight);
+            },
+            ropts);
+    } catch (...) {
+        work.finish();  // what came before the error is written, as it was read
+        throw;
+    }
+    work.finish();
     if (!c.problems.empty()) throw problem_error(path, c.problems.front());
     if (!opened) open(c);
     // Header fields that came after the interactions in the file.

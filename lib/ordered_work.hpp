@@ -14,6 +14,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -28,6 +29,17 @@
 
 namespace cassette {
 
+// The worker threads an OrderedWork starts unless told otherwise: one per
+// core, none on a single core (then everything runs inline). Process-wide;
+// tests set 0 to compare with a one-thread run.
+inline std::atomic<size_t>& default_work_threads() {
+    static std::atomic<size_t> n{[] {
+        unsigned cores = std::thread::hardware_concurrency();
+        return cores > 1 ? size_t{cores} : size_t{0};
+    }()};
+    return n;
+}
+
 template <class In, class Out>
 class OrderedWork {
 public:
@@ -35,7 +47,7 @@ public:
     using Deliver = std::function<void(In&&, Out&&)>;
 
     struct Options {
-        size_t threads = default_threads();
+        size_t threads = default_work_threads().load();
         size_t window = 0;                     // batches in flight; 0 = 2 per thread
         size_t start_after = size_t{1} << 20;  // weight pushed before threads start
         // Items go to the threads in batches of this weight (or this many
@@ -43,11 +55,6 @@ public:
         size_t batch_weight = size_t{256} << 10;
         size_t batch_items = 256;
     };
-
-    static size_t default_threads() {
-        unsigned n = std::thread::hardware_concurrency();
-        return n > 1 ? n : 0;
-    }
 
     OrderedWork(Work work, Deliver deliver) : OrderedWork(std::move(work), std::move(deliver), Options{}) {}
     OrderedWork(Work work, Deliver deliver, Options opts)

@@ -12,9 +12,13 @@
 
 #include "body.hpp"
 #include "error.hpp"
+#include "export.hpp"
+#include "fake_terminal.hpp"
 #include "govcr_writer.hpp"
+#include "ordered_work.hpp"
 #include "reader.hpp"
 #include "reassemble.hpp"
+#include "show.hpp"
 #include "test_support.hpp"
 #include "usage_report.hpp"
 #include "validate.hpp"
@@ -245,4 +249,53 @@ TEST_CASE("long cassette: validate past the first megabyte keeps what came befor
     REQUIRE(rules == std::vector<std::string>{"schema", "yaml-syntax"});
     CHECK(r.findings[0].interaction == size_t(2000));
     CHECK(r.findings[1].pos.line > static_cast<int>(line_of_item(text, 2500)));
+}
+
+TEST_CASE("long LLM cassette: show and export write what a one-thread run writes", "[bench]") {
+    const std::string path = "bench_long_llm_show.yaml";
+    write_long_llm_cassette(path);
+    auto run_both = [&](auto&& run) {
+        const size_t threads = default_work_threads().load();
+        std::string threaded = run();
+        default_work_threads() = 0;
+        std::string alone;
+        try {
+            alone = run();
+        } catch (...) {
+            default_work_threads() = threads;
+            throw;
+        }
+        default_work_threads() = threads;
+        CHECK(threaded.size() > 1'000'000);
+        CHECK(threaded == alone);
+    };
+    SECTION("show") {
+        run_both([&] {
+            ShowOptions opts;
+            opts.paths = {path};
+            testsupport::FakeTerminal t;
+            CHECK(run_show(opts, t) == 0);
+            return t.out_text;
+        });
+    }
+    SECTION("show --format json") {
+        run_both([&] {
+            ShowOptions opts;
+            opts.paths = {path};
+            opts.format = "json";
+            testsupport::FakeTerminal t;
+            CHECK(run_show(opts, t) == 0);
+            return t.out_text;
+        });
+    }
+    SECTION("export") {
+        run_both([&] {
+            ExportOptions opts;
+            opts.paths = {path};
+            testsupport::FakeTerminal t;
+            CHECK(run_export(opts, t) == 0);
+            return t.out_text;
+        });
+    }
+    std::remove(path.c_str());
 }
