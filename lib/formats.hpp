@@ -19,6 +19,19 @@
 namespace cassette {
 
 // ---- sniffs (over the first <= 64 KiB, already decompressed) -------------
+
+// `s` from its first byte that is not JSON/YAML blank space or a UTF-8 byte
+// order mark; empty when there is none.
+inline std::string_view skip_ws(std::string_view s) {
+    for (;;) {
+        size_t i = s.find_first_not_of(" \t\r\n");
+        if (i == std::string_view::npos) return {};
+        s.remove_prefix(i);
+        if (s.substr(0, 3) != "\xEF\xBB\xBF") return s;
+        s.remove_prefix(3);
+    }
+}
+
 bool vcrpy_sniff(std::string_view head);     // VCR.py YAML/JSON (uri:, status: {code})
 // For YAML with `interactions:`: 1 when the first interaction's own keys are
 // VCR.py's (uri, parsed_body, status: {code}), 0 when go-vcr's (url, code,

@@ -16,13 +16,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string_view skip_ws(std::string_view s) {
-    size_t i = s.find_first_not_of(" \t\r\n");
-    if (i == std::string_view::npos) return {};
-    if (s.substr(i, 3) == "\xEF\xBB\xBF") return skip_ws(s.substr(i + 3));
-    return s.substr(i);
-}
-
 std::string body_text(const json& v) {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_null()) return {};

@@ -19,13 +19,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string_view skip_ws(std::string_view s) {
-    size_t i = s.find_first_not_of(" \t\r\n");
-    if (i == std::string_view::npos) return {};
-    if (s.substr(i, 3) == "\xEF\xBB\xBF") return skip_ws(s.substr(i + 3));
-    return s.substr(i);
-}
-
 // Joins Polly's chunk array into one base64 text; nullopt when it is not one.
 std::optional<std::string> join_chunks(const std::string& text) {
     if (skip_ws(text).substr(0, 1) != "[") return std::nullopt;

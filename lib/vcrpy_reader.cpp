@@ -354,13 +354,6 @@ size_t first_indented_key(std::string_view head, std::string_view key) {
     return std::string_view::npos;
 }
 
-std::string_view skip_ws(std::string_view s) {
-    size_t i = s.find_first_not_of(" \t\r\n");
-    if (i == std::string_view::npos) return {};
-    if (s.substr(i, 3) == "\xEF\xBB\xBF") return skip_ws(s.substr(i + 3));
-    return s.substr(i);
-}
-
 void convert_request(YamlConvert& cv, YamlNode& node, Request& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`request` must be a mapping, found ") + node.kind_name());
