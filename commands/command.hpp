@@ -49,6 +49,14 @@ std::string error_line(const std::string& message);
 // `failed`, and the others go on.
 std::vector<std::string> expand_each(const std::vector<std::string>& paths, Terminal& t, size_t& failed);
 
+// For the one-input, one-output commands (convert, import): `output` empty
+// or "-" means standard output. Throws (exit 2) when `output` is `input`
+// itself; no command writes to its input.
+void refuse_overwriting_input(const std::string& input, const std::string& output);
+// Writes `text` to `output` atomically (a reader never sees half a file), or
+// to standard output.
+void write_output(const std::string& output, const std::string& text, Terminal& t);
+
 // Calls work(i) once for every i < count, on up to `jobs` threads (the
 // caller's among them); work(i) must touch only its own slot. On a terminal,
 // with 20 or more items, stderr counts them off ("cassette NAME: 12/40 files")

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "atomic_file.hpp"
 #include "command.hpp"
 #include "error.hpp"
 #include "reader.hpp"
@@ -53,6 +54,25 @@ std::vector<std::string> expand_each(const std::vector<std::string>& paths, Term
         }
     }
     return files;
+}
+
+namespace {
+bool names_a_file(const std::string& output) { return !output.empty() && output != "-"; }
+}  // namespace
+
+void refuse_overwriting_input(const std::string& input, const std::string& output) {
+    if (names_a_file(output) && input != "-" && same_file(input, output))
+        throw InputError(output, {}, "refusing to write over the input file", "", "io");
+}
+
+void write_output(const std::string& output, const std::string& text, Terminal& t) {
+    if (!names_a_file(output)) {
+        t.out(text);
+        return;
+    }
+    AtomicFile out(output);
+    out.write(text);
+    out.commit();
 }
 
 void for_each_file(size_t count, unsigned jobs, const std::function<void(size_t)>& work, Terminal& t,

@@ -6,7 +6,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include "atomic_file.hpp"
 #include "error.hpp"
 #include "govcr_writer.hpp"
 #include "har.hpp"
@@ -116,20 +115,12 @@ Converted convert_cassette(const Cassette& c, const std::string& to) {
 }
 
 int run_convert(const ConvertOptions& opts, Terminal& t) {
-    bool to_file = !opts.output.empty() && opts.output != "-";
-    if (to_file && opts.input != "-" && same_file(opts.input, opts.output))
-        throw InputError(opts.output, {}, "refusing to write over the input file", "", "io");
+    refuse_overwriting_input(opts.input, opts.output);
     Cassette c = load_cassette(opts.input);
     if (!c.problems.empty()) throw problem_error(opts.input, c.problems.front());
     Converted conv = convert_cassette(c, opts.to);
     for (const auto& w : conv.warnings) t.err("cassette: warning: " + opts.input + ": " + w + "\n");
-    if (to_file) {
-        AtomicFile out(opts.output);
-        out.write(conv.text);
-        out.commit();
-    } else {
-        t.out(conv.text);
-    }
+    write_output(opts.output, conv.text, t);
     return exit_ok;
 }
 

@@ -8,7 +8,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include "atomic_file.hpp"
 #include "error.hpp"
 #include "govcr_writer.hpp"
 #include "har_import.hpp"
@@ -44,18 +43,10 @@ std::string read_input(const std::string& path) {
 }  // namespace
 
 int run_import(const ImportOptions& opts, Terminal& t) {
-    bool to_file = !opts.output.empty() && opts.output != "-";
-    if (to_file && opts.input != "-" && same_file(opts.input, opts.output))
-        throw InputError(opts.output, {}, "refusing to write over the input file", "", "io");
+    refuse_overwriting_input(opts.input, opts.output);
     std::string text = read_input(opts.input);
     std::string yaml = write_govcr_v2(har_to_cassette(text, opts.input));
-    if (to_file) {
-        AtomicFile out(opts.output);
-        out.write(yaml);
-        out.commit();
-    } else {
-        t.out(yaml);
-    }
+    write_output(opts.output, yaml, t);
     return exit_ok;
 }
 
