@@ -26,45 +26,9 @@ Headers hdrs(std::initializer_list<std::pair<std::string, std::string>> kv) {
     return h;
 }
 
-std::string gzip(std::string_view in) {
-    z_stream zs{};
-    REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&zs, static_cast<uLong>(in.size())) + 32, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    zs.avail_in = static_cast<uInt>(in.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
-}
-
-void put_be32(std::string& out, uint32_t v) {
-    for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-uint32_t crc_of(std::string_view s) {
-    return static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
-}
-std::string es_header(const std::string& name, const std::string& value) {
-    std::string h;
-    h.push_back(static_cast<char>(name.size()));
-    h += name;
-    h.push_back(7);
-    h.push_back(static_cast<char>(value.size() >> 8));
-    h.push_back(static_cast<char>(value.size() & 0xFF));
-    h += value;
-    return h;
-}
-std::string es_message(const std::string& headers, const std::string& payload) {
-    std::string m;
-    put_be32(m, static_cast<uint32_t>(16 + headers.size() + payload.size()));
-    put_be32(m, static_cast<uint32_t>(headers.size()));
-    put_be32(m, crc_of(m));
-    m += headers + payload;
-    put_be32(m, crc_of(m));
-    return m;
-}
+using testsupport::gzip;
+std::string es_header(const std::string& name, const std::string& value) { return testsupport::es_string_header(name, value); }
+using testsupport::es_frame;
 
 }  // namespace
 
@@ -237,9 +201,9 @@ TEST_CASE("body: AWS event stream with Bedrock chunks", "[decoders]") {
     std::string inner = "{\"type\":\"content_block_delta\",\"delta\":{\"text\":\"Olá\"}}";
     std::string payload = "{\"bytes\":\"" + base64_encode(inner) + "\",\"p\":\"abcdef\"}";
     std::string common = es_header(":content-type", "application/json") + es_header(":message-type", "event");
-    std::string body = es_message(es_header(":event-type", "chunk") + common, payload) +
-                       es_message(es_header(":event-type", "messageStop") + common, "{\"stopReason\":\"end_turn\"}") +
-                       es_message(es_header(":exception-type", "throttlingException") +
+    std::string body = es_frame(es_header(":event-type", "chunk") + common, payload) +
+                       es_frame(es_header(":event-type", "messageStop") + common, "{\"stopReason\":\"end_turn\"}") +
+                       es_frame(es_header(":exception-type", "throttlingException") +
                                       es_header(":message-type", "exception"),
                                   "{\"message\":\"slow down\"}");
     for (auto h : {hdrs({{"Content-Type", "application/vnd.amazon.eventstream"}}), hdrs({}),
@@ -259,7 +223,7 @@ TEST_CASE("body: AWS event stream with Bedrock chunks", "[decoders]") {
 }
 
 TEST_CASE("body: event stream CRC and framing problems", "[decoders]") {
-    std::string m = es_message(es_header(":event-type", "chunk"), "{\"bytes\":\"e30=\"}");
+    std::string m = es_frame(es_header(":event-type", "chunk"), "{\"bytes\":\"e30=\"}");
     std::string bad = m;
     bad[bad.size() - 5] ^= 0x20;  // payload byte: message CRC now wrong
     auto d = decode_body(hdrs({{"Content-Type", "application/vnd.amazon.eventstream"}}), m + bad + m.substr(0, 10));

@@ -27,13 +27,7 @@ uint32_t crc_of(std::string_view s) {
 
 // Header encoders: name, type byte, value.
 std::string h_string(const std::string& name, const std::string& v, uint8_t type = 7) {
-    std::string out;
-    out.push_back(static_cast<char>(name.size()));
-    out += name;
-    out.push_back(static_cast<char>(type));
-    put_be(out, v.size(), 2);
-    out += v;
-    return out;
+    return testsupport::es_string_header(name, v, type);
 }
 std::string h_fixed(const std::string& name, uint8_t type, uint64_t v, int bytes) {
     std::string out;
@@ -51,16 +45,7 @@ std::string h_bool(const std::string& name, bool v) {
     return out;
 }
 
-std::string message(const std::string& headers, const std::string& payload) {
-    std::string m;
-    put_be(m, 16 + headers.size() + payload.size(), 4);
-    put_be(m, headers.size(), 4);
-    put_be(m, crc_of(m), 4);
-    m += headers;
-    m += payload;
-    put_be(m, crc_of(m), 4);
-    return m;
-}
+std::string message(const std::string& headers, const std::string& payload) { return testsupport::es_frame(headers, payload); }
 
 std::string event_msg(const std::string& type, const std::string& payload) {
     return message(h_string(":event-type", type) + h_string(":content-type", "application/json") +

@@ -121,46 +121,14 @@ int line_of_field(const std::string& text, const std::string& field, const std::
     return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
 
-// An AWS event-stream message with correct CRCs (big-endian framing).
+// An AWS event-stream event message with correct CRCs.
 std::string es_message(const std::string& event_type, const std::string& payload) {
-    std::string headers;
-    auto add_string_header = [&](const std::string& name, const std::string& value) {
-        headers += static_cast<char>(name.size());
-        headers += name;
-        headers += '\x07';
-        headers += static_cast<char>(value.size() >> 8);
-        headers += static_cast<char>(value.size() & 0xff);
-        headers += value;
-    };
-    add_string_header(":event-type", event_type);
-    add_string_header(":message-type", "event");
-    auto be32 = [](uint32_t v) {
-        std::string s(4, '\0');
-        for (int i = 0; i < 4; ++i) s[static_cast<size_t>(i)] = static_cast<char>((v >> (24 - 8 * i)) & 0xff);
-        return s;
-    };
-    auto crc = [](const std::string& s) {
-        return static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
-    };
-    uint32_t total = static_cast<uint32_t>(12 + headers.size() + payload.size() + 4);
-    std::string prelude = be32(total) + be32(static_cast<uint32_t>(headers.size()));
-    std::string msg = prelude + be32(crc(prelude)) + headers + payload;
-    return msg + be32(crc(msg));
+    return testsupport::es_frame(
+        testsupport::es_string_header(":event-type", event_type) + testsupport::es_string_header(":message-type", "event"),
+        payload);
 }
 
-std::string gzip_bytes(const std::string& in) {
-    z_stream zs{};
-    REQUIRE(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&zs, static_cast<uLong>(in.size())) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    zs.avail_in = static_cast<uInt>(in.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
-}
+std::string gzip_bytes(const std::string& in) { return testsupport::gzip(in); }
 
 std::string base64(const std::string& in) {
     static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 
 #include <sys/wait.h>
+#include <zlib.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -150,6 +151,51 @@ cassette::DecodedBody ndjson(const std::vector<std::string>& lines) {
         b.events.push_back({"message", l, {}, ++n, 0});
     }
     return b;
+}
+
+std::string gzip(std::string_view in) {
+    z_stream zs{};
+    REQUIRE(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string out(deflateBound(&zs, static_cast<uLong>(in.size())) + 64, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    return out;
+}
+
+namespace {
+void put_be32(std::string& out, uint32_t v) {
+    for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+uint32_t crc_of(std::string_view s) {
+    return static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
+}
+}  // namespace
+
+std::string es_string_header(const std::string& name, const std::string& value, uint8_t type) {
+    std::string h;
+    h.push_back(static_cast<char>(name.size()));
+    h += name;
+    h.push_back(static_cast<char>(type));
+    h.push_back(static_cast<char>((value.size() >> 8) & 0xFF));
+    h.push_back(static_cast<char>(value.size() & 0xFF));
+    h += value;
+    return h;
+}
+
+std::string es_frame(const std::string& headers, const std::string& payload) {
+    std::string m;
+    put_be32(m, static_cast<uint32_t>(16 + headers.size() + payload.size()));
+    put_be32(m, static_cast<uint32_t>(headers.size()));
+    put_be32(m, crc_of(m));
+    m += headers;
+    m += payload;
+    put_be32(m, crc_of(m));
+    return m;
 }
 
 }  // namespace testsupport

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,16 @@ RunResult run_cassette(const std::vector<std::string>& args, const std::string* 
 // Compares `actual` with tests/golden/<name>; with CASSETTE_UPDATE_GOLDEN=1 in
 // the environment it rewrites the golden file instead (the approval step).
 void check_golden(const std::string& name, const std::string& actual);
+
+// ---- Bytes as recorders store them ----------------------------------------
+
+// `in` gzipped (zlib, best compression).
+std::string gzip(std::string_view in);
+// One AWS event-stream header of string type (7) or another 2-byte-length type.
+std::string es_string_header(const std::string& name, const std::string& value, uint8_t type = 7);
+// An AWS event-stream message around `headers` (encoded) and `payload`, with
+// correct prelude and message CRCs.
+std::string es_frame(const std::string& headers, const std::string& payload);
 
 // ---- Fixtures for the reassembly tests --------------------------------------
 
