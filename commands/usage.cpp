@@ -24,7 +24,8 @@ const char* kUsageHelp =
     "  --by file         one row per file, then the total (default)\n"
     "  --by interaction  one row per LLM interaction, then the total\n"
     "  --by model        one row per model, then the total\n\n"
-    "Tables name the directory all files share once, above the rows, and\n"
+    "Tables name the directory all files share once, above the rows, count the\n"
+    "files with no LLM call under the rows instead of listing them, and\n"
     "right-align numbers with thousands separators; csv writes full paths, plain\n"
     "numbers and no total row; json always has the files and their interactions\n"
     "(plus \"models\" with --by model).\n\n"
@@ -118,6 +119,7 @@ std::string table(const UsageReport& r, const std::string& by, const Palette& p)
         return head;
     };
     size_t text_columns = 1;
+    size_t without_calls = 0;
     if (by == "interaction") {
         text_columns = 4;
         rows.push_back(row({"FILE", "#", "API", "MODEL"}, kNumberHeads));
@@ -133,12 +135,24 @@ std::string table(const UsageReport& r, const std::string& by, const Palette& p)
                                number_cells(m.total.usage)));
         rows.push_back(row({"TOTAL", with_thousands(static_cast<int64_t>(r.total.interactions))}, number_cells(r.total.usage)));
     } else {
+        // Files without an LLM call (plain HTTP fixtures beside the LLM
+        // ones) would be rows of zeros: they are counted under the table
+        // instead. CSV and JSON list every file.
         rows.push_back(row({"FILE", "CALLS"}, kNumberHeads));
-        for (const auto& f : r.files)
+        for (const auto& f : r.files) {
+            if (f.total.interactions == 0) {
+                ++without_calls;
+                continue;
+            }
             rows.push_back(row({file_cell(f.path), with_thousands(static_cast<int64_t>(f.total.interactions))}, number_cells(f.total.usage)));
+        }
         rows.push_back(row({"TOTAL", with_thousands(static_cast<int64_t>(r.total.interactions))}, number_cells(r.total.usage)));
     }
-    return (dir.empty() ? std::string() : p.dim("in " + dir) + "\n") + render_table(rows, text_columns, p);
+    std::string out = (dir.empty() ? std::string() : p.dim("in " + dir) + "\n") + render_table(rows, text_columns, p);
+    if (without_calls)
+        out += p.dim(fmt::format("{} {} no LLM call, not listed", without_calls,
+                                 without_calls == 1 ? "file has" : "files have")) + "\n";
+    return out;
 }
 
 std::string csv_field(const std::string& s) {

@@ -131,6 +131,10 @@ TEST_CASE("usage command line: golden outputs", "[openai]") {
     testsupport::check_golden("usage/o4-mini.json", run({"usage", kRelO4, "--format", "json"}));
     testsupport::check_golden("usage/o4-mini-by-interaction.csv", run({"usage", kRelO4, "--by", "interaction", "--format", "csv"}));
     testsupport::check_golden("usage/fantasy-by-model.txt", run({"usage", "../shared/corpus/fantasy", "--by", "model"}));
+    // Plain HTTP fixtures beside an LLM one: counted under the table, listed in CSV.
+    testsupport::check_golden("usage/with-plain-http.txt", run({"usage", kRelSeed, "../shared/corpus/go-vcr"}));
+    testsupport::check_golden("usage/with-plain-http.csv",
+                              run({"usage", kRelSeed, "../shared/corpus/go-vcr", "--format", "csv"}));
 
     SECTION("usage errors exit 2") {
         auto r = testsupport::run_cassette({"usage", kRelO4, "--by", "day"});
