@@ -13,7 +13,6 @@
 #include "error.hpp"
 #include "json_export.hpp"
 #include "json_stream.hpp"
-#include "ordered_work.hpp"
 #include "reader.hpp"
 #include "reassemble.hpp"
 #include "render.hpp"
@@ -287,20 +286,7 @@ int run_show(const ShowOptions& opts, Terminal& t) {
                 OrderedWork<Interaction, std::string> work(
                     [&](const Interaction& ix) { return renderer.interaction(ix); },
                     [&](Interaction&&, std::string&& text) { held.write(text); });
-                try {
-                    c = read_cassette(
-                        path,
-                        [&](Interaction&& ix) {
-                            if (!keep(ix)) return;
-                            size_t weight = body_bytes(ix);
-                            work.push(std::move(ix), weight);
-                        },
-                        ropts);
-                } catch (...) {
-                    work.finish();
-                    throw;
-                }
-                work.finish();
+                c = read_cassette_through(path, work, ropts, keep);
                 if (!c.problems.empty()) {
                     for (const auto& p : c.problems) t.err(error_line(format_input_error(problem_error(path, p))));
                     status = exit_trouble;

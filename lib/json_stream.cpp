@@ -2,7 +2,7 @@
 
 #include "error.hpp"
 #include "json_export.hpp"
-#include "ordered_work.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -48,21 +48,7 @@ Cassette stream_cassette_json(const std::string& path, bool pretty, const TextSi
             write(std::string(first ? "" : ",") + (pretty ? "\n" : "") + text);
             first = false;
         });
-    Cassette c;
-    try {
-        c = read_cassette(
-            path,
-            [&](Interaction&& ix) {
-                if (keep && !keep(ix)) return;
-                size_t weight = body_bytes(ix);
-                work.push(std::move(ix), weight);
-            },
-            ropts);
-    } catch (...) {
-        work.finish();  // what came before the error is written, as it was read
-        throw;
-    }
-    work.finish();
+    Cassette c = read_cassette_through(path, work, ropts, keep);
     if (!c.problems.empty()) throw problem_error(path, c.problems.front());
     if (!opened) open(c);
     // Header fields that came after the interactions in the file.

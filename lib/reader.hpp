@@ -14,6 +14,7 @@
 
 #include "limits.hpp"
 #include "model.hpp"
+#include "ordered_work.hpp"
 
 namespace cassette {
 
@@ -52,6 +53,33 @@ using InteractionSink = std::function<void(Interaction&&)>;
 // `sink` as soon as it is complete; the returned `interactions` stays empty.
 // Throws InputError (file:line:col) on anything it cannot read.
 Cassette read_cassette(const std::string& path, const InteractionSink& sink, const ReadOptions& opts = {});
+
+// read_cassette through an OrderedWork (lib/ordered_work.hpp): each
+// interaction `admit` accepts (every one, when empty) is pushed, weighed by
+// its body bytes. Everything pushed is delivered before this returns or
+// rethrows the read's error, so what came before an error is handled as a
+// one-thread read handles it.
+template <class Out>
+Cassette read_cassette_through(const std::string& path, OrderedWork<Interaction, Out>& work,
+                               const ReadOptions& opts = {},
+                               const std::function<bool(const Interaction&)>& admit = {}) {
+    Cassette c;
+    try {
+        c = read_cassette(
+            path,
+            [&](Interaction&& ix) {
+                if (admit && !admit(ix)) return;
+                size_t weight = body_bytes(ix);
+                work.push(std::move(ix), weight);
+            },
+            opts);
+    } catch (...) {
+        work.finish();
+        throw;
+    }
+    work.finish();
+    return c;
+}
 
 // Reads the whole cassette into memory.
 Cassette load_cassette(const std::string& path, const ReadOptions& opts = {});

@@ -5,7 +5,6 @@
 #include <map>
 
 #include "body.hpp"
-#include "ordered_work.hpp"
 #include "reader.hpp"
 #include "reassemble.hpp"
 
@@ -72,11 +71,7 @@ FileUsage file_usage(const std::string& path) {
             f.total.add(row->usage);
             f.interactions.push_back(std::move(*row));
         });
-    Cassette c = read_cassette(path, [&](Interaction&& ix) {
-        size_t weight = body_bytes(ix);
-        work.push(std::move(ix), weight);
-    });
-    work.finish();
+    Cassette c = read_cassette_through(path, work);
     f.problems = std::move(c.problems);
     return f;
 }

@@ -11,7 +11,6 @@
 #include "body.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
-#include "ordered_work.hpp"
 #include "reader.hpp"
 #include "reassemble.hpp"
 #include "secrets.hpp"
@@ -627,26 +626,15 @@ FileReport validate_file(const std::string& path) {
         [](const Interaction& ix) { return validate_interaction(ix); },
         [&](Interaction&& ix, std::vector<Finding>&& f) { v.add(ix, std::move(f)); });
     try {
-        Cassette c = read_cassette(
-            path,
-            [&](Interaction&& ix) {
-                if (live) sync_problems(*live);
-                size_t weight = body_bytes(ix);
-                work.push(std::move(ix), weight);
-            },
-            opts);
+        Cassette c = read_cassette_through(path, work, opts, [&](const Interaction&) {
+            if (live) sync_problems(*live);
+            return true;
+        });
         live = nullptr;
-        work.finish();
         sync_problems(c);
         v.finish(c);
     } catch (const InputError& e) {
         live = nullptr;
-        // What was read before the error is still checked.
-        try {
-            work.finish();
-        } catch (const std::exception& inner) {
-            report.trouble = path + ": " + inner.what();
-        }
         if (e.rule() == "io") {
             report.trouble = e.file() + ": " + e.what();
         } else {
