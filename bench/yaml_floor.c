@@ -1,6 +1,6 @@
 /* The floor every reading figure is compared with: libyaml turning the file
  * into events and dropping them, nothing else (the same parser, input mode
- * and buffer as lib/yaml_stream.cpp use). Prints the event count so the
+ * and buffer as lib/formats/yaml_stream.cpp use). Prints the event count so the
  * work cannot be optimised away. */
 #include <stdio.h>
 #include <yaml.h>

@@ -6,7 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "atomic_file.hpp"
+#include "util/atomic_file.hpp"
 #include "command.hpp"
 #include "error.hpp"
 #include "reader.hpp"

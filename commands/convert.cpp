@@ -7,11 +7,11 @@
 #include <CLI/CLI.hpp>
 
 #include "error.hpp"
-#include "govcr_writer.hpp"
-#include "har.hpp"
-#include "json_export.hpp"
+#include "formats/govcr_writer.hpp"
+#include "formats/har_writer.hpp"
+#include "formats/json_export.hpp"
 #include "reader.hpp"
-#include "vcrpy_writer.hpp"
+#include "formats/vcrpy_writer.hpp"
 #include "version.hpp"
 
 namespace cassette {

@@ -7,7 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "../lib/diff.hpp"
+#include "semantic_diff.hpp"
 #include "error.hpp"
 #include "reader.hpp"
 #include "render.hpp"

@@ -6,11 +6,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "atomic_file.hpp"
+#include "util/atomic_file.hpp"
 #include "error.hpp"
-#include "har.hpp"
-#include "json_export.hpp"
-#include "json_stream.hpp"
+#include "formats/har_writer.hpp"
+#include "formats/json_export.hpp"
+#include "formats/json_export_stream.hpp"
 #include "reader.hpp"
 #include "version.hpp"
 

@@ -9,8 +9,8 @@
 #include <CLI/CLI.hpp>
 
 #include "error.hpp"
-#include "govcr_writer.hpp"
-#include "har_import.hpp"
+#include "formats/govcr_writer.hpp"
+#include "formats/har_reader.hpp"
 
 namespace cassette {
 

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "json_export.hpp"
+#include "formats/json_export.hpp"
 
 namespace cassette {
 

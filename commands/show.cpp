@@ -9,14 +9,14 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "body.hpp"
+#include "decode/body.hpp"
 #include "error.hpp"
-#include "json_export.hpp"
-#include "json_stream.hpp"
+#include "formats/json_export.hpp"
+#include "formats/json_export_stream.hpp"
 #include "reader.hpp"
-#include "reassemble.hpp"
+#include "providers/reassemble.hpp"
 #include "render.hpp"
-#include "utf8.hpp"
+#include "util/utf8.hpp"
 
 namespace cassette {
 
@@ -282,7 +282,7 @@ int run_show(const ShowOptions& opts, Terminal& t) {
                     header.recorder = h.recorder;
                 };
                 // Rendering runs on worker threads past the first MiB
-                // (lib/ordered_work.hpp); the text is written in file order.
+                // (lib/util/ordered_work.hpp); the text is written in file order.
                 OrderedWork<Interaction, std::string> work(
                     [&](const Interaction& ix) { return renderer.interaction(ix); },
                     [&](Interaction&&, std::string&& text) { held.write(text); });

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "command.hpp"
-#include "../lib/validate.hpp"  // the rules (same file name as this header)
+#include "validation.hpp"  // the rules (same file name as this header)
 
 namespace cassette {
 

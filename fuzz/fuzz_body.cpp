@@ -1,7 +1,7 @@
-// Body decoding (lib/body.hpp decode_body): sniffing, decompression, JSON,
+// Body decoding (lib/decode/body.hpp decode_body): sniffing, decompression, JSON,
 // SSE, event stream, NDJSON. Input: a Content-Type line, a Content-Encoding
 // line, then the body bytes.
-#include "body.hpp"
+#include "decode/body.hpp"
 #include "fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

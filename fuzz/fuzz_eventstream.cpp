@@ -1,6 +1,6 @@
-// AWS event-stream decoder (lib/eventstream.hpp): any bytes, never a crash;
+// AWS event-stream decoder (lib/decode/eventstream.hpp): any bytes, never a crash;
 // messages are in order and inside the input.
-#include "eventstream.hpp"
+#include "decode/eventstream.hpp"
 #include "fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

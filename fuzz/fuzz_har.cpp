@@ -1,10 +1,10 @@
-// The HAR importer (lib/har_import.hpp): any text either imports or gives an
+// The HAR importer (lib/formats/har_reader.hpp): any text either imports or gives an
 // InputError; what imports writes as go-vcr YAML that reads back (what
 // `cassette import` does).
 #include "error.hpp"
 #include "fuzz_common.hpp"
-#include "govcr_writer.hpp"
-#include "har_import.hpp"
+#include "formats/govcr_writer.hpp"
+#include "formats/har_reader.hpp"
 #include "reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

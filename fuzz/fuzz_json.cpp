@@ -1,13 +1,13 @@
-// JSON body path (lib/body.hpp parse_json, lib/json_export.hpp dump_json):
+// JSON body path (lib/decode/body.hpp parse_json, lib/formats/json_export.hpp dump_json):
 // any text either parses or is refused; whatever parses dumps and parses back
-// to the same document. The simdjson fast path (lib/json_fast.hpp) agrees
+// to the same document. The simdjson fast path (lib/decode/json_fast.hpp) agrees
 // with nlohmann: whatever it accepts, nlohmann accepts as the same value.
 #include <nlohmann/json.hpp>
 
-#include "body.hpp"
+#include "decode/body.hpp"
 #include "fuzz_common.hpp"
-#include "json_export.hpp"
-#include "json_fast.hpp"
+#include "formats/json_export.hpp"
+#include "decode/json_fast.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view text = fuzzsupport::as_view(data, size);

@@ -1,15 +1,15 @@
-// Provider reassembly (lib/reassemble.hpp) and everything that looks at one
+// Provider reassembly (lib/providers/reassemble.hpp) and everything that looks at one
 // interaction: detection, the message, validation rules, JSON and HAR export.
 // Input: URL line, response Content-Type line, request body, a line
 // "--8<--", response body. The URL picks the provider, so seeds from every
 // provider in the corpus reach every reassembler.
-#include "body.hpp"
+#include "decode/body.hpp"
 #include "error.hpp"
 #include "fuzz_common.hpp"
-#include "har.hpp"
-#include "json_export.hpp"
-#include "reassemble.hpp"
-#include "validate.hpp"
+#include "formats/har_writer.hpp"
+#include "formats/json_export.hpp"
+#include "providers/reassemble.hpp"
+#include "validation.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view rest = fuzzsupport::as_view(data, size);

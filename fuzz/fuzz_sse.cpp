@@ -1,9 +1,9 @@
-// SSE decoder (lib/sse.hpp): any bytes, never a crash; events and issues
+// SSE decoder (lib/decode/sse.hpp): any bytes, never a crash; events and issues
 // point at lines that exist.
 #include <algorithm>
 
 #include "fuzz_common.hpp"
-#include "sse.hpp"
+#include "decode/sse.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view body = fuzzsupport::as_view(data, size);

@@ -3,10 +3,10 @@
 // exports to JSON, validates, and writes back as go-vcr YAML that reads again.
 #include "error.hpp"
 #include "fuzz_common.hpp"
-#include "govcr_writer.hpp"
-#include "json_export.hpp"
+#include "formats/govcr_writer.hpp"
+#include "formats/json_export.hpp"
 #include "reader.hpp"
-#include "validate.hpp"
+#include "validation.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view text = fuzzsupport::as_view(data, size);

@@ -9,10 +9,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "body.hpp"
+#include "decode/body.hpp"
 #include "error.hpp"
-#include "har.hpp"
-#include "json_export.hpp"
+#include "formats/har_writer.hpp"
+#include "formats/json_export.hpp"
 #include "reader.hpp"
 
 namespace fs = std::filesystem;

@@ -11,10 +11,10 @@
 #include <iterator>
 #include <memory>
 
-#include "encoding.hpp"
+#include "decode/encoding.hpp"
 #include "error.hpp"
-#include "formats.hpp"
-#include "govcr_reader.hpp"
+#include "formats/sniff.hpp"
+#include "formats/govcr_reader.hpp"
 
 namespace fs = std::filesystem;
 

@@ -1,6 +1,6 @@
 // Reading cassettes. Formats are tried in turn, each answering "mine or not"
 // from the first bytes (bloaty-style): go-vcr format 1 and 2, VCR.py, Ruby
-// VCR, Polly.JS HAR, Go httprr and nock (lib/formats.hpp). Gzipped files are
+// VCR, Polly.JS HAR, Go httprr and nock (lib/formats/sniff.hpp). Gzipped files are
 // recognised by their magic bytes and read decompressed.
 //
 // The go-vcr reader streams libyaml events: it holds one interaction at a
@@ -14,7 +14,7 @@
 
 #include "limits.hpp"
 #include "model.hpp"
-#include "ordered_work.hpp"
+#include "util/ordered_work.hpp"
 
 namespace cassette {
 
@@ -54,7 +54,7 @@ using InteractionSink = std::function<void(Interaction&&)>;
 // Throws InputError (file:line:col) on anything it cannot read.
 Cassette read_cassette(const std::string& path, const InteractionSink& sink, const ReadOptions& opts = {});
 
-// read_cassette through an OrderedWork (lib/ordered_work.hpp): each
+// read_cassette through an OrderedWork (lib/util/ordered_work.hpp): each
 // interaction `admit` accepts (every one, when empty) is pushed, weighed by
 // its body bytes. Everything pushed is delivered before this returns or
 // rethrows the read's error, so what came before an error is handled as a

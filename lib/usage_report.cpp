@@ -4,9 +4,9 @@
 
 #include <map>
 
-#include "body.hpp"
+#include "decode/body.hpp"
 #include "reader.hpp"
-#include "reassemble.hpp"
+#include "providers/reassemble.hpp"
 
 namespace cassette {
 
@@ -49,7 +49,7 @@ void UsageSum::add(const UsageSum& other) {
 FileUsage file_usage(const std::string& path) {
     FileUsage f;
     f.path = path;
-    // Reassembly runs on worker threads (lib/ordered_work.hpp); rows are
+    // Reassembly runs on worker threads (lib/util/ordered_work.hpp); rows are
     // added here in file order.
     OrderedWork<Interaction, std::optional<UsageRow>> work(
         [](const Interaction& ix) -> std::optional<UsageRow> {

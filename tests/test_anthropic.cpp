@@ -4,10 +4,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "providers.hpp"
+#include "providers/providers.hpp"
 #include "reader.hpp"
-#include "reassemble.hpp"
-#include "sse.hpp"
+#include "providers/reassemble.hpp"
+#include "decode/sse.hpp"
 #include "test_support.hpp"
 
 using namespace cassette;

@@ -10,14 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "body.hpp"
+#include "decode/body.hpp"
 #include "error.hpp"
 #include "export.hpp"
 #include "fake_terminal.hpp"
-#include "govcr_writer.hpp"
-#include "ordered_work.hpp"
+#include "formats/govcr_writer.hpp"
+#include "util/ordered_work.hpp"
 #include "reader.hpp"
-#include "reassemble.hpp"
+#include "providers/reassemble.hpp"
 #include "show.hpp"
 #include "test_support.hpp"
 #include "usage_report.hpp"
@@ -147,7 +147,7 @@ TEST_CASE("long cassette: a sink that throws stops the read with its own excepti
 
 // ---- usage and validate on a long LLM cassette ---------------------------------
 // Past the first megabyte both spread the per-interaction work over worker
-// threads (lib/ordered_work.hpp); the report must be the one computed here one
+// threads (lib/util/ordered_work.hpp); the report must be the one computed here one
 // interaction at a time.
 
 namespace {

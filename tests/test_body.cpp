@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "base64.hpp"
-#include "body.hpp"
+#include "decode/base64.hpp"
+#include "decode/body.hpp"
 #include "test_support.hpp"
 
 using namespace cassette;

@@ -13,8 +13,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "../commands/diff.hpp"
-#include "../lib/diff.hpp"
+#include "diff.hpp"
+#include "semantic_diff.hpp"
 #include "reader.hpp"
 #include "test_support.hpp"
 #include "word_diff.hpp"

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "encoding.hpp"
+#include "decode/encoding.hpp"
 
 using namespace cassette;
 

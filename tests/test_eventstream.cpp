@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "base64.hpp"
-#include "eventstream.hpp"
+#include "decode/base64.hpp"
+#include "decode/eventstream.hpp"
 #include "test_support.hpp"
 
 using namespace cassette;

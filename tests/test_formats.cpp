@@ -11,15 +11,15 @@
 
 #include <unistd.h>
 
-#include "body.hpp"
+#include "decode/body.hpp"
 #include "convert.hpp"
 #include "error.hpp"
-#include "formats.hpp"
-#include "har_import.hpp"
-#include "json_export.hpp"
+#include "formats/sniff.hpp"
+#include "formats/har_reader.hpp"
+#include "formats/json_export.hpp"
 #include "message.hpp"
 #include "reader.hpp"
-#include "reassemble.hpp"
+#include "providers/reassemble.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;

@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "providers.hpp"
+#include "providers/providers.hpp"
 #include "test_support.hpp"
 
 using namespace cassette;

@@ -10,14 +10,14 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
-#include "base64.hpp"
+#include "decode/base64.hpp"
 #include "error.hpp"
-#include "govcr_writer.hpp"
-#include "har.hpp"
-#include "har_import.hpp"
+#include "formats/govcr_writer.hpp"
+#include "formats/har_writer.hpp"
+#include "formats/har_reader.hpp"
 #include "reader.hpp"
 #include "test_support.hpp"
-#include "utf8.hpp"
+#include "util/utf8.hpp"
 #include "version.hpp"
 
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-// The simdjson fast path (lib/json_fast.hpp) against nlohmann, the judge:
+// The simdjson fast path (lib/decode/json_fast.hpp) against nlohmann, the judge:
 // whatever the fast path accepts, nlohmann accepts as the same value, with
 // the same number kinds, key order (ordered_json) and dump; what it refuses
 // goes to nlohmann. Checked on hand-picked edge cases and on every body and
@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "body.hpp"
-#include "json_fast.hpp"
+#include "decode/body.hpp"
+#include "decode/json_fast.hpp"
 #include "reader.hpp"
 #include "test_support.hpp"
 

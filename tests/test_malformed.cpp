@@ -16,14 +16,14 @@
 #include <string>
 #include <vector>
 
-#include "body.hpp"
-#include "encoding.hpp"
+#include "decode/body.hpp"
+#include "decode/encoding.hpp"
 #include "error.hpp"
-#include "eventstream.hpp"
-#include "har_import.hpp"
+#include "decode/eventstream.hpp"
+#include "formats/har_reader.hpp"
 #include "limits.hpp"
 #include "reader.hpp"
-#include "sse.hpp"
+#include "decode/sse.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;

@@ -8,12 +8,12 @@
 
 #include <catch2/catch.hpp>
 
-#include "body.hpp"
-#include "json_read.hpp"
+#include "decode/body.hpp"
+#include "decode/json_read.hpp"
 #include "message.hpp"
-#include "providers.hpp"
+#include "providers/providers.hpp"
 #include "reader.hpp"
-#include "reassemble.hpp"
+#include "providers/reassemble.hpp"
 #include "test_support.hpp"
 
 using namespace cassette;

@@ -1,4 +1,4 @@
-// OrderedWork (lib/ordered_work.hpp): results delivered in push order on the
+// OrderedWork (lib/util/ordered_work.hpp): results delivered in push order on the
 // caller's thread, whatever order the workers finish in; a worker's exception
 // rethrown at its item's turn, after every earlier item; inline below the
 // start threshold.
@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "ordered_work.hpp"
+#include "util/ordered_work.hpp"
 
 using cassette::OrderedWork;
 

@@ -1,7 +1,7 @@
 // Bedrock Converse, Ollama and Cohere reassembly on hand-written bodies.
 #include <catch2/catch.hpp>
 
-#include "providers.hpp"
+#include "providers/providers.hpp"
 #include "test_support.hpp"
 
 using namespace cassette;

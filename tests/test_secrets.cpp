@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "../lib/secrets.hpp"
+#include "secrets.hpp"
 
 using namespace cassette;
 

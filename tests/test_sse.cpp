@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string>
 
-#include "sse.hpp"
+#include "decode/sse.hpp"
 
 using cassette::parse_sse;
 

@@ -13,7 +13,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "sse.hpp"
+#include "decode/sse.hpp"
 
 namespace fs = std::filesystem;
 

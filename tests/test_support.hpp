@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "body.hpp"
+#include "decode/body.hpp"
 #include "model.hpp"
 
 namespace testsupport {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "../commands/validate.hpp"
-#include "../lib/reader.hpp"
-#include "../lib/validate.hpp"
+#include "validate.hpp"
+#include "reader.hpp"
+#include "validation.hpp"
 #include "test_support.hpp"
 
 using namespace cassette;

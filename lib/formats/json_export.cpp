@@ -1,0 +1,151 @@
+#include "formats/json_export.hpp"
+
+#include "decode/base64.hpp"
+#include "decode/body.hpp"
+#include "providers/reassemble.hpp"
+#include "util/utf8.hpp"
+
+namespace cassette {
+
+namespace {
+
+using nlohmann::json;
+
+json headers_to_json(const Headers& h) {
+    json o = json::object();
+    for (const auto& item : h.items) {
+        json& slot = o[item.name];
+        if (slot.is_null()) slot = json::array();
+        for (const auto& v : item.values) slot.push_back(v);
+    }
+    return o;
+}
+
+json values_to_json(const ValuesMap& m) {
+    json o = json::object();
+    for (const auto& [k, vs] : m) o[k] = vs;
+    return o;
+}
+
+void put_extra(json& o, const std::vector<ExtraField>& extra) {
+    for (const auto& e : extra) {
+        json v = json::parse(e.json, nullptr, false);
+        o[e.key] = v.is_discarded() ? json(e.json) : v;
+    }
+}
+
+// Bodies as recorded: text when the bytes are UTF-8, else base64 under
+// `body_base64` (JSON strings cannot hold arbitrary bytes).
+void put_body(json& o, const Body& b) {
+    if (is_valid_utf8(b.bytes)) {
+        o["body"] = b.bytes;
+    } else {
+        o["body"] = nullptr;
+        o["body_base64"] = base64_encode(b.bytes);
+    }
+    if (b.binary_tag) o["body_yaml_binary"] = true;
+}
+
+template <typename T>
+void put_opt(json& o, const char* key, const std::optional<T>& v) {
+    if (v) o[key] = *v;
+}
+
+void put_opt_values(json& o, const char* key, const std::optional<ValuesMap>& v) {
+    if (v) o[key] = values_to_json(*v);
+}
+
+// The fields go-vcr's Request and Response share (net/http's message
+// fields), headers and body. Keys come out sorted, so the order put is free.
+template <typename HttpMessage>
+json http_message_to_json(const HttpMessage& m) {
+    json o = json::object();
+    put_opt(o, "proto", m.proto);
+    put_opt(o, "proto_major", m.proto_major);
+    put_opt(o, "proto_minor", m.proto_minor);
+    put_opt(o, "content_length", m.content_length);
+    put_opt(o, "transfer_encoding", m.transfer_encoding);
+    put_opt_values(o, "trailer", m.trailer);
+    o["headers"] = headers_to_json(m.headers);
+    put_body(o, m.body);
+    return o;
+}
+
+json events_to_json(const DecodedBody& d) {
+    json a = json::array();
+    for (const auto& e : d.events) {
+        json ev = {{"event", e.event}, {"data", e.data}, {"id", e.id ? json(*e.id) : json(nullptr)}};
+        a.push_back(std::move(ev));
+    }
+    return a;
+}
+
+bool is_stream(BodyKind k) {
+    return k == BodyKind::sse || k == BodyKind::eventstream || k == BodyKind::ndjson || k == BodyKind::json_stream;
+}
+
+}  // namespace
+
+std::string dump_json(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
+
+json cassette_header_to_json(const Cassette& c) {
+    json o = {{"path", c.path}, {"format", c.format}, {"version", c.version}};
+    // Only when the file names its recorder (go-vcr and VCR.py files never do).
+    if (!c.recorder.empty()) o["recorder"] = c.recorder;
+    put_extra(o, c.extra);
+    return o;
+}
+
+json interaction_to_json(const Interaction& ix, const JsonExportOptions& opts) {
+    const Request& rq = ix.request;
+    const Response& rs = ix.response;
+
+    json req = http_message_to_json(rq);
+    req["method"] = rq.method;
+    req["url"] = rq.url;
+    put_opt(req, "host", rq.host);
+    put_opt(req, "remote_addr", rq.remote_addr);
+    put_opt(req, "request_uri", rq.request_uri);
+    put_opt_values(req, "form", rq.form);
+    put_extra(req, rq.extra);
+
+    json res = http_message_to_json(rs);
+    put_opt(res, "code", rs.code);
+    res["status"] = rs.status;
+    put_opt(res, "uncompressed", rs.uncompressed);
+    put_opt(res, "duration", rs.duration);
+    res["duration_ms"] = rs.duration_ms ? json(*rs.duration_ms) : json(nullptr);
+    put_extra(res, rs.extra);
+
+    json o = json::object();
+    o["index"] = ix.index;
+    o["id"] = ix.id ? json(*ix.id) : json(nullptr);
+
+    std::optional<Message> message;
+    if (opts.decoded) {
+        DecodedBody rq_body = decode_body(rq.headers, rq.body.bytes);
+        if (rq_body.json) req["json"] = *rq_body.json;
+        DecodedBody rs_body = decode_body(rs.headers, rs.body.bytes);
+        if (rs_body.compression != Compression::none) {
+            res["content_encoding_decoded"] = compression_name(rs_body.compression);
+        }
+        if (rs_body.json) res["json"] = *rs_body.json;
+        if (is_stream(rs_body.kind)) res["events"] = events_to_json(rs_body);
+        message = reassemble(ix, rs_body);
+    }
+    o["request"] = std::move(req);
+    o["response"] = std::move(res);
+    if (message) o["message"] = to_json(*message);
+    put_extra(o, ix.extra);
+    return o;
+}
+
+json cassette_to_json(const Cassette& c, const JsonExportOptions& opts) {
+    json o = cassette_header_to_json(c);
+    json list = json::array();
+    for (const auto& ix : c.interactions) list.push_back(interaction_to_json(ix, opts));
+    o["interactions"] = std::move(list);
+    return o;
+}
+
+}  // namespace cassette

@@ -1,0 +1,70 @@
+#include "formats/json_export_stream.hpp"
+
+#include "error.hpp"
+#include "formats/json_export.hpp"
+#include "reader.hpp"
+
+namespace cassette {
+
+// Re-indents pretty JSON text by `pad` spaces (for nesting a pretty document).
+std::string indent_lines(const std::string& text, const std::string& pad) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    out += pad;
+    for (char c : text) {
+        out += c;
+        if (c == '\n') out += pad;
+    }
+    return out;
+}
+
+Cassette stream_cassette_json(const std::string& path, bool pretty, const TextSink& write,
+                          const std::function<bool(const Interaction&)>& keep, ReadOptions ropts) {
+    const JsonExportOptions jopts;
+    bool first = true;
+    bool opened = false;
+    nlohmann::json header_sent;
+    auto open = [&](const Cassette& c) {
+        header_sent = cassette_header_to_json(c);
+        std::string h = dump_json(header_sent, pretty ? 2 : -1);
+        h.pop_back();  // drop the closing brace
+        if (pretty) {
+            while (!h.empty() && (h.back() == '\n' || h.back() == ' ')) h.pop_back();
+            write(h + ",\n  \"interactions\": [");
+        } else {
+            write(h + ",\"interactions\":[");
+        }
+        opened = true;
+    };
+    ropts.on_header = open;
+    // Each interaction's JSON is built on worker threads past the first MiB
+    // (lib/util/ordered_work.hpp) and written here, in file order.
+    OrderedWork<Interaction, std::string> work(
+        [&](const Interaction& ix) {
+            std::string text = dump_json(interaction_to_json(ix, jopts), pretty ? 2 : -1);
+            return pretty ? indent_lines(text, "    ") : text;
+        },
+        [&](Interaction&&, std::string&& text) {
+            write(std::string(first ? "" : ",") + (pretty ? "\n" : "") + text);
+            first = false;
+        });
+    Cassette c = read_cassette_through(path, work, ropts, keep);
+    if (!c.problems.empty()) throw problem_error(path, c.problems.front());
+    if (!opened) open(c);
+    // Header fields that came after the interactions in the file.
+    nlohmann::json late = cassette_header_to_json(c);
+    std::string tail;
+    for (auto it = late.begin(); it != late.end(); ++it) {
+        if (header_sent.contains(it.key()) && header_sent[it.key()] == it.value()) continue;
+        tail += pretty ? ",\n  " : ",";
+        tail += dump_json(it.key()) + (pretty ? ": " : ":") + dump_json(it.value(), -1);
+    }
+    if (pretty) {
+        write(std::string(first ? "]" : "\n  ]") + tail + "\n}\n");
+    } else {
+        write("]" + tail + "}\n");
+    }
+    return c;
+}
+
+}  // namespace cassette

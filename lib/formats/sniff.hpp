@@ -1,0 +1,76 @@
+// The cassette formats other than go-vcr: VCR.py, Ruby VCR, Polly.JS HAR,
+// Go httprr and nock. Each has a "mine or not" sniff over the first bytes and
+// a reader into the format-neutral model; lib/reader.cpp tries them in turn.
+//
+// YAML formats stream (one interaction subtree at a time, as go-vcr does);
+// the JSON and raw formats parse the whole text, which they already hold.
+// Malformed fields become Problems (rule "schema"); only text that cannot be
+// parsed at all throws InputError. See docs/formats.md for the field mapping.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "reader.hpp"
+#include "formats/yaml_convert.hpp"
+#include "formats/yaml_stream.hpp"
+
+namespace cassette {
+
+// ---- sniffs (over the first <= 64 KiB, already decompressed) -------------
+
+// `s` from its first byte that is not JSON/YAML blank space or a UTF-8 byte
+// order mark; empty when there is none.
+inline std::string_view skip_ws(std::string_view s) {
+    for (;;) {
+        size_t i = s.find_first_not_of(" \t\r\n");
+        if (i == std::string_view::npos) return {};
+        s.remove_prefix(i);
+        if (s.substr(0, 3) != "\xEF\xBB\xBF") return s;
+        s.remove_prefix(3);
+    }
+}
+
+bool vcrpy_sniff(std::string_view head);     // VCR.py YAML/JSON (uri:, status: {code})
+// For YAML with `interactions:`: 1 when the first interaction's own keys are
+// VCR.py's (uri, parsed_body, status: {code}), 0 when go-vcr's (url, code,
+// proto), -1 when `head` ends before one of them (a long first body).
+int vcr_yaml_flavour(std::string_view head);
+bool rubyvcr_sniff(std::string_view head);   // http_interactions
+bool polly_sniff(std::string_view head);     // HAR JSON ({"log": …})
+bool httprr_sniff(std::string_view head);    // "httprr trace v1\n"
+bool nock_sniff(std::string_view head);      // JSON array of {scope, method, path …}
+
+// ---- readers ---------------------------------------------------------------
+// YAML (or JSON, which libyaml reads as YAML) streamed from `ys`.
+Cassette vcrpy_read(YamlEventStream& ys, const std::string& name, const InteractionSink& sink, const ReadOptions& opts);
+Cassette rubyvcr_read(YamlEventStream& ys, const std::string& name, const InteractionSink& sink,
+                      const ReadOptions& opts);
+// Whole-text formats.
+Cassette polly_read(std::string_view text, const std::string& name, const InteractionSink& sink,
+                    const ReadOptions& opts);
+Cassette httprr_read(std::string_view text, const std::string& name, const InteractionSink& sink,
+                     const ReadOptions& opts);
+Cassette nock_read(std::string_view text, const std::string& name, const InteractionSink& sink,
+                   const ReadOptions& opts);
+
+// ---- helpers shared by the readers (vcrpy_reader.cpp) -----------------------
+
+// Python's json.dumps(value) of a YAML node as PyYAML's SafeLoader reads it:
+// separators ", " and ": ", ensure_ascii (\uXXXX, surrogate pairs), float
+// repr. pydantic-ai stores JSON bodies as `parsed_body` and replays
+// json.dumps(parsed_body), so these are the bytes its tests send and receive.
+std::string python_json_dumps(const YamlNode& node);
+
+// The node as JSON (for ExtraField): scalars typed as YAML 1.1 plain scalars.
+std::string yaml_node_json(const YamlNode& node);
+
+// Parses "HTTP/1.1" into proto fields.
+void set_proto(std::string_view text, std::optional<std::string>& proto, std::optional<int64_t>& major,
+               std::optional<int64_t>& minor);
+
+// Standard reason phrase for a status code ("" when unknown).
+std::string_view reason_phrase(int64_t code);
+
+}  // namespace cassette
