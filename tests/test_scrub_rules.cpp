@@ -1,0 +1,268 @@
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+#include <string>
+
+#include "scrub/rules.hpp"
+
+using namespace cassette;
+using namespace cassette::scrub;
+
+namespace {
+
+// Built from pieces so that this source file itself holds no key-shaped token.
+std::string key(const std::string& prefix, const std::string& rest) { return prefix + rest; }
+const std::string kRandom40 = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0";
+const std::string kOpenAI = key("sk-", "proj-" + kRandom40);
+const std::string kAkid = key("AKIA", "Z7QW3RTY5UIO2PLK");  // 16 after the prefix
+const std::string kJwt = key("eyJ", "hbGciOiJIUzI1NiJ9") + "." + key("eyJ", "zdWIiOiIxMjM0NTY3ODkwIn0") +
+                         ".dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+
+std::string scrubbed(std::string_view value, const std::vector<TextEdit>& edits) { return apply_edits(value, edits); }
+
+// Rules on their own result find nothing more.
+template <typename F>
+void check_idempotent(const F& rule, const std::string& value) {
+    const std::string once = apply_edits(value, rule(value));
+    CHECK(rule(once).empty());
+}
+
+}  // namespace
+
+TEST_CASE("scrub rules: apply_edits in any order", "[scrub][rules]") {
+    std::vector<TextEdit> edits(2);
+    edits[0].offset = 6;
+    edits[0].length = 1;
+    edits[0].replacement = "XY";
+    edits[1].offset = 0;
+    edits[1].length = 2;
+    edits[1].replacement = "";
+    CHECK(apply_edits("abcdefgh", edits) == "cdefXYh");
+}
+
+TEST_CASE("scrub rules: Authorization keeps its scheme", "[scrub][rules]") {
+    Policy p;
+    Rules r(p);
+    const std::string v = "Bearer " + kOpenAI;
+    auto edits = r.header_value("Authorization", v);
+    REQUIRE(edits.size() == 1);
+    CHECK(scrubbed(v, edits) == "Bearer REDACTED");
+    CHECK(edits[0].rule == "header");
+    CHECK(edits[0].what == "Authorization");
+    CHECK(edits[0].masked.find("…") != std::string::npos);
+    CHECK(edits[0].masked.find(kOpenAI) == std::string::npos);
+    CHECK(edits[0].line == 0);
+    CHECK(scrubbed("Basic dXNlcjpwYXNz", r.header_value("proxy-authorization", "Basic dXNlcjpwYXNz")) ==
+          "Basic REDACTED");
+    // A placeholder where a credential goes is scrubbed too; markers are not.
+    CHECK(scrubbed("my-test-key", r.header_value("X-Api-Key", "my-test-key")) == "REDACTED");
+    CHECK(r.header_value("X-Api-Key", "REDACTED").empty());
+    CHECK(r.header_value("Authorization", "Bearer [FILTERED]").empty());
+    CHECK(r.header_value("Authorization", "<API_KEY>").empty());
+    CHECK(r.header_value("x-goog-api-key", "***").empty());
+    // Other headers: only key shapes.
+    CHECK(r.header_value("Content-Type", "application/json").empty());
+    auto shaped = r.header_value("X-Debug", "key=" + kOpenAI);
+    REQUIRE(shaped.size() == 1);
+    CHECK(shaped[0].rule == "key-shape");
+    CHECK(shaped[0].what == "OpenAI API key");
+    check_idempotent([&](const std::string& s) { return r.header_value("Authorization", s); }, v);
+    check_idempotent([&](const std::string& s) { return r.header_value("X-Api-Key", s); }, std::string("abc"));
+}
+
+TEST_CASE("scrub rules: SigV4 keeps algorithm, scope and SignedHeaders", "[scrub][rules]") {
+    Rules r{Policy{}};
+    const std::string sig(64, 'a');
+    const std::string v = "AWS4-HMAC-SHA256 Credential=" + kAkid +
+                          "/20240101/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=" +
+                          "0123456789abcdef" + sig.substr(16);
+    auto edits = r.header_value("Authorization", v);
+    REQUIRE(edits.size() == 2);
+    CHECK(scrubbed(v, edits) == "AWS4-HMAC-SHA256 Credential=REDACTED/20240101/us-east-1/bedrock/aws4_request, "
+                                "SignedHeaders=host;x-amz-date, Signature=REDACTED");
+    CHECK(edits[0].what == "Authorization access key id");
+    CHECK(edits[1].what == "Authorization signature");
+    check_idempotent([&](const std::string& s) { return r.header_value("Authorization", s); }, v);
+}
+
+TEST_CASE("scrub rules: cookies keep names and attributes", "[scrub][rules]") {
+    Rules r{Policy{}};
+    const std::string c = "session=abc123def; theme=dark; csrf=\"q1w2e3\"";
+    auto edits = r.header_value("Cookie", c);
+    CHECK(scrubbed(c, edits) == "session=REDACTED; theme=REDACTED; csrf=\"REDACTED\"");
+    REQUIRE(edits.size() == 3);
+    CHECK(edits[0].what == "Cookie session");
+    const std::string sc = "session=abc123def; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly";
+    CHECK(scrubbed(sc, r.header_value("set-cookie", sc)) ==
+          "session=REDACTED; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly");
+    check_idempotent([&](const std::string& s) { return r.header_value("Cookie", s); }, c);
+    check_idempotent([&](const std::string& s) { return r.header_value("Set-Cookie", s); }, sc);
+}
+
+TEST_CASE("scrub rules: --keep and added names", "[scrub][rules]") {
+    Policy p;
+    p.keep = {"header"};
+    Rules keep(p);
+    CHECK(keep.header_value("Authorization", "Bearer abc").empty());
+    // Key shapes are a rule of their own.
+    CHECK(keep.header_value("Authorization", "Bearer " + kOpenAI).size() == 1);
+
+    Policy q;
+    q.headers = {"X-Session"};
+    q.query = {"code"};
+    q.json_keys = {"session_id"};
+    Rules more(q);
+    CHECK(scrubbed("abc", more.header_value("x-session", "abc")) == "REDACTED");
+    CHECK(scrubbed("/a?code=xyz&x=1", more.url("/a?code=xyz&x=1")) == "/a?code=REDACTED&x=1");
+    CHECK(scrubbed("s1", more.json_member("sessionId", "s1")) == "REDACTED");
+}
+
+TEST_CASE("scrub rules: query parameters", "[scrub][rules]") {
+    Rules r{Policy{}};
+    const std::string u = "https://api.example.com/v1/x?alt=sse&key=" + kRandom40 + "&api_key=abc#frag";
+    auto edits = r.url(u);
+    CHECK(scrubbed(u, edits) == "https://api.example.com/v1/x?alt=sse&key=REDACTED&api_key=REDACTED#frag");
+    REQUIRE(edits.size() == 2);
+    CHECK(edits[0].rule == "query");
+    CHECK(edits[0].what == "query parameter key");
+    // Ambiguous names: only a credential-shaped value.
+    CHECK(r.url("https://cdn.example.com/img?key=photos/1.jpg&token=abc&sig=x").empty());
+    // Not ambiguous: placeholders too.
+    CHECK(scrubbed("/x?access_token=test", r.url("/x?access_token=test")) == "/x?access_token=REDACTED");
+    CHECK(r.url("/x?access_token=REDACTED&client_secret=%5BFILTERED%5D").empty());
+    // X-Amz-Credential keeps the scope, encoded or not.
+    const std::string presigned = "https://b.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" +
+                                  kAkid + "%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=" +
+                                  "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0";
+    CHECK(scrubbed(presigned, r.url(presigned)) ==
+          "https://b.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=REDACTED"
+          "%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=REDACTED");
+    // The URL's password.
+    auto pw = r.url("https://user:hunter2@db.example.com/x");
+    REQUIRE(pw.size() == 1);
+    CHECK(pw[0].rule == "url-password");
+    CHECK(scrubbed("https://user:hunter2@db.example.com/x", pw) == "https://user:REDACTED@db.example.com/x");
+    // A replacement that needs it is percent-encoded.
+    Policy p;
+    p.replacement = "[gone now]";
+    Rules enc(p);
+    const std::string v = "/x?api_key=abc";
+    const std::string once = scrubbed(v, enc.url(v));
+    CHECK(once == "/x?api_key=%5Bgone%20now%5D");
+    CHECK(enc.url(once).empty());
+    check_idempotent([&](const std::string& s) { return r.url(s); }, u);
+    check_idempotent([&](const std::string& s) { return r.url(s); }, presigned);
+}
+
+TEST_CASE("scrub rules: form bodies", "[scrub][rules]") {
+    Rules r{Policy{}};
+    const std::string f = "grant_type=refresh_token&refresh_token=abc+def&client_secret=" + kRandom40;
+    auto edits = r.form(f);
+    CHECK(scrubbed(f, edits) == "grant_type=refresh_token&refresh_token=REDACTED&client_secret=REDACTED");
+    REQUIRE(edits.size() == 2);
+    CHECK(edits[0].what == "form field refresh_token");
+}
+
+TEST_CASE("scrub rules: key shapes and PEM in free text", "[scrub][rules]") {
+    Rules r{Policy{}};
+    const std::string t = "first " + kOpenAI + "\nsecond " + kJwt + " and " + kOpenAI + "\n";
+    auto edits = r.text(t);
+    REQUIRE(edits.size() == 3);  // every hit, not the first few
+    CHECK(edits[0].line == 1);
+    CHECK(edits[1].line == 2);
+    CHECK(edits[1].what == "JWT");
+    CHECK(edits[1].masked.rfind("\"eyJ", 0) == 0);
+    CHECK(scrubbed(t, edits) == "first REDACTED\nsecond REDACTED and REDACTED\n");
+
+    const std::string pem = "key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nabcdefgh==\n"
+                            "-----END RSA PRIVATE KEY-----\ntail";
+    auto pe = r.text(pem);
+    REQUIRE(pe.size() == 1);
+    CHECK(pe[0].rule == "pem");
+    CHECK(pe[0].line == 3);
+    CHECK(pe[0].replacement.find('\n') == std::string::npos);
+    CHECK(scrubbed(pem, pe) == "key:\n-----BEGIN RSA PRIVATE KEY-----\nREDACTED\n-----END RSA PRIVATE KEY-----\ntail");
+    check_idempotent([&](const std::string& s) { return r.text(s); }, pem);
+    check_idempotent([&](const std::string& s) { return r.text(s); }, t);
+    // A public key, a certificate, a BEGIN without END: left alone.
+    CHECK(r.text("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----").empty());
+    CHECK(r.text("-----BEGIN PRIVATE KEY-----\nMIIB").empty());
+}
+
+TEST_CASE("scrub rules: patterns with and without a group", "[scrub][rules]") {
+    Policy p;
+    p.patterns = {"acct-[0-9]{6}", "user=(\\w+)"};
+    Rules r(p);
+    const std::string t = "acct-123456 user=alice acct-654321 user=REDACTED";
+    auto edits = r.text(t);
+    CHECK(scrubbed(t, edits) == "REDACTED user=REDACTED REDACTED user=REDACTED");
+    REQUIRE(edits.size() == 3);
+    CHECK(edits[0].rule == "pattern");
+    check_idempotent([&](const std::string& s) { return r.text(s); }, t);
+    // A pattern that can match the empty string ends.
+    Policy e;
+    e.patterns = {"x*"};
+    CHECK(scrubbed("axxb", Rules(e).text("axxb")) == "aREDACTEDb");
+
+    Policy bad;
+    bad.patterns = {"ok", "(unclosed"};
+    try {
+        Rules broken(bad);
+        FAIL("no exception");
+    } catch (const std::invalid_argument& ex) {
+        const std::string what = ex.what();
+        CHECK(what.find("(unclosed") != std::string::npos);
+        CHECK(what.find("missing )") != std::string::npos);
+    }
+}
+
+TEST_CASE("scrub rules: JSON keys at any depth, escapes mapped to the raw text", "[scrub][rules]") {
+    Rules r{Policy{}};
+    const std::string j = R"({"user":{"password":"p\u00e1ss","apiKey":"x","refresh-token":"REDACTED",)"
+                          R"("list":[{"Access_Token":"t"}],"n":{"password":12}},"note":"a\/b )" +
+                          kOpenAI + R"( \u00e1"})";
+    auto edits = r.json_text(j);
+    REQUIRE(edits);
+    const std::string out = apply_edits(j, *edits);
+    CHECK(out == R"({"user":{"password":"REDACTED","apiKey":"REDACTED","refresh-token":"REDACTED",)"
+                 R"("list":[{"Access_Token":"REDACTED"}],"n":{"password":12}},"note":"a\/b REDACTED \u00e1"})");
+    REQUIRE(edits->size() == 4);
+    CHECK((*edits)[0].rule == "json-key");
+    CHECK((*edits)[0].what == "JSON key password");
+    CHECK((*edits)[3].rule == "key-shape");
+    CHECK(r.json_text(out)->empty());
+
+    // An escaped piece the raw text cannot be matched to: the string is
+    // written anew, escaped only where JSON requires.
+    const std::string esc = "{\"k\":\"" + key("sk\\u002d", "proj-" + kRandom40) + " \\u00e1\"}";
+    auto e2 = r.json_text(esc);
+    REQUIRE(e2);
+    REQUIRE(e2->size() == 1);
+    CHECK(apply_edits(esc, *e2) == "{\"k\":\"REDACTED \xC3\xA1\"}");
+
+    // Multi-line text inside a string; a PEM in a JSON string.
+    const std::string pem = "{\"pem\":\"-----BEGIN PRIVATE KEY-----\\nMIIEvQ\\nAbCd\\n-----END PRIVATE KEY-----\\n\"}";
+    auto e3 = r.json_text(pem);
+    REQUIRE(e3);
+    CHECK(apply_edits(pem, *e3) == "{\"pem\":\"-----BEGIN PRIVATE KEY-----\\nREDACTED\\n-----END PRIVATE KEY-----\\n\"}");
+    // Line numbers are of the raw text.
+    auto e4 = r.json_text("{\n \"a\": 1,\n \"password\": \"x\"\n}");
+    REQUIRE(e4);
+    REQUIRE(e4->size() == 1);
+    CHECK((*e4)[0].line == 3);
+
+    CHECK_FALSE(r.json_text("not json"));
+    CHECK_FALSE(r.json_text("{\"a\":"));
+}
+
+TEST_CASE("scrub rules: json_member", "[scrub][rules]") {
+    Rules r{Policy{}};
+    CHECK(scrubbed("hunter2", r.json_member("Password", "hunter2")) == "REDACTED");
+    CHECK(r.json_member("password", "***").empty());
+    CHECK(r.json_member("password", "").empty());
+    CHECK(r.json_member("content", "hello").empty());
+    CHECK(r.json_member("content", "use " + kOpenAI).size() == 1);
+    Policy p;
+    p.keep = {"json-key"};
+    CHECK(Rules(p).json_member("password", "hunter2").empty());
+}
