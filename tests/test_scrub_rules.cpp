@@ -1,9 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
+#include "decode/body.hpp"
+#include "reader.hpp"
 #include "scrub/rules.hpp"
+#include "validation.hpp"
 
 using namespace cassette;
 using namespace cassette::scrub;
@@ -232,13 +237,15 @@ TEST_CASE("scrub rules: JSON keys at any depth, escapes mapped to the raw text",
     CHECK((*edits)[3].rule == "key-shape");
     CHECK(r.json_text(out)->empty());
 
-    // An escaped piece the raw text cannot be matched to: the string is
-    // written anew, escaped only where JSON requires.
-    const std::string esc = "{\"k\":\"" + key("sk\\u002d", "proj-" + kRandom40) + " \\u00e1\"}";
+    // A secret written with escapes is replaced in place; the other
+    // escapes of the string stay as they were.
+    const std::string esc = "{\"k\":\"\\u00e1 " + key("sk\\u002d", "proj-" + kRandom40) + " \\ud83d\\ude00 " +
+                            key("\\u0041", "IzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q") + "\\n\"}";
     auto e2 = r.json_text(esc);
     REQUIRE(e2);
-    REQUIRE(e2->size() == 1);
-    CHECK(apply_edits(esc, *e2) == "{\"k\":\"REDACTED \xC3\xA1\"}");
+    REQUIRE(e2->size() == 2);
+    CHECK(apply_edits(esc, *e2) == "{\"k\":\"\\u00e1 REDACTED \\ud83d\\ude00 REDACTED\\n\"}");
+    CHECK((*e2)[1].what == "Google API key");
 
     // Multi-line text inside a string; a PEM in a JSON string.
     const std::string pem = "{\"pem\":\"-----BEGIN PRIVATE KEY-----\\nMIIEvQ\\nAbCd\\n-----END PRIVATE KEY-----\\n\"}";
@@ -265,4 +272,71 @@ TEST_CASE("scrub rules: json_member", "[scrub][rules]") {
     Policy p;
     p.keep = {"json-key"};
     CHECK(Rules(p).json_member("password", "hunter2").empty());
+}
+
+namespace {
+
+// Scrubs the model's values with the rules, as the per-format roles will do
+// on the file: header values, the URL, and bodies (JSON or text).
+void scrub_model(const Rules& r, Interaction& ix) {
+    auto headers = [&](Headers& hs) {
+        for (Header& h : hs.items)
+            for (std::string& v : h.values) v = apply_edits(v, r.header_value(h.name, v));
+    };
+    auto body = [&](Body& b, const Headers& hs) {
+        const DecodedBody d = decode_body(hs, b.bytes);
+        REQUIRE(d.compression == Compression::none);
+        auto json = r.json_text(b.bytes);
+        b.bytes = apply_edits(b.bytes, json ? *json : r.text(b.bytes));
+    };
+    headers(ix.request.headers);
+    headers(ix.response.headers);
+    ix.request.url = apply_edits(ix.request.url, r.url(ix.request.url));
+    body(ix.request.body, ix.request.headers);
+    body(ix.response.body, ix.response.headers);
+}
+
+size_t secret_findings(const Cassette& c) {
+    size_t n = 0;
+    for (const Interaction& ix : c.interactions)
+        for (const Finding& f : validate_interaction(ix)) n += f.rule == "secret";
+    return n;
+}
+
+void replace_once(std::string& text, const std::string& from, const std::string& to) {
+    const size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("scrub rules: every secret validate reports in a real cassette is found", "[scrub][rules][corpus]") {
+    std::ifstream in("../shared/corpus/fantasy/TestOpenAICommon/openai-gpt-4o/multi_tool.yaml", std::ios::binary);
+    REQUIRE(in);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Plant secrets in a header, the URL query, the JSON request body and
+    // the response body (placeholders too: validate warns about them).
+    replace_once(text, "      User-Agent:\n", "      Authorization:\n      - Bearer " + kOpenAI +
+                                                  "\n      X-Api-Key:\n      - test-key\n      Cookie:\n      - sid=" +
+                                                  kRandom40 + "; lang=en\n      User-Agent:\n");
+    replace_once(text, "url: https://api.openai.com/v1/chat/completions",
+                 "url: https://user:hunter2@api.openai.com/v1/chat/completions?key=" +
+                     key("AIza", "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q") + "&access_token=test");
+    replace_once(text, R"("model":"gpt-4o",)", R"("model":"gpt-4o","password":"p","note":")" + kJwt + R"(",)");
+    replace_once(text, "\"created\": 1782321897,", "\"created\": 1782321897, \"k\": \"" + kAkid + "\",");
+
+    Cassette c = load_cassette_from_string(text, "planted.yaml");
+    REQUIRE(c.interactions.size() >= 1);
+    CHECK(secret_findings(c) >= 7);
+
+    Rules r{Policy{}};
+    for (Interaction& ix : c.interactions) scrub_model(r, ix);
+    CHECK(secret_findings(c) == 0);
+    // Scrubbing again changes nothing.
+    const std::string url = c.interactions[0].request.url;
+    CHECK(url == "https://user:REDACTED@api.openai.com/v1/chat/completions?key=REDACTED&access_token=REDACTED");
+    CHECK(r.url(url).empty());
+    CHECK(r.json_text(c.interactions[0].request.body.bytes)->empty());
+    CHECK(c.interactions[0].request.body.bytes.find(R"("password":"REDACTED","note":"REDACTED")") != std::string::npos);
 }

@@ -120,12 +120,49 @@ std::string json_escape(std::string_view s) {
     return out;
 }
 
-// Offsets of the non-overlapping occurrences of `piece` in `s`.
-std::vector<size_t> occurrences(std::string_view s, std::string_view piece) {
-    std::vector<size_t> at;
-    if (piece.empty()) return at;
-    for (size_t p = s.find(piece); p != std::string_view::npos; p = s.find(piece, p + piece.size())) at.push_back(p);
-    return at;
+// One unit of a JSON string's raw content at raw[r] (a byte, or an escape),
+// moving `r` past it and `d` past the bytes it decodes to, as
+// parse_json_document decodes it (a surrogate pair is one unit of four bytes,
+// a lone surrogate three).
+void json_unit(std::string_view raw, size_t& r, size_t& d) {
+    if (raw[r] != '\\' || r + 1 >= raw.size()) {
+        ++r;
+        ++d;
+        return;
+    }
+    if (raw[r + 1] != 'u') {
+        r += 2;
+        ++d;
+        return;
+    }
+    auto hex4 = [&](size_t at, uint32_t& v) {
+        if (at + 4 > raw.size()) return false;
+        v = 0;
+        for (size_t k = at; k < at + 4; ++k) {
+            const char c = raw[k];
+            const int h = c >= '0' && c <= '9' ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+            if (h < 0) return false;
+            v = v * 16 + static_cast<uint32_t>(h);
+        }
+        return true;
+    };
+    uint32_t cp = 0, low = 0;
+    if (!hex4(r + 2, cp)) {  // not valid JSON; the re-parse check refuses the result
+        r += 2;
+        ++d;
+        return;
+    }
+    r += 6;
+    if (cp >= 0xD800 && cp < 0xDC00 && raw.substr(r, 2) == "\\u" && hex4(r + 2, low) && low >= 0xDC00 &&
+        low < 0xE000) {
+        r += 6;
+        d += 4;
+        return;
+    }
+    d += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
 }
 
 // "AWS4-HMAC-SHA256 Credential=…": the signature algorithms of SigV4.
@@ -477,24 +514,31 @@ std::optional<std::vector<TextEdit>> Rules::json_text(std::string_view json) con
             }
             return;
         }
-        // Escapes in the raw bytes: the i-th occurrence of each replaced
-        // piece in the value is taken to be its i-th occurrence in the raw
-        // text, and the result is checked by decoding it again.
+        // Escapes in the raw bytes: walk the raw text and the value in
+        // step (one escape or byte at a time) and map each edit's ends to
+        // the raw text, so an escaped secret (`sk\u002d…`) is replaced in
+        // place too; the result is checked by decoding it again.
         std::vector<TextEdit> mapped;
         bool ok = true;
-        for (const TextEdit& e : decoded_edits) {
-            std::string_view piece = std::string_view(n.value).substr(e.offset, e.length);
-            const auto in_value = occurrences(n.value, piece);
-            const auto in_raw = occurrences(raw, piece);
-            const auto it = std::find(in_value.begin(), in_value.end(), e.offset);
-            if (in_value.size() != in_raw.size() || it == in_value.end()) {
-                ok = false;
-                break;
+        {
+            size_t r = 0, d = 0;
+            for (const TextEdit& e : decoded_edits) {  // finish() sorted them
+                TextEdit m = e;
+                while (d < e.offset && r < raw.size()) json_unit(raw, r, d);
+                if (d != e.offset) {
+                    ok = false;
+                    break;
+                }
+                m.offset = r;
+                while (d < e.offset + e.length && r < raw.size()) json_unit(raw, r, d);
+                if (d != e.offset + e.length) {
+                    ok = false;
+                    break;
+                }
+                m.length = r - m.offset;
+                m.replacement = json_escape(e.replacement);
+                mapped.push_back(std::move(m));
             }
-            TextEdit m = e;
-            m.offset = in_raw[static_cast<size_t>(it - in_value.begin())];
-            m.replacement = json_escape(e.replacement);
-            mapped.push_back(std::move(m));
         }
         const std::string wanted = apply_edits(n.value, decoded_edits);
         if (ok) {
