@@ -333,23 +333,23 @@ std::vector<TextEdit> Rules::header_value(std::string_view name, std::string_vie
                 size_t end = value.find(';', pos);
                 if (end == std::string_view::npos) end = value.size();
                 std::string_view pair = value.substr(pos, end - pos);
+                // A pair without '=' is all value (browsers read it so, and
+                // validate judges it so).
                 const size_t eq = pair.find('=');
-                if (eq != std::string_view::npos) {
-                    std::string_view v = pair.substr(eq + 1);
-                    size_t b = pos + eq + 1, e = b + v.size();
-                    trim_material(value, b, e);
+                const size_t vstart = eq == std::string_view::npos ? 0 : eq + 1;
+                size_t b = pos + vstart, e = pos + pair.size();
+                trim_material(value, b, e);
+                std::string_view v = value.substr(b, e - b);
+                // A quoted cookie value keeps its quotes.
+                if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
+                    ++b;
+                    --e;
                     v = value.substr(b, e - b);
-                    // A quoted cookie value keeps its quotes.
-                    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
-                        ++b;
-                        --e;
-                        v = value.substr(b, e - b);
-                    }
-                    const std::string cname(trim(pair.substr(0, eq)));
-                    if (!v.empty() && !already_clean(v, repl))
-                        edits.push_back(make_edit(b, v, repl, "header", header + " " + cname,
-                                                  classify_credential(v).kind));
                 }
+                const std::string cname(eq == std::string_view::npos ? std::string_view{} : trim(pair.substr(0, eq)));
+                if (!v.empty() && !already_clean(v, repl))
+                    edits.push_back(make_edit(b, v, repl, "header", cname.empty() ? header : header + " " + cname,
+                                              classify_credential(v).kind));
                 if (set_cookie) break;
                 pos = end + 1;
             }
