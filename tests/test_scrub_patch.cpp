@@ -478,3 +478,31 @@ TEST_CASE("Patcher: result() refuses a patch it cannot make read back right", "[
         CHECK(std::string(e.what()).find("t.yaml:1") != std::string::npos);
     }
 }
+
+TEST_CASE("Patcher: a wrapped quoted scalar written anew is wrapped again", "[scrub][patch]") {
+    // A Ruby VCR request body (ruby_llm, azure), wrapped by Psych at spaces.
+    const std::string text =
+        "      string: '{\"model\":\"gpt-5-nano\",\"messages\":[{\"role\":\"user\",\"content\":\"If a magic\n"
+        "        mirror shows your future self, but only if you ask a question it cannot answer\n"
+        "        truthfully, what question do you ask?\"}],\"stream\":true}'\n"
+        "      next: 1\n";
+    Document d = parse_yaml_document("w.yml", text);
+    const Node* s = d.root.get("string");
+    REQUIRE(s);
+    // The piece straddles a line break in the bytes: the scalar is written anew.
+    Patcher p("w.yml", text, d);
+    p.edit(*s, {replace(s->value, "magic mirror", "glass")});
+    std::string out = p.result();
+    std::string expected = s->value;
+    expected.replace(expected.find("magic mirror"), 12, "glass");
+    CHECK(parse_yaml_document("w.yml", out).root.get("string")->value == expected);
+    auto lines = lines_of(out);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0].substr(0, 15) == "      string: '");
+    for (size_t i = 1; i < 3; ++i) {
+        CHECK(lines[i].substr(0, 8) == "        ");
+        CHECK(lines[i][8] != ' ');
+    }
+    for (const auto& line : lines) CHECK(line.size() <= 87);
+    CHECK(lines[3] == "      next: 1");
+}

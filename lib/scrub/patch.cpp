@@ -328,14 +328,17 @@ size_t leading_spaces(std::string_view s) {
 }
 
 // Folded lines: break `line` at single spaces between two non-blank
-// characters so that no piece is longer than `width` when it can be helped.
-std::vector<std::string> wrap(std::string_view line, size_t width) {
+// characters so that no piece is longer than `width` (the first:
+// `first_width`) when it can be helped. Each such break reads back as the
+// space it replaces, in folded blocks and in quoted scalars alike.
+std::vector<std::string> wrap(std::string_view line, size_t first_width, size_t other_width) {
     std::vector<std::string> out;
+    auto width_now = [&] { return out.empty() ? first_width : other_width; };
     size_t start = 0, last_break = std::string_view::npos;
     for (size_t i = start; i < line.size(); ++i) {
         bool breakable = line[i] == ' ' && i > start && line[i - 1] != ' ' && i + 1 < line.size() && line[i + 1] != ' ';
         if (breakable) {
-            if (i - start > width && last_break != std::string_view::npos) {
+            if (i - start > width_now() && last_break != std::string_view::npos) {
                 out.emplace_back(line.substr(start, last_break - start));
                 start = last_break + 1;
             }
@@ -343,7 +346,7 @@ std::vector<std::string> wrap(std::string_view line, size_t width) {
         }
         if (last_break != std::string_view::npos && last_break < start) last_break = std::string_view::npos;
     }
-    if (line.size() - start > width && last_break != std::string_view::npos && last_break >= start) {
+    if (line.size() - start > width_now() && last_break != std::string_view::npos && last_break >= start) {
         out.emplace_back(line.substr(start, last_break - start));
         start = last_break + 1;
     }
@@ -409,7 +412,7 @@ std::optional<std::string> emit_block(std::string_view text, const Node& n, cons
             if (!line.empty() && (line.front() == ' ' || line.front() == '\t' || line.back() == ' ')) return std::nullopt;
             if (i > 0) out_lines.emplace_back();
             if (!line.empty())
-                for (auto& piece : wrap(line, width)) out_lines.push_back(std::move(piece));
+                for (auto& piece : wrap(line, width, width)) out_lines.push_back(std::move(piece));
         }
     }
 
@@ -459,16 +462,11 @@ std::optional<std::string> emit_block(std::string_view text, const Node& n, cons
     return out;
 }
 
-size_t count_occurrences(std::string_view hay, std::string_view needle, size_t before = std::string_view::npos) {
-    size_t count = 0;
-    for (size_t p = hay.find(needle); p != std::string_view::npos && p < before; p = hay.find(needle, p + 1)) ++count;
-    return count;
-}
-
-size_t nth_occurrence(std::string_view hay, std::string_view needle, size_t k) {
-    size_t p = hay.find(needle);
-    while (k-- > 0 && p != std::string_view::npos) p = hay.find(needle, p + 1);
-    return p;
+// Every start of `needle` in `hay`, overlapping ones included.
+std::vector<size_t> occurrences(std::string_view hay, std::string_view needle) {
+    std::vector<size_t> out;
+    for (size_t p = hay.find(needle); p != std::string_view::npos; p = hay.find(needle, p + 1)) out.push_back(p);
+    return out;
 }
 
 // The edits apply_edits() would apply, in order: overlapping or
@@ -503,15 +501,47 @@ std::string Patcher::emit(const Node& n, const std::string& value) const {
             if (plain_ok(value, n.value, content, !n.tag.empty())) return props + value;
             [[fallthrough]];
         case ScalarStyle::single_quoted:
-            if (single_ok(value)) return props + "'" + yaml_single_inner(value) + "'";
+            if (single_ok(value)) return props + "'" + rewrap(n, l.content_begin, l.newline, yaml_single_inner(value)) + "'";
             break;
-        case ScalarStyle::double_quoted: break;
+        case ScalarStyle::double_quoted: return props + "\"" + rewrap(n, l.content_begin, l.newline, yaml_double_inner(value)) + "\"";
         case ScalarStyle::literal:
         case ScalarStyle::folded:
             if (auto block = emit_block(text_, n, l, value)) return *block;
             break;
     }
     return safe_form(n, value);
+}
+
+// A quoted scalar that was wrapped over lines (PyYAML wraps long strings
+// at spaces) is wrapped again as wide as it was, at single spaces, with the
+// continuation lines' old indentation.
+std::string Patcher::rewrap(const Node& n, size_t content_begin, std::string_view newline,
+                            const std::string& inner) const {
+    std::string_view old = text_.substr(n.begin, n.end - n.begin);
+    size_t first_nl = old.find('\n');
+    if (first_nl == std::string_view::npos || n.style == ScalarStyle::plain) return inner;
+    size_t line_start = text_.rfind('\n', n.begin);
+    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+    size_t total = n.begin + first_nl - line_start;
+    std::string_view rest = old.substr(first_nl + 1);
+    size_t indent = leading_spaces(rest);
+    if (indent == 0) return inner;
+    for (std::string_view line : split_lines(rest)) {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        total = std::max(total, line.size());
+    }
+    size_t opening = content_begin - line_start;
+    size_t first_width = total > opening + 1 ? total - opening - 1 : 1;
+    size_t other_width = total > indent + 1 ? total - indent - 1 : 1;
+    std::string out;
+    for (const auto& piece : wrap(inner, first_width, other_width)) {
+        if (!out.empty()) {
+            out += newline;
+            out.append(indent, ' ');
+        }
+        out += piece;
+    }
+    return out;
 }
 
 std::string Patcher::safe_form(const Node& n, const std::string& value) const {
@@ -535,14 +565,19 @@ std::optional<std::string> Patcher::in_place(const Node& n, const std::vector<Te
         std::string bytes;
     };
     std::vector<RawEdit> raw;
+    std::map<std::string_view, std::pair<std::vector<size_t>, std::vector<size_t>>> seen;
     for (const auto& e : edits) {
         std::string_view piece = std::string_view(n.value).substr(e.offset, e.length);
         if (piece.empty()) return std::nullopt;
-        size_t in_value = count_occurrences(n.value, piece);
-        if (count_occurrences(content, piece) != in_value) return std::nullopt;
-        size_t k = count_occurrences(n.value, piece, e.offset);
-        size_t at = nth_occurrence(content, piece, k);
-        if (at == std::string_view::npos) return std::nullopt;
+        // One search per distinct piece: a body may carry the same key many times.
+        auto found = seen.find(piece);
+        if (found == seen.end())
+            found = seen.emplace(piece, std::make_pair(occurrences(n.value, piece), occurrences(content, piece))).first;
+        const auto& [in_value, in_bytes] = found->second;
+        if (in_value.size() != in_bytes.size()) return std::nullopt;
+        auto k = std::lower_bound(in_value.begin(), in_value.end(), e.offset);
+        if (k == in_value.end() || *k != e.offset) return std::nullopt;
+        size_t at = in_bytes[static_cast<size_t>(k - in_value.begin())];
         const std::string& r = e.replacement;
         bool edge_blank = !r.empty() && (r.front() == ' ' || r.back() == ' ' || r.front() == '\t' || r.back() == '\t');
         std::string bytes;

@@ -53,6 +53,7 @@ private:
     // The scalar written anew in its own style / in the safest form.
     std::string emit(const Node& n, const std::string& value) const;
     std::string safe_form(const Node& n, const std::string& value) const;
+    std::string rewrap(const Node& n, size_t content_begin, std::string_view newline, const std::string& inner) const;
     // The edits spliced into the scalar's own bytes; nullopt when they cannot be.
     std::optional<std::string> in_place(const Node& n, const std::vector<TextEdit>& edits,
                                         const std::string& new_value) const;
