@@ -404,13 +404,17 @@ TEST_CASE("Patcher: set_base64 on a one-line !!binary (yaml.v3) stays one line",
     CHECK(out == "body: !!binary " + base64_encode(payload) + "\nz: 1\n");
 }
 
-TEST_CASE("Patcher: result() checks what it wrote and mends a bad in-place patch", "[scrub][patch]") {
+TEST_CASE("Patcher: a piece inside an escape is not the piece", "[scrub][patch]") {
     // "\x341" reads "41": the piece "41" occurs once in the value and once in
-    // the bytes, but there it straddles an escape. Splicing there breaks the
-    // escape; the check catches it and writes the scalar double-quoted anew.
+    // the bytes, but there it straddles an escape; splicing there would break
+    // the escape. The scalar is written anew instead.
     const std::string text = "a: \"\\x341\"\nb: keep\n";
     auto out = edit_one(text, [](const Node& r) { return r.get("a"); }, "41", "REDACTED");
     CHECK(out == "a: \"REDACTED\"\nb: keep\n");
+    // Same in single quotes: the doubled quote is one character of the value.
+    const std::string single = "a: 'x''y ''y'\n";
+    auto out2 = edit_one(single, [](const Node& r) { return r.get("a"); }, "'y", "Z", 1);
+    CHECK(out2 == "a: 'x''y Z'\n");
 
     Document d = parse_yaml_document("t.yaml", text);
     Patcher p("t.yaml", text, d);
@@ -505,4 +509,29 @@ TEST_CASE("Patcher: a wrapped quoted scalar written anew is wrapped again", "[sc
     }
     for (const auto& line : lines) CHECK(line.size() <= 87);
     CHECK(lines[3] == "      next: 1");
+}
+
+TEST_CASE("Patcher: a piece ending in a block scalar's line break is not spliced", "[scrub][patch]") {
+    // From a go-vcr body (fantasy, OpenAI responses): the piece "e,\n" is in
+    // the bytes too, but replacing it there would pull the next line's
+    // indentation into the value.
+    const std::string text =
+        "    body: |-\n"
+        "      {\n"
+        "        \"parallel_tool_calls\": true,\n"
+        "        \"presence_penalty\": 0.0\n"
+        "      }\n"
+        "    code: 200\n";
+    Document d = parse_yaml_document("b.yaml", text);
+    const Node* body = d.root.get("body");
+    REQUIRE(body);
+    Patcher p("b.yaml", text, d);
+    p.edit(*body, {replace(body->value, "e,\n", "X")});
+    std::string out = p.result();
+    CHECK(out ==
+          "    body: |-\n"
+          "      {\n"
+          "        \"parallel_tool_calls\": truX  \"presence_penalty\": 0.0\n"
+          "      }\n"
+          "    code: 200\n");
 }

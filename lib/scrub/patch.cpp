@@ -469,6 +469,79 @@ std::vector<size_t> occurrences(std::string_view hay, std::string_view needle) {
     return out;
 }
 
+// Stretches of a scalar's bytes that do not stand for themselves in the
+// value: escapes (JSON and YAML double-quoted), doubled quotes (YAML
+// single-quoted), line folds with the blanks around them (flow scalars). An
+// occurrence of a piece that touches one is not the piece in the value.
+std::vector<std::pair<size_t, size_t>> opaque_regions(std::string_view raw, ScalarStyle style, bool json) {
+    std::vector<std::pair<size_t, size_t>> out;
+    if (!json && is_block(style)) {
+        // The indentation of each line is not in the value.
+        size_t indent = std::string_view::npos;
+        for (size_t start = 0; start < raw.size();) {
+            size_t nl = raw.find('\n', start);
+            std::string_view line = raw.substr(start, nl == std::string_view::npos ? raw.size() - start : nl - start);
+            if (line.find_first_not_of(" \r") != std::string_view::npos) indent = std::min(indent, leading_spaces(line));
+            if (nl == std::string_view::npos) break;
+            start = nl + 1;
+        }
+        if (indent == std::string_view::npos) return out;
+        for (size_t start = 0; start < raw.size();) {
+            size_t spaces = 0;
+            while (start + spaces < raw.size() && spaces < indent && raw[start + spaces] == ' ') ++spaces;
+            if (spaces > 0) out.emplace_back(start, start + spaces);
+            size_t nl = raw.find('\n', start);
+            if (nl == std::string_view::npos) break;
+            start = nl + 1;
+        }
+        return out;
+    }
+    for (size_t i = 0; i < raw.size(); ++i) {
+        char c = raw[i];
+        if (c == '\\' && (json || style == ScalarStyle::double_quoted) && i + 1 < raw.size()) {
+            char k = raw[i + 1];
+            size_t len = 2;
+            if (k == 'u') len = 6;
+            else if (!json && k == 'x') len = 4;
+            else if (!json && k == 'U') len = 10;
+            else if (!json && (k == '\n' || k == '\r')) {
+                size_t j = i + 1;
+                while (j < raw.size() && is_ws(raw[j])) ++j;
+                len = j - i;
+            }
+            out.emplace_back(i, std::min(i + len, raw.size()));
+            i += len - 1;
+        } else if (c == '\'' && !json && style == ScalarStyle::single_quoted && i + 1 < raw.size() && raw[i + 1] == '\'') {
+            out.emplace_back(i, i + 2);
+            ++i;
+        } else if ((c == '\n' || c == '\r') && !json) {
+            size_t b = i;
+            while (b > 0 && (raw[b - 1] == ' ' || raw[b - 1] == '\t')) --b;
+            size_t j = i;
+            while (j < raw.size() && is_ws(raw[j])) ++j;
+            if (!out.empty() && out.back().second > b) b = out.back().second;
+            out.emplace_back(b, j);
+            i = j - 1;
+        }
+    }
+    return out;
+}
+
+// `all` without the occurrences (of a piece `length` long) that touch an
+// opaque region.
+std::vector<size_t> clear_of(const std::vector<size_t>& all, size_t length,
+                             const std::vector<std::pair<size_t, size_t>>& regions) {
+    if (regions.empty()) return all;
+    std::vector<size_t> out;
+    for (size_t a : all) {
+        auto r = std::upper_bound(regions.begin(), regions.end(), a,
+                                  [](size_t v, const std::pair<size_t, size_t>& reg) { return v < reg.second; });
+        if (r != regions.end() && r->first < a + length) continue;
+        out.push_back(a);
+    }
+    return out;
+}
+
 // The edits apply_edits() would apply, in order: overlapping or
 // out-of-range ones are dropped the same way.
 std::vector<TextEdit> usable_edits(std::string_view value, std::vector<TextEdit> edits) {
@@ -566,13 +639,19 @@ std::optional<std::string> Patcher::in_place(const Node& n, const std::vector<Te
     };
     std::vector<RawEdit> raw;
     std::map<std::string_view, std::pair<std::vector<size_t>, std::vector<size_t>>> seen;
+    const auto opaque = opaque_regions(content, n.style, json);
     for (const auto& e : edits) {
         std::string_view piece = std::string_view(n.value).substr(e.offset, e.length);
-        if (piece.empty()) return std::nullopt;
+        // A line break in a block scalar carries the next line's indentation
+        // with it in the bytes: a piece that holds one is never spliced.
+        if (piece.empty() || (!json && is_block(n.style) && piece.find('\n') != std::string_view::npos))
+            return std::nullopt;
         // One search per distinct piece: a body may carry the same key many times.
         auto found = seen.find(piece);
         if (found == seen.end())
-            found = seen.emplace(piece, std::make_pair(occurrences(n.value, piece), occurrences(content, piece))).first;
+            found = seen.emplace(piece, std::make_pair(occurrences(n.value, piece),
+                                                       clear_of(occurrences(content, piece), piece.size(), opaque)))
+                        .first;
         const auto& [in_value, in_bytes] = found->second;
         if (in_value.size() != in_bytes.size()) return std::nullopt;
         auto k = std::lower_bound(in_value.begin(), in_value.end(), e.offset);
