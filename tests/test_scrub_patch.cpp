@@ -535,3 +535,27 @@ TEST_CASE("Patcher: a piece ending in a block scalar's line break is not spliced
           "      }\n"
           "    code: 200\n");
 }
+
+TEST_CASE("Patcher: many distinct pieces in one block scalar: written anew, layout kept", "[scrub][patch]") {
+    std::string value;
+    for (int i = 0; i < 100; ++i) value += "line " + std::to_string(i) + " tok" + std::to_string(1000 + i) + "\n";
+    std::string text = "body: |\n";
+    for (const auto& line : lines_of(value)) text += "  " + line + "\n";
+    text += "next: 1\n";
+    Document d = parse_yaml_document("m.yaml", text);
+    const Node* body = d.root.get("body");
+    REQUIRE(body->value == value);
+    std::vector<TextEdit> edits;
+    std::string expected_value = value;
+    for (int i = 99; i >= 0; --i) {
+        std::string tok = "tok" + std::to_string(1000 + i);
+        edits.push_back(replace(body->value, tok, "REDACTED"));
+        expected_value.replace(expected_value.find(tok), tok.size(), "REDACTED");
+    }
+    Patcher p("m.yaml", text, d);
+    p.edit(*body, edits);
+    std::string expected = "body: |\n";
+    for (const auto& line : lines_of(expected_value)) expected += "  " + line + "\n";
+    expected += "next: 1\n";
+    CHECK(p.result() == expected);
+}

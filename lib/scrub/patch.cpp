@@ -462,6 +462,8 @@ std::optional<std::string> emit_block(std::string_view text, const Node& n, cons
     return out;
 }
 
+constexpr size_t kMaxDistinctPieces = 64;
+
 // Every start of `needle` in `hay`, overlapping ones included.
 std::vector<size_t> occurrences(std::string_view hay, std::string_view needle) {
     std::vector<size_t> out;
@@ -648,6 +650,9 @@ std::optional<std::string> Patcher::in_place(const Node& n, const std::vector<Te
             return std::nullopt;
         // One search per distinct piece: a body may carry the same key many times.
         auto found = seen.find(piece);
+        // Each new piece is a search through the whole scalar; past a few
+        // dozen, writing the scalar anew in its style is the cheaper way.
+        if (found == seen.end() && seen.size() >= kMaxDistinctPieces) return std::nullopt;
         if (found == seen.end())
             found = seen.emplace(piece, std::make_pair(occurrences(n.value, piece),
                                                        clear_of(occurrences(content, piece), piece.size(), opaque)))
