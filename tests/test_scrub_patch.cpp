@@ -378,7 +378,8 @@ TEST_CASE("Patcher: set_base64 keeps Ruby's base64_string with line breaks in th
     Document d = parse_yaml_document("r.yml", text);
     const Node* b64 = d.root.get("body")->get("base64_string");
     REQUIRE(b64);
-    const std::string payload = "{\n  \"url\": \"https://example.com/img.png?sig=REDACTED\"\n}\n" + std::string(40, 'x');
+    const std::string payload =
+        "{\n  \"url\": \"https://example.com/img.png?sig=REDACTED\"\n}\n" + std::string(40, 'x');
     Patcher p("r.yml", text, d);
     p.set_base64(*b64, payload);
     std::string out = p.result();

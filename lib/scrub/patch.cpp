@@ -409,7 +409,8 @@ std::optional<std::string> emit_block(std::string_view text, const Node& n, cons
         width = std::max<size_t>(width > indent ? width - indent : 0, 40);
         for (size_t i = 0; i < lines.size(); ++i) {
             std::string_view line = lines[i];
-            if (!line.empty() && (line.front() == ' ' || line.front() == '\t' || line.back() == ' ')) return std::nullopt;
+            if (!line.empty() && (line.front() == ' ' || line.front() == '\t' || line.back() == ' '))
+                return std::nullopt;
             if (i > 0) out_lines.emplace_back();
             if (!line.empty())
                 for (auto& piece : wrap(line, width, width)) out_lines.push_back(std::move(piece));
@@ -483,7 +484,8 @@ std::vector<std::pair<size_t, size_t>> opaque_regions(std::string_view raw, Scal
         for (size_t start = 0; start < raw.size();) {
             size_t nl = raw.find('\n', start);
             std::string_view line = raw.substr(start, nl == std::string_view::npos ? raw.size() - start : nl - start);
-            if (line.find_first_not_of(" \r") != std::string_view::npos) indent = std::min(indent, leading_spaces(line));
+            if (line.find_first_not_of(" \r") != std::string_view::npos)
+                indent = std::min(indent, leading_spaces(line));
             if (nl == std::string_view::npos) break;
             start = nl + 1;
         }
@@ -513,7 +515,8 @@ std::vector<std::pair<size_t, size_t>> opaque_regions(std::string_view raw, Scal
             }
             out.emplace_back(i, std::min(i + len, raw.size()));
             i += len - 1;
-        } else if (c == '\'' && !json && style == ScalarStyle::single_quoted && i + 1 < raw.size() && raw[i + 1] == '\'') {
+        } else if (c == '\'' && !json && style == ScalarStyle::single_quoted && i + 1 < raw.size() &&
+                   raw[i + 1] == '\'') {
             out.emplace_back(i, i + 2);
             ++i;
         } else if ((c == '\n' || c == '\r') && !json) {
@@ -576,9 +579,11 @@ std::string Patcher::emit(const Node& n, const std::string& value) const {
             if (plain_ok(value, n.value, content, !n.tag.empty())) return props + value;
             [[fallthrough]];
         case ScalarStyle::single_quoted:
-            if (single_ok(value)) return props + "'" + rewrap(n, l.content_begin, l.newline, yaml_single_inner(value)) + "'";
+            if (single_ok(value))
+                return props + "'" + rewrap(n, l.content_begin, l.newline, yaml_single_inner(value)) + "'";
             break;
-        case ScalarStyle::double_quoted: return props + "\"" + rewrap(n, l.content_begin, l.newline, yaml_double_inner(value)) + "\"";
+        case ScalarStyle::double_quoted:
+            return props + "\"" + rewrap(n, l.content_begin, l.newline, yaml_double_inner(value)) + "\"";
         case ScalarStyle::literal:
         case ScalarStyle::folded:
             if (auto block = emit_block(text_, n, l, value)) return *block;
@@ -831,7 +836,8 @@ void Patcher::compare(const Node& old_node, const Node& new_node, const std::map
                 bad.emplace_back(&old_node, "sequence changed length");
                 return;
             }
-            for (size_t i = 0; i < old_node.items.size(); ++i) compare(old_node.items[i], new_node.items[i], pending, bad);
+            for (size_t i = 0; i < old_node.items.size(); ++i)
+                compare(old_node.items[i], new_node.items[i], pending, bad);
             return;
         case Node::Kind::mapping:
             if (old_node.members.size() != new_node.members.size()) {
