@@ -90,6 +90,14 @@ TEST_CASE("scrub rules: SigV4 keeps algorithm, scope and SignedHeaders", "[scrub
     CHECK(edits[0].what == "Authorization access key id");
     CHECK(edits[1].what == "Authorization signature");
     check_idempotent([&](const std::string& s) { return r.header_value("Authorization", s); }, v);
+    // A replacement with a '/' in it is still recognised on a second run.
+    Policy p;
+    p.replacement = "x/y";
+    Rules slash(p);
+    check_idempotent([&](const std::string& s) { return slash.header_value("Authorization", s); }, v);
+    const std::string q = "/o?X-Amz-Credential=" + kAkid + "%2F20240101%2Fus-east-1%2Fs3%2Faws4_request";
+    CHECK(scrubbed(q, slash.url(q)) == "/o?X-Amz-Credential=x%2Fy%2F20240101%2Fus-east-1%2Fs3%2Faws4_request");
+    check_idempotent([&](const std::string& s) { return slash.url(s); }, q);
 }
 
 TEST_CASE("scrub rules: cookies keep names and attributes", "[scrub][rules]") {
