@@ -147,7 +147,8 @@ TEST_CASE("scrub body: SSE keeps its framing", "[scrub][body]") {
                              "data: more\r"
                              "\r"
                              "id: 7\n"
-                             "data: {\"type\":\"ping\"}\n\n";
+                             "data: {\"type\":\"ping\"}\n\n"
+                             "data: [DONE]\n\n";
     BodyResult r = rules.body(body, h);
     REQUIRE(r.changed);
     CHECK(r.bytes == replaced(body));

@@ -128,8 +128,12 @@ Opened text_or_binary(const Rules& rules, std::string_view text) {
 }
 
 // Edits on one piece of a line-based stream: JSON when it is JSON, else text.
+// Only an object or array is tried as JSON: a bare JSON scalar holds nothing
+// text() would not find, and plain-text data lines need no parse.
 std::vector<TextEdit> json_or_text(const Rules& rules, std::string_view piece) {
-    if (auto e = rules.json_text(piece)) return std::move(*e);
+    std::string_view t = trim(piece);
+    if (!t.empty() && (t.front() == '{' || t.front() == '['))
+        if (auto e = rules.json_text(piece)) return std::move(*e);
     return rules.text(piece);
 }
 
