@@ -10,6 +10,7 @@
 #include "decode/compress.hpp"
 #include "decode/encoding.hpp"
 #include "decode/eventstream.hpp"
+#include "limits.hpp"
 #include "reader.hpp"
 #include "scrub/rules.hpp"
 #include "test_support.hpp"
@@ -242,6 +243,25 @@ TEST_CASE("scrub body: a gzip stream that does not decode keeps its bytes and na
     BodyResult quiet = rules.body(plain.substr(0, 12), Headers{});
     CHECK_FALSE(quiet.changed);
     CHECK(quiet.unscrubbable.empty());
+}
+
+TEST_CASE("scrub body: a body past the body limit is left alone and named", "[scrub][body]") {
+    Rules rules(Policy{});
+    std::string json = "{\"key\":\"" + kKey + "\",\"pad\":\"" + std::string(4000, 'x') + "\"}";
+    BodyResult r;
+    {
+        struct Restore {
+            ~Restore() { set_limit("CASSETTE_MAX_BODY_BYTES", "1G"); }  // the default, whatever happens
+        } restore;
+        REQUIRE_FALSE(set_limit("CASSETTE_MAX_BODY_BYTES", "1K"));
+        r = rules.body(gzip(json), Headers{});
+    }
+    CHECK_FALSE(r.changed);
+    CHECK(r.found.empty());
+    REQUIRE(r.unscrubbable.size() == 1);
+    CHECK_THAT(r.unscrubbable[0], Catch::StartsWith("gzip body is larger than the body limit (output exceeds limit") &&
+                                      Catch::EndsWith("not scrubbed; 1 secret (OpenAI API key) in its first 1024 bytes"));
+    CHECK(rules.body(gzip(json), Headers{}).changed);
 }
 
 TEST_CASE("scrub body: AWS event stream with Bedrock chunks", "[scrub][body]") {

@@ -210,6 +210,7 @@ uint32_t crc_of(std::string_view s) {
 struct PayloadEdits {
     std::vector<TextEdit> edits;  // applied to the payload
     std::vector<TextEdit> found;  // reported (offsets into the payload)
+    std::vector<TextEdit> left;   // found in bytes that cannot be edited (non-ASCII binary)
     bool chunk = false;           // a Bedrock base64 chunk was opened
 };
 
@@ -273,11 +274,13 @@ PayloadEdits payload_edits(const Rules& rules, const EventStreamMessage& m, std:
     } else if (is_valid_utf8(payload)) {
         pe.edits = rules.text(payload);
     } else {
-        // Binary payloads: like a binary body, only ASCII matches (the caller
-        // counts the rest as found in bytes it cannot change).
-        for (auto& e : rules.text(payload))
+        // Binary payloads: like a binary body, only ASCII matches.
+        for (auto& e : rules.text(payload)) {
             if (e.offset + e.length <= payload.size() && plain_ascii(payload.substr(e.offset, e.length)))
                 pe.edits.push_back(std::move(e));
+            else
+                pe.left.push_back(std::move(e));
+        }
     }
     pe.found = pe.edits;
     return pe;
@@ -319,6 +322,11 @@ Opened eventstream(const Rules& rules, std::string_view text) {
 
         PayloadEdits pe = payload_edits(rules, m, payload);
         chunk = chunk || pe.chunk;
+        if (!pe.left.empty()) {
+            note_unremoved(o, pe.left);
+            o.unscrubbable.push_back(frame + ": " + count_secrets(pe.left.size(), {pe.left[0].what}) +
+                                     " not in plain ASCII bytes of a binary payload cannot be removed");
+        }
         if (pe.edits.empty()) continue;
         std::string new_payload = apply_edits(payload, pe.edits);
         const uint64_t new_total = 16 + uint64_t(hlen) + new_payload.size();
