@@ -210,7 +210,7 @@ uint32_t crc_of(std::string_view s) {
 struct PayloadEdits {
     std::vector<TextEdit> edits;  // applied to the payload
     std::vector<TextEdit> found;  // reported (offsets into the payload)
-    std::vector<TextEdit> left;   // found in bytes that cannot be edited (non-ASCII binary)
+    std::vector<TextEdit> left;   // found where the bytes cannot be edited (non-ASCII binary, no span)
     bool chunk = false;           // a Bedrock base64 chunk was opened
 };
 
@@ -232,10 +232,23 @@ std::optional<PayloadEdits> bedrock_chunk(const Rules& rules, std::string_view p
     std::vector<TextEdit> outer = rules.json_text(payload).value_or(std::vector<TextEdit>{});
     size_t b = 0, e = 0;
     if (!in_edits.empty() || !outer.empty()) {
-        Document doc = parse_json_document("event-stream payload", payload);
-        const Node* n = doc.root.get("bytes");
-        if (!n || n->end <= n->begin + 1 || payload[n->begin] != '"' || payload[n->end - 1] != '"')
-            throw std::logic_error("the base64 string of a Bedrock chunk has no span");
+        // Where the base64 string sits in the payload's bytes. Should the
+        // span reader refuse what the JSON parser took, nothing is edited
+        // and the secrets are named instead.
+        const Node* n = nullptr;
+        Document doc;
+        try {
+            doc = parse_json_document("event-stream payload", payload);
+            n = doc.root.get("bytes");
+        } catch (const std::exception&) {
+            n = nullptr;
+        }
+        if (!n || n->end <= n->begin + 1 || n->end > payload.size() || payload[n->begin] != '"' ||
+            payload[n->end - 1] != '"') {
+            pe.left = std::move(in_edits);
+            for (auto& o : outer) pe.left.push_back(std::move(o));
+            return pe;
+        }
         b = n->begin;
         e = n->end;
     }
@@ -325,7 +338,9 @@ Opened eventstream(const Rules& rules, std::string_view text) {
         if (!pe.left.empty()) {
             note_unremoved(o, pe.left);
             o.unscrubbable.push_back(frame + ": " + count_secrets(pe.left.size(), {pe.left[0].what}) +
-                                     " not in plain ASCII bytes of a binary payload cannot be removed");
+                                     (pe.chunk ? " in a base64 chunk that cannot be located in the payload"
+                                               : " not in plain ASCII bytes of a binary payload") +
+                                     " cannot be removed");
         }
         if (pe.edits.empty()) continue;
         std::string new_payload = apply_edits(payload, pe.edits);
