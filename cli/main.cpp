@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
     std::string input_format = "auto";
     // Listed in --help only where the man page documents it (docs/formats.md).
     for (CLI::App* sub : app.get_subcommands({}))
-        if (sub->get_name() != "import" && sub->get_name() != "scrub")
+        if (sub->get_name() != "import")
             sub->add_option("--input-format", input_format,
                             "Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, "
                             "httprr, nock")
