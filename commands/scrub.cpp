@@ -8,6 +8,7 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -365,6 +366,19 @@ int run_scrub(const ScrubOptions& opts, Terminal& t) {
     if (!opts.output.empty() && files.size() != 1) {
         throw std::invalid_argument("-o takes a single input file; " + opts.paths.front() + " holds " +
                                     plural(files.size(), "cassette"));
+    }
+    // A file named twice (a directory and a file in it) is scrubbed once:
+    // two workers must never rewrite the same file.
+    {
+        std::set<std::string> seen;
+        std::vector<std::string> unique;
+        for (const auto& f : files) {
+            std::error_code ec;
+            std::string key = f == "-" ? f : fs::weakly_canonical(f, ec).string();
+            if (ec) key = f;
+            if (f == "-" || seen.insert(key).second) unique.push_back(f);
+        }
+        files = std::move(unique);
     }
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw std::invalid_argument("standard input ('-') can be read only once");

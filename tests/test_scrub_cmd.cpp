@@ -317,6 +317,14 @@ TEST_CASE("scrub: in place, mode kept, clean files and second runs leave bytes a
     CHECK(check.exit_code == 0);
 }
 
+TEST_CASE("scrub: a file named twice is scrubbed and reported once", "[scrub][cmd]") {
+    TempDir d;
+    std::string dirty = d.copy("openai_key.yaml");
+    auto r = run_cassette({"scrub", "--check", d.path.string(), dirty, (d.path / "." / "openai_key.yaml").string()});
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "1 value to scrub in 1 of 1 file"));
+}
+
 TEST_CASE("scrub: a symbolic link is followed, the link stays", "[scrub][cmd]") {
     TempDir d;
     std::string real = d.copy("openai_key.yaml");
