@@ -226,6 +226,24 @@ TEST_CASE("unified diff: a long file with a few changed lines stays small", "[sc
     CHECK(patch_text(a, hunks) == b);
 }
 
+TEST_CASE("unified diff: many scattered edits are cut at unique lines, not one block", "[scrub][cmd][unified-diff]") {
+    // 3000 replaced lines: past Myers' edit bound, so the anchors decide.
+    std::string a, b;
+    for (int i = 0; i < 9000; ++i) {
+        a += "entry " + std::to_string(i) + "\n";
+        b += (i % 3 == 1 ? "ENTRY " : "entry ") + std::to_string(i) + "\n";
+    }
+    auto hunks = diff_lines(a, b);
+    CHECK(patch_text(a, hunks) == b);
+    CHECK(changed_lines(hunks) == 6000);
+    // Repeated lines only (no anchor): still correct, as one block.
+    std::string c(5000 * 2, 'x'), e;
+    for (size_t i = 1; i < c.size(); i += 2) c[i] = '\n';
+    for (int i = 0; i < 5000; ++i) e += i % 2 ? "x\n" : "y\n";
+    auto block = diff_lines(c, e, 3, 1000);
+    CHECK(patch_text(c, block) == e);
+}
+
 // ---- the command -------------------------------------------------------------
 
 TEST_CASE("scrub --check: exit 1 when something is left, 0 when clean; nothing written", "[scrub][cmd]") {

@@ -1,6 +1,7 @@
 #include "util/unified_diff.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 
 namespace cassette {
@@ -27,29 +28,38 @@ struct Op {
 };
 
 // Beyond this many edits the trace Myers keeps (one slice per edit, (d+1)^2
-// ints in all) would pass 16 MB; such a diff is written the long way.
+// values in all) would pass 32 MB; such a stretch is split at anchors instead.
 constexpr size_t kMaxEdits = 2048;
+// Splitting at anchors nests at most this deep before a stretch is written
+// as one removal and one addition.
+constexpr int kMaxSplitDepth = 64;
 
-// Myers' greedy shortest edit script between x and y (line ids), appended to
-// `ops` as kinds; false when it would cost more than `max_work` steps.
-bool myers(const std::vector<int>& x, const std::vector<int>& y, size_t max_work,
-           std::vector<DiffLine::Kind>& ops) {
-    const long n = static_cast<long>(x.size()), m = static_cast<long>(y.size());
+using Kinds = std::vector<DiffLine::Kind>;
+
+// Myers' greedy shortest edit script between x[0, n) and y[0, m) (line ids),
+// appended to `ops`; false (and nothing appended) when it would take more
+// than kMaxEdits edits or more than `budget` steps. Steps taken are
+// subtracted from `budget` either way.
+bool myers(const int* x, long n, const int* y, long m, size_t& budget, Kinds& ops) {
     const long max = n + m;
     std::vector<long> v(static_cast<size_t>(2 * max + 3), 0);
     auto at = [&](long k) -> long& { return v[static_cast<size_t>(k + max + 1)]; };
     std::vector<std::vector<long>> trace;
     size_t work = 0;
     long found = -1;
+    auto spend = [&] { budget -= std::min(budget, work); };
     for (long d = 0; d <= max; ++d) {
-        if (static_cast<size_t>(d) > kMaxEdits) return false;
+        if (static_cast<size_t>(d) > kMaxEdits) {
+            spend();
+            return false;
+        }
         std::vector<long> slice(static_cast<size_t>(2 * d + 1));
         for (long k = -d; k <= d; ++k) slice[static_cast<size_t>(k + d)] = at(k);
         trace.push_back(std::move(slice));
         for (long k = -d; k <= d; k += 2) {
             long px = (k == -d || (k != d && at(k - 1) < at(k + 1))) ? at(k + 1) : at(k - 1) + 1;
             long py = px - k;
-            while (px < n && py < m && x[static_cast<size_t>(px)] == y[static_cast<size_t>(py)]) {
+            while (px < n && py < m && x[px] == y[py]) {
                 ++px;
                 ++py;
                 ++work;
@@ -62,10 +72,14 @@ bool myers(const std::vector<int>& x, const std::vector<int>& y, size_t max_work
         }
         work += static_cast<size_t>(2 * d + 1);
         if (found >= 0) break;
-        if (work > max_work) return false;
+        if (work > budget) {
+            spend();
+            return false;
+        }
     }
+    spend();
     // Walk back from (n, m) through the saved states.
-    std::vector<DiffLine::Kind> rev;
+    Kinds rev;
     long px = n, py = m;
     for (long d = found; d > 0; --d) {
         const std::vector<long>& prev = trace[static_cast<size_t>(d)];
@@ -91,32 +105,94 @@ bool myers(const std::vector<int>& x, const std::vector<int>& y, size_t max_work
     return true;
 }
 
+// The edit script of x[xlo, xhi) and y[ylo, yhi): Myers when it fits the
+// budget; else the stretch is cut at anchors (lines that occur once on each
+// side, the longest run of them in the same order, as patience diff does) and
+// each piece diffed on its own, so a long file with many scattered edits (a
+// cookie in every entry of a HAR) still gets a line-by-line diff.
+void diff_range(const std::vector<int>& x, size_t xlo, size_t xhi, const std::vector<int>& y, size_t ylo, size_t yhi,
+                size_t& budget, int depth, Kinds& ops) {
+    size_t head = 0;
+    while (xlo + head < xhi && ylo + head < yhi && x[xlo + head] == y[ylo + head]) ++head;
+    ops.insert(ops.end(), head, DiffLine::context);
+    xlo += head;
+    ylo += head;
+    size_t tail = 0;
+    while (xhi - tail > xlo && yhi - tail > ylo && x[xhi - 1 - tail] == y[yhi - 1 - tail]) ++tail;
+    xhi -= tail;
+    yhi -= tail;
+    const long n = static_cast<long>(xhi - xlo), m = static_cast<long>(yhi - ylo);
+    if (n == 0 || m == 0 || !myers(x.data() + xlo, n, y.data() + ylo, m, budget, ops)) {
+        std::vector<std::pair<size_t, size_t>> anchors;
+        if (n > 0 && m > 0 && depth < kMaxSplitDepth) {
+            struct Seen {
+                size_t in_x = 0, in_y = 0, at_x = 0, at_y = 0;
+            };
+            std::unordered_map<int, Seen> seen;
+            for (size_t i = xlo; i < xhi; ++i) {
+                Seen& s = seen[x[i]];
+                ++s.in_x;
+                s.at_x = i;
+            }
+            for (size_t j = ylo; j < yhi; ++j) {
+                auto it = seen.find(y[j]);
+                if (it == seen.end()) continue;
+                ++it->second.in_y;
+                it->second.at_y = j;
+            }
+            std::vector<std::pair<size_t, size_t>> unique;  // (x, y), in x order
+            for (size_t i = xlo; i < xhi; ++i) {
+                const Seen& s = seen[x[i]];
+                if (s.in_x == 1 && s.in_y == 1) unique.push_back({i, s.at_y});
+            }
+            // Longest increasing run of y positions (patience sorting).
+            std::vector<size_t> piles, prev(unique.size(), SIZE_MAX);
+            for (size_t k = 0; k < unique.size(); ++k) {
+                auto it = std::lower_bound(piles.begin(), piles.end(), unique[k].second,
+                                           [&](size_t pile, size_t yv) { return unique[pile].second < yv; });
+                if (it != piles.begin()) prev[k] = *(it - 1);
+                if (it == piles.end()) piles.push_back(k);
+                else *it = k;
+            }
+            for (size_t k = piles.empty() ? SIZE_MAX : piles.back(); k != SIZE_MAX; k = prev[k])
+                anchors.push_back(unique[k]);
+            std::reverse(anchors.begin(), anchors.end());
+        }
+        if (anchors.empty()) {
+            ops.insert(ops.end(), static_cast<size_t>(n), DiffLine::removed);
+            ops.insert(ops.end(), static_cast<size_t>(m), DiffLine::added);
+        } else {
+            size_t px = xlo, py = ylo;
+            for (const auto& [ax, ay] : anchors) {
+                diff_range(x, px, ax, y, py, ay, budget, depth + 1, ops);
+                ops.push_back(DiffLine::context);
+                px = ax + 1;
+                py = ay + 1;
+            }
+            diff_range(x, px, xhi, y, py, yhi, budget, depth + 1, ops);
+        }
+    }
+    ops.insert(ops.end(), tail, DiffLine::context);
+}
+
 }  // namespace
 
 std::vector<DiffHunk> diff_lines(std::string_view a, std::string_view b, size_t context, size_t max_work) {
     std::vector<std::string_view> la = split_lines(a), lb = split_lines(b);
-    // Common head and tail first: a rewrite usually touches a few lines.
-    size_t head = 0;
-    while (head < la.size() && head < lb.size() && la[head] == lb[head]) ++head;
-    size_t tail = 0;
-    while (tail < la.size() - head && tail < lb.size() - head && la[la.size() - 1 - tail] == lb[lb.size() - 1 - tail])
-        ++tail;
-
-    std::vector<DiffLine::Kind> kinds(head, DiffLine::context);
+    Kinds kinds;
     {
         std::unordered_map<std::string_view, int> ids;
         auto id_of = [&](std::string_view line) {
             return ids.emplace(line, static_cast<int>(ids.size())).first->second;
         };
         std::vector<int> x, y;
-        for (size_t i = head; i < la.size() - tail; ++i) x.push_back(id_of(la[i]));
-        for (size_t i = head; i < lb.size() - tail; ++i) y.push_back(id_of(lb[i]));
-        if (!myers(x, y, max_work, kinds)) {
-            kinds.insert(kinds.end(), x.size(), DiffLine::removed);
-            kinds.insert(kinds.end(), y.size(), DiffLine::added);
-        }
+        x.reserve(la.size());
+        y.reserve(lb.size());
+        for (std::string_view l : la) x.push_back(id_of(l));
+        for (std::string_view l : lb) y.push_back(id_of(l));
+        size_t budget = max_work;
+        diff_range(x, 0, x.size(), y, 0, y.size(), budget, 0, kinds);
     }
-    kinds.insert(kinds.end(), tail, DiffLine::context);
 
     std::vector<Op> ops;
     ops.reserve(kinds.size());

@@ -30,8 +30,10 @@ struct DiffHunk {
 // DiffLine texts point into `a` and `b`.
 //
 // The edit script is the shortest one (Myers) while finding it costs at most
-// `max_work` steps; past that, what lies between the common head and tail is
-// written as one removal and one addition: still a correct diff, only longer.
+// `max_work` steps and 2048 edits; past that, the lines that occur once on
+// each side anchor the stretch (as patience diff does) and the pieces between
+// are diffed alone; a piece with no anchor is one removal and one addition.
+// Always a correct diff; only its length depends on the bounds.
 std::vector<DiffHunk> diff_lines(std::string_view a, std::string_view b, size_t context = 3,
                                  size_t max_work = 50'000'000);
 
