@@ -236,6 +236,10 @@ std::string masked_diff(const std::string& path, std::string_view before, std::s
                     while (suf < old_text.size() - pre && suf < new_text.size() - pre &&
                            old_text[old_text.size() - 1 - suf] == new_text[new_text.size() - 1 - suf])
                         ++suf;
+                // Never cut a UTF-8 sequence between what is shown and what is masked.
+                auto continuation = [&](size_t i) { return (static_cast<unsigned char>(old_text[i]) & 0xC0) == 0x80; };
+                while (pre > 0 && pre < old_text.size() && continuation(pre)) --pre;
+                while (suf > 0 && continuation(old_text.size() - suf)) --suf;
                 std::string_view middle = old_text.substr(pre, old_text.size() - pre - suf);
                 if (middle.empty()) continue;
                 masked.push_back(std::string(old_text.substr(0, pre)) + mask_secret(middle) +

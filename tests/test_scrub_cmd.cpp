@@ -299,6 +299,9 @@ TEST_CASE("masked_diff: the removed value never appears, what stays is shown", "
     CHECK(contains(d, "(56 chars)\n+key: Bearer REDACTED\n"));
     CHECK(contains(d, "\n-  \"MIIE"));  // an unpaired removed line: indentation kept, the rest masked
     CHECK(d.rfind("--- a/x.yaml\n+++ b/x.yaml\n@@ -1,7 +1,5 @@\n", 0) == 0);
+    // A shared first byte of two different UTF-8 characters stays with the mask.
+    std::string u = masked_diff("u.yaml", "k: \xC3\xA9t\xC3\xA9-secret-value\n", "k: \xC3\xA8REDACTED\n");
+    CHECK(contains(u, "\n-k: \"\xC3\xA9"));
 }
 
 TEST_CASE("scrub: in place, mode kept, clean files and second runs leave bytes and mtime alone", "[scrub][cmd]") {
