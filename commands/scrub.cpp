@@ -51,6 +51,7 @@ const char* kScrubHelp =
     "  cassette scrub FILE -o clean.yaml                 leave FILE alone, write the copy";
 
 const char* kConfigName = ".cassette.toml";
+const char* kSummary = "Take credentials out of cassettes, in place (or --check that none are left)";
 const char* kListSettings[] = {"header", "query", "json-key", "pattern", "keep"};
 
 std::string plural(size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
@@ -423,11 +424,9 @@ int run_scrub(const ScrubOptions& opts, Terminal& t) {
 
 const CommandInfo& scrub_command() {
     static const CommandInfo info{
-        "scrub", "Take credentials out of cassettes, in place (or --check that none are left)",
-        [](CLI::App& app, Action& action) {
+        "scrub", kSummary, [](CLI::App& app, Action& action) {
             auto opts = std::make_shared<ScrubOptions>();
-            CLI::App* sub =
-                app.add_subcommand("scrub", "Take credentials out of cassettes, in place (or --check that none are left)");
+            CLI::App* sub = app.add_subcommand("scrub", kSummary);
             sub->footer(kScrubHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
             sub->add_option("-o,--output", opts->output,
