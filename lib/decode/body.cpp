@@ -57,7 +57,8 @@ private:
     size_t max_;
 };
 
-// The media type of a Content-Type value, lower-cased, without parameters.
+}  // namespace
+
 std::string media_type(const std::string* ct) {
     if (!ct) return {};
     std::string_view v = *ct;
@@ -81,6 +82,23 @@ bool looks_like_sse(std::string_view s) {
         if (s.substr(0, p.size()) == p) return true;
     return false;
 }
+
+// Several lines, each a JSON document on its own: NDJSON without a header.
+bool looks_like_ndjson(std::string_view text) {
+    size_t docs = 0, pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) nl = text.size();
+        std::string_view t = trim(text.substr(pos, nl - pos));
+        pos = nl + 1;
+        if (t.empty()) continue;
+        if (t.front() != '{' && t.front() != '[') return false;  // Ollama & co. stream objects
+        ++docs;
+    }
+    return docs >= 2;
+}
+
+namespace {
 
 // Line index of byte offset `at` (1-based), counting LF line ends.
 size_t line_of(std::string_view s, size_t at) {
@@ -115,21 +133,6 @@ bool split_ndjson(std::string_view text, bool strict, DecodedBody& out) {
     out.events = std::move(events);
     for (auto& p : problems) out.problems.push_back(std::move(p));
     return true;
-}
-
-// Several lines, each a JSON document on its own: NDJSON without a header.
-bool looks_like_ndjson(std::string_view text) {
-    size_t docs = 0, pos = 0;
-    while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) nl = text.size();
-        std::string_view t = trim(text.substr(pos, nl - pos));
-        pos = nl + 1;
-        if (t.empty()) continue;
-        if (t.front() != '{' && t.front() != '[') return false;  // Ollama & co. stream objects
-        ++docs;
-    }
-    return docs >= 2;
 }
 
 void decode_eventstream(DecodedBody& out) {

@@ -59,6 +59,18 @@ struct DecodedBody {
 // Decodes a response or request body given its headers.
 DecodedBody decode_body(const Headers& headers, std::string_view bytes);
 
+// How decode_body tells the kinds apart, for callers that walk a body's
+// bytes themselves (scrub edits them in place).
+// The media type of a Content-Type value, lower-cased, without parameters ("" when null).
+std::string media_type(const std::string* content_type);
+// application/json, text/json, anything +json.
+bool is_json_type(const std::string& media_type);
+// Text whose first non-blank line is an SSE field or comment.
+bool looks_like_sse(std::string_view text);
+// Several lines, each starting a JSON object or array: NDJSON without a header
+// (decode_body then also needs every line to parse).
+bool looks_like_ndjson(std::string_view text);
+
 // Parses JSON text (leading/trailing whitespace allowed); nullopt if not JSON.
 std::optional<nlohmann::json> parse_json(std::string_view text);
 

@@ -12,6 +12,14 @@
 
 namespace cassette {
 
+bool is_zlib_header(std::string_view b) {
+    // RFC 1950: CM = 8, CINFO <= 7, FCHECK makes CMF*256+FLG a multiple of 31.
+    // A preset dictionary (FDICT) is never used over HTTP.
+    if (b.size() < 2) return false;
+    unsigned cmf = uint8_t(b[0]), flg = uint8_t(b[1]);
+    return (cmf & 0x0f) == 8 && (cmf >> 4) <= 7 && (cmf * 256 + flg) % 31 == 0 && (flg & 0x20) == 0;
+}
+
 namespace {
 
 constexpr size_t kChunk = size_t(1) << 16;
@@ -20,14 +28,6 @@ constexpr size_t kMaxIn = size_t(1) << 30;  // zlib's avail_in is 32-bit: feed h
 bool is_gzip_magic(std::string_view b) {
     // RFC 1952: ID1 ID2 and CM = 8 (deflate), the only method in use.
     return b.size() >= 3 && uint8_t(b[0]) == 0x1f && uint8_t(b[1]) == 0x8b && uint8_t(b[2]) == 8;
-}
-
-bool is_zlib_header(std::string_view b) {
-    // RFC 1950: CM = 8, CINFO <= 7, FCHECK makes CMF*256+FLG a multiple of 31.
-    // A preset dictionary (FDICT) is never used over HTTP.
-    if (b.size() < 2) return false;
-    unsigned cmf = uint8_t(b[0]), flg = uint8_t(b[1]);
-    return (cmf & 0x0f) == 8 && (cmf >> 4) <= 7 && (cmf * 256 + flg) % 31 == 0 && (flg & 0x20) == 0;
 }
 
 // True when the named coding appears as a token of the header value
@@ -81,6 +81,15 @@ Decompressed fail(std::string msg) {
     return d;
 }
 
+// A failure after some output: what was decoded stays, for callers that
+// still want to look at the readable part (scrub scans it for secrets).
+Decompressed fail(Decompressed partial, std::string msg, bool over_limit = false) {
+    partial.ok = false;
+    partial.over_limit = over_limit;
+    partial.error = std::move(msg);
+    return partial;
+}
+
 std::string limit_error(size_t limit) {
     return "output exceeds limit (" + std::to_string(limit) + " bytes); " + limit_hint(&Limits::body_bytes);
 }
@@ -114,7 +123,10 @@ Decompressed inflate_all(std::string_view in, Compression c, size_t limit) {
         zs.avail_out = static_cast<uInt>(buf.size());
         int rc = inflate(&zs, Z_NO_FLUSH);
         size_t produced = buf.size() - zs.avail_out;
-        if (produced > limit - out.bytes.size()) return fail(limit_error(limit));
+        if (produced > limit - out.bytes.size()) {
+            out.bytes.append(reinterpret_cast<const char*>(buf.data()), limit - out.bytes.size());
+            return fail(std::move(out), limit_error(limit), true);
+        }
         out.bytes.append(reinterpret_cast<const char*>(buf.data()), produced);
 
         if (rc == Z_STREAM_END) {
@@ -136,9 +148,9 @@ Decompressed inflate_all(std::string_view in, Compression c, size_t limit) {
         }
         std::string msg = std::string("corrupt ") + what + " stream";
         if (zs.msg) msg += std::string(": ") + zs.msg;
-        return fail(msg);
+        return fail(std::move(out), msg);
     }
-    if (!ended) return fail(std::string("truncated ") + what + " stream");
+    if (!ended) return fail(std::move(out), std::string("truncated ") + what + " stream");
     out.ok = true;
     return out;
 }
@@ -157,22 +169,25 @@ Decompressed brotli_all(std::string_view in, size_t limit) {
         BrotliDecoderResult rc =
             BrotliDecoderDecompressStream(st.get(), &avail_in, &next_in, &avail_out, &next_out, nullptr);
         size_t produced = buf.size() - avail_out;
-        if (produced > limit - out.bytes.size()) return fail(limit_error(limit));
+        if (produced > limit - out.bytes.size()) {
+            out.bytes.append(reinterpret_cast<const char*>(buf.data()), limit - out.bytes.size());
+            return fail(std::move(out), limit_error(limit), true);
+        }
         out.bytes.append(reinterpret_cast<const char*>(buf.data()), produced);
         switch (rc) {
             case BROTLI_DECODER_RESULT_SUCCESS:
                 // No magic number: trailing bytes mean this was not brotli after all.
-                if (avail_in != 0) return fail("trailing data after brotli stream");
+                if (avail_in != 0) return fail(std::move(out), "trailing data after brotli stream");
                 out.ok = true;
                 return out;
             case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:
                 continue;
             case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:
-                return fail("truncated brotli stream");
+                return fail(std::move(out), "truncated brotli stream");
             case BROTLI_DECODER_RESULT_ERROR:
             default:
-                return fail(std::string("corrupt brotli stream: ") +
-                            BrotliDecoderErrorString(BrotliDecoderGetErrorCode(st.get())));
+                return fail(std::move(out), std::string("corrupt brotli stream: ") +
+                                                BrotliDecoderErrorString(BrotliDecoderGetErrorCode(st.get())));
         }
     }
 }
@@ -204,7 +219,11 @@ Compression sniff_compression(std::string_view bytes, const std::string* content
 Decompressed decompress(std::string_view bytes, Compression c, size_t limit) {
     switch (c) {
         case Compression::none: {
-            if (bytes.size() > limit) return fail(limit_error(limit));
+            if (bytes.size() > limit) {
+                Decompressed d;
+                d.bytes.assign(bytes.substr(0, limit));
+                return fail(std::move(d), limit_error(limit), true);
+            }
             Decompressed d;
             d.ok = true;
             d.bytes.assign(bytes);

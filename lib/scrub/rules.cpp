@@ -186,8 +186,14 @@ bool sigv4_field(std::string_view v, std::string_view name, size_t& offset, size
 }
 
 // Where the access key id of a SigV4 credential scope ends: "AKIA…/20240101/…"
-// (or "%2F" in a URL). The whole value when there is no scope.
-size_t access_key_end(std::string_view v) {
+// (or "%2F" in a URL). The whole value when there is no scope. A value that
+// starts with the replacement as written (which may hold a '/') ends there,
+// so a second run sees the replacement and leaves it.
+size_t access_key_end(std::string_view v, std::string_view written = {}) {
+    if (!written.empty() && starts_with(v, written)) {
+        std::string_view rest = v.substr(written.size());
+        if (rest.empty() || rest.front() == '/' || istarts_with(rest, "%2F")) return written.size();
+    }
     for (size_t i = 0; i < v.size(); ++i) {
         if (v[i] == '/') return i;
         if (v[i] == '%' && i + 2 < v.size() && v[i + 1] == '2' && ascii_lower(v[i + 2]) == 'f') return i;
@@ -358,7 +364,7 @@ std::vector<TextEdit> Rules::header_value(std::string_view name, std::string_vie
             // the request was signed. The access key id and the signature go.
             size_t off = 0, len = 0;
             if (sigv4_field(value, "Credential", off, len)) {
-                std::string_view id = value.substr(off, access_key_end(value.substr(off, len)));
+                std::string_view id = value.substr(off, access_key_end(value.substr(off, len), repl));
                 if (!id.empty() && !already_clean(id, repl))
                     edits.push_back(make_edit(off, id, repl, "header", header + " access key id"));
             }
@@ -408,7 +414,7 @@ void scan_params(const Policy& policy, std::string_view s, size_t base, const ch
                 std::string_view raw = pair.substr(eq + 1);
                 size_t offset = base + pos + eq + 1;
                 // X-Amz-Credential keeps its scope, as a SigV4 header does.
-                if (iequal(name, "X-Amz-Credential")) raw = raw.substr(0, access_key_end(raw));
+                if (iequal(name, "X-Amz-Credential")) raw = raw.substr(0, access_key_end(raw, percent_encode(repl)));
                 const std::string decoded = percent_decode(raw, PercentMode::form);
                 const SecretVerdict v = classify_credential(decoded);
                 const bool ambiguous = is_ambiguous_param(name) && !user_listed;
