@@ -51,6 +51,15 @@ bool is_null(const Node& n) {
            (n.value.empty() || n.value == "null" || n.value == "~" || n.value == "Null" || n.value == "NULL");
 }
 
+// "request header Authorization" and the rule's own name for what it took
+// ("OpenAI API key", "query parameter key"), without saying a name twice.
+std::string where_of(const std::string& where, const std::string& what) {
+    if (where.empty()) return what;
+    if (what.empty() || (where.size() >= what.size() && iequals(std::string_view(where).substr(where.size() - what.size()), what)))
+        return where;
+    return where + ": " + what;
+}
+
 // One header as the tree holds it: its name and the scalar nodes of its values.
 struct HeaderRef {
     std::string name;
@@ -82,16 +91,29 @@ public:
     void apply(const Node& n, std::vector<TextEdit> edits, const std::string& where) {
         visited_.insert(n.begin);
         if (edits.empty()) return;
-        for (const TextEdit& e : edits) report(n, e, where);
+        for (const TextEdit& e : edits) report(n, e, where, 0, column_of(n, e.offset));
         patcher_.edit(n, edits);
     }
 
-    void report(const Node& n, const TextEdit& e, const std::string& where, int line_offset = 0) {
+    // The column of value offset `offset` when the scalar is one line of
+    // text written as read (no escape before it); else the scalar's own.
+    static int column_of(const Node& n, size_t offset) {
+        if (n.value.find('\n') != std::string::npos || !n.tag.empty()) return n.pos.column;
+        const bool quoted = n.style == ScalarStyle::single_quoted || n.style == ScalarStyle::double_quoted;
+        if (n.style != ScalarStyle::plain && !quoted) return n.pos.column;
+        const std::string_view before = std::string_view(n.value).substr(0, offset);
+        if (before.find_first_of("\\'\"") != std::string_view::npos) return n.pos.column;
+        size_t chars = 0;  // columns count characters, as the readers' do
+        for (unsigned char c : before) chars += (c & 0xC0) != 0x80;
+        return n.pos.column + (quoted ? 1 : 0) + static_cast<int>(chars);
+    }
+
+    void report(const Node& n, const TextEdit& e, const std::string& where, int line_offset = 0, int column = 0) {
         Scrubbed s;
         s.line = n.pos.line + line_offset;
-        s.column = line_offset ? 1 : n.pos.column;
+        s.column = line_offset ? 1 : column ? column : n.pos.column;
         s.interaction = interaction_;
-        s.where = where.empty() ? e.what : where + (e.what.empty() ? "" : ": " + e.what);
+        s.where = where_of(where, e.what);
         s.rule = e.rule;
         s.masked = e.masked;
         out_.scrubbed.push_back(std::move(s));
@@ -611,7 +633,7 @@ private:
     void report(size_t offset, const TextEdit& e, const std::string& where) {
         Position p = cursor_.at(offset);
         out_.scrubbed.push_back(Scrubbed{p.line, p.column, interaction_,
-                                         where + (e.what.empty() ? "" : ": " + e.what), e.rule, e.masked});
+                                         where_of(where, e.what), e.rule, e.masked});
     }
 
     // One HTTP/1.x message: start line, header lines, body; edits spliced into
