@@ -824,28 +824,35 @@ def plant_httprr(data, secrets):
 
 
 def _split_http(msg):
+    """(head, body) of a raw HTTP message. Header lines end in CRLF as a rule,
+    but recorders have been seen to write a bare LF, so lines are matched with
+    `\r?\n` and the head's own bytes are kept."""
     end = msg.find(b"\r\n\r\n")
     if end < 0:
         return None
-    return msg[:end].split(b"\r\n"), msg[end + 4:]
+    return msg[:end], msg[end + 4:]
 
 
 def _plant_raw_request(msg, secrets, n):
     parts = _split_http(msg)
     if parts is None:
         return msg
-    lines, body = parts
-    method, target, proto = lines[0].split(b" ", 2)
+    head, body = parts
+    first_end = re.search(rb"\r?\n", head)
+    first_end = first_end.start() if first_end else len(head)
+    method, target, proto = head[:first_end].split(b" ", 2)
     s = secrets.make("query", f"record {n} request URL")
     target += (b"&" if b"?" in target else b"?") + b"key=" + s.encode()
-    lines[0] = b" ".join([method, target, proto])
+    head = b" ".join([method, target, proto]) + head[first_end:]
     s = secrets.make("header", f"record {n} request header Authorization")
-    auth = [i for i, l in enumerate(lines) if l.lower().startswith(b"authorization:")]
-    if auth:
-        lines[auth[0]] = b"Authorization: Bearer " + s.encode()
+    auth = re.compile(rb"(?im)^(authorization:[ \t]*)[^\r\n]*")
+    if auth.search(head):
+        head = auth.sub(lambda m: m.group(1) + b"Bearer " + s.encode(), head, count=1)
     else:
-        lines.insert(1, b"Authorization: Bearer " + s.encode())
-    msg = b"\r\n".join(lines) + b"\r\n\r\n" + body
+        line_end = re.search(rb"\r?\n", head)
+        pos = line_end.end() if line_end else len(head)
+        head = head[:pos] + b"Authorization: Bearer " + s.encode() + b"\r\n" + head[pos:]
+    msg = head + b"\r\n\r\n" + body
     return _plant_raw_message(msg, secrets, f"record {n} request body", "json", "api_key")
 
 
@@ -853,18 +860,16 @@ def _plant_raw_message(msg, secrets, where, kind, key):
     parts = _split_http(msg)
     if parts is None or not parts[1]:
         return msg
-    lines, body = parts
-    if any(l.lower().startswith(b"transfer-encoding:") and b"chunked" in l.lower() for l in lines):
+    head, body = parts
+    if re.search(rb"(?im)^transfer-encoding:[^\r\n]*chunked", head):
         return msg  # chunked framing kept in the body: left alone
     s = secrets.make(kind, where)
     new = plant_body_bytes(body, key, s)
     if new is None:
         secrets.planted.pop()
         return msg
-    for i, l in enumerate(lines):
-        if l.lower().startswith(b"content-length:"):
-            lines[i] = l.split(b":")[0] + b": " + str(len(new)).encode()
-    return b"\r\n".join(lines) + b"\r\n\r\n" + new
+    head = re.sub(rb"(?im)^(content-length:[ \t]*)\d+", lambda m: m.group(1) + str(len(new)).encode(), head)
+    return head + b"\r\n\r\n" + new
 
 
 # --------------------------------------------------------------- dispatcher
