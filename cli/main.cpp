@@ -19,6 +19,7 @@
 #include "import.hpp"
 #include "limits.hpp"
 #include "reader.hpp"
+#include "scrub.hpp"
 #include "show.hpp"
 #include "usage.hpp"
 #include "validate.hpp"
@@ -54,6 +55,7 @@ const cassette::CommandInfo* const kCommands[] = {
     &cassette::export_command(),
     &cassette::import_command(),
     &cassette::convert_command(),
+    &cassette::scrub_command(),
 };
 
 }  // namespace
@@ -73,7 +75,8 @@ int main(int argc, char** argv) {
         "  cassette usage fixtures/ --by model                    token usage per model and in total\n"
         "  cassette validate fixtures/ --format github            check fixtures in CI\n"
         "  cassette diff old.yaml new.yaml                        what changed when re-recorded\n"
-        "  cassette export FILE --format har -o out.har           hand traffic to other tools\n\n"
+        "  cassette export FILE --format har -o out.har           hand traffic to other tools\n"
+        "  cassette scrub --check fixtures/                       no credentials left? (pre-commit, CI)\n\n"
         "Run 'cassette COMMAND --help' for a command's options; man pages: man/cassette-COMMAND.1.\n"
         "Exit status: 0 ok, 1 findings or differences, 2 usage errors or unreadable input.\n\n"
         "Limits on hostile input can be raised through the environment (see docs/limits.md):\n"

@@ -51,7 +51,7 @@ std::vector<std::string> expand_each(const std::vector<std::string>& paths, Term
 
 // For the one-input, one-output commands (convert, import): `output` empty
 // or "-" means standard output. Throws (exit 2) when `output` is `input`
-// itself; no command writes to its input.
+// itself; only scrub writes to its input.
 void refuse_overwriting_input(const std::string& input, const std::string& output);
 // Writes `text` to `output` atomically (a reader never sees half a file), or
 // to standard output.

@@ -11,13 +11,13 @@
 
 namespace cassette {
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+AtomicFile::AtomicFile(std::string path, unsigned mode) : path_(std::move(path)) {
     std::filesystem::path p(path_);
     std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
     std::string tmpl = dir + "/." + p.filename().string() + ".tmp-XXXXXX";
     int fd = mkstemp(tmpl.data());
     if (fd < 0) throw InputError(path_, {}, std::string("cannot create output file: ") + std::strerror(errno), "", "io");
-    fchmod(fd, 0644);
+    fchmod(fd, static_cast<mode_t>(mode & 07777));
     temp_ = tmpl;
     file_ = fdopen(fd, "wb");
     if (!file_) {
@@ -45,6 +45,12 @@ void AtomicFile::commit() {
     if (std::rename(temp_.c_str(), path_.c_str()) != 0)
         throw InputError(path_, {}, std::string("cannot rename output into place: ") + std::strerror(errno), "", "io");
     committed_ = true;
+}
+
+unsigned file_mode(const std::string& path) {
+    struct stat st{};
+    if (stat(path.c_str(), &st) != 0) return 0644;
+    return static_cast<unsigned>(st.st_mode) & 07777;
 }
 
 bool same_file(const std::string& a, const std::string& b) {
