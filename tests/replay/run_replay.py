@@ -61,8 +61,11 @@ def find_recorder(name):
     return None
 
 
-def run(cmd, **kw):
-    return subprocess.run([str(c) for c in cmd], capture_output=True, **kw)
+def run(cmd):
+    # Run from the temporary directory: scrub reads the [scrub] policy of a
+    # .cassette.toml found upward from its working directory, and the check
+    # is of the default policy, not of whatever the checkout holds.
+    return subprocess.run([str(c) for c in cmd], capture_output=True, cwd=tempfile.gettempdir())
 
 
 def findings(cassette_bin, path):
@@ -179,6 +182,8 @@ def main():
     ap.add_argument("--recorder", required=True, choices=["vcrpy", "ruby"])
     ap.add_argument("paths", nargs="+")
     args = ap.parse_args()
+    args.cassette = args.cassette.resolve()
+    args.paths = [Path(p).resolve() for p in args.paths]
 
     recorder = find_recorder(args.recorder)
     if recorder is None:

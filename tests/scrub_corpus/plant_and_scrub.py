@@ -64,7 +64,10 @@ BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")
 
 
 def run(cmd):
-    return subprocess.run([str(c) for c in cmd], capture_output=True)
+    # Run from the temporary directory: scrub reads the [scrub] policy of a
+    # .cassette.toml found upward from its working directory, and the check
+    # is of the default policy, not of whatever the checkout holds.
+    return subprocess.run([str(c) for c in cmd], capture_output=True, cwd=tempfile.gettempdir())
 
 
 def maybe_gunzip(data):
@@ -179,7 +182,11 @@ def scrub_one(args, tmp, src, rel, res):
         p.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(planted, scrubbed)
     p = run([args.cassette, "scrub", scrubbed])
-    if p.returncode != 0:
+    if p.returncode == 1:
+        # something looked secret but could not be scrubbed; the rest was
+        res.failures.append(("unscrubbable", short(p.stdout.decode(errors="replace") +
+                                                   p.stderr.decode(errors="replace"), 300)))
+    elif p.returncode != 0:
         res.failures.append(("scrub failed", f"exit {p.returncode}: {short(p.stderr.decode(errors='replace'), 300)}"))
         return
     planted_bytes, scrubbed_bytes = planted.read_bytes(), scrubbed.read_bytes()
@@ -220,8 +227,9 @@ def main():
     ap.add_argument("-j", type=int, default=2, help="files scrubbed at once")
     ap.add_argument("corpora", nargs="*")
     args = ap.parse_args()
+    args.cassette = args.cassette.resolve()
 
-    corpora = [Path(c) for c in (args.corpora or DEFAULT_CORPORA) if Path(c).is_dir()]
+    corpora = [Path(c).resolve() for c in (args.corpora or DEFAULT_CORPORA) if Path(c).is_dir()]
     if not corpora:
         print("plant_and_scrub: skipped: no corpus at " + ", ".join(args.corpora or DEFAULT_CORPORA))
         return SKIP
