@@ -340,7 +340,7 @@ def main():
     n_removed = sum(r.removed for r in work)
     kinds = Counter(k for r in work for k, _, _ in r.planted)
     print()
-    reasons = "".join(f", {n} {why}" for why, n in skip_reasons.items())
+    reasons = (": " + ", ".join(f"{n} {why}" for why, n in skip_reasons.items())) if skip_reasons else ""
     print(f"files: {len(results)} ({len(work)} planted, {len(skipped)} not planted{reasons})")
     print(f"secrets planted: {n_planted} (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
           + f"), removed: {n_removed}; lines where a value already in the corpus became {REPLACEMENT}: "
