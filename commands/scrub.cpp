@@ -51,6 +51,7 @@ const char* kScrubHelp =
     "  cassette scrub FILE -o clean.yaml                 leave FILE alone, write the copy";
 
 const char* kConfigName = ".cassette.toml";
+const char* kSummary = "Take credentials out of cassettes, in place (or --check that none are left)";
 const char* kListSettings[] = {"header", "query", "json-key", "pattern", "keep"};
 
 std::string plural(size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
@@ -236,6 +237,10 @@ std::string masked_diff(const std::string& path, std::string_view before, std::s
                     while (suf < old_text.size() - pre && suf < new_text.size() - pre &&
                            old_text[old_text.size() - 1 - suf] == new_text[new_text.size() - 1 - suf])
                         ++suf;
+                // Never cut a UTF-8 sequence between what is shown and what is masked.
+                auto continuation = [&](size_t i) { return (static_cast<unsigned char>(old_text[i]) & 0xC0) == 0x80; };
+                while (pre > 0 && pre < old_text.size() && continuation(pre)) --pre;
+                while (suf > 0 && continuation(old_text.size() - suf)) --suf;
                 std::string_view middle = old_text.substr(pre, old_text.size() - pre - suf);
                 if (middle.empty()) continue;
                 masked.push_back(std::string(old_text.substr(0, pre)) + mask_secret(middle) +
@@ -419,11 +424,9 @@ int run_scrub(const ScrubOptions& opts, Terminal& t) {
 
 const CommandInfo& scrub_command() {
     static const CommandInfo info{
-        "scrub", "Take credentials out of cassettes, in place (or --check that none are left)",
-        [](CLI::App& app, Action& action) {
+        "scrub", kSummary, [](CLI::App& app, Action& action) {
             auto opts = std::make_shared<ScrubOptions>();
-            CLI::App* sub =
-                app.add_subcommand("scrub", "Take credentials out of cassettes, in place (or --check that none are left)");
+            CLI::App* sub = app.add_subcommand("scrub", kSummary);
             sub->footer(kScrubHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
             sub->add_option("-o,--output", opts->output,

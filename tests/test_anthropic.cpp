@@ -218,7 +218,7 @@ TEST_CASE("anthropic: truncated stream is incomplete; foreign bodies are not our
 // Bedrock, Vertex, anthropic-sdk-go) or Gemini / Vertex Gemini: one golden
 // JSON array of reassembled messages per file, checked by hand against the
 // raw bodies when approved (CASSETTE_UPDATE_GOLDEN=1).
-TEST_CASE("anthropic/gemini corpus: golden messages", "[anthropic]") {
+TEST_CASE("anthropic/gemini corpus: golden messages", "[anthropic][gemini][corpus]") {
     namespace fs = std::filesystem;
     const std::string root = testsupport::corpus_dir();
     size_t files = 0, anthropic = 0, gemini = 0;
@@ -250,7 +250,7 @@ TEST_CASE("anthropic/gemini corpus: golden messages", "[anthropic]") {
 // Hostile input: every corpus response cut at many points, and fed to every
 // reassembler of this family (wrong API included), never throws and never
 // reads out of bounds (run under ASan/UBSan too).
-TEST_CASE("anthropic/gemini/other reassemblers survive truncated and foreign bodies", "[anthropic]") {
+TEST_CASE("anthropic/gemini/other reassemblers survive truncated and foreign bodies", "[anthropic][corpus]") {
     const std::string root = testsupport::corpus_dir();
     size_t runs = 0;
     for (const auto& path : testsupport::corpus_files(root)) {

@@ -253,8 +253,7 @@ TEST_CASE("body: text and binary", "[decoders]") {
 }
 
 TEST_CASE("body: real Bedrock streaming cassette", "[decoders]") {
-    std::string path = testsupport::corpus_dir() +
-                       "/fantasy/TestBedrockCommon/bedrock-anthropic-claude-haiku-4-5/simple_streaming.yaml";
+    std::string path = testsupport::source_dir() + "/testdata/fantasy/bedrock_simple_streaming.yaml";
     YAML::Node doc = YAML::LoadFile(path);
     auto bytes = base64_decode(doc["interactions"][0]["response"]["body"].as<std::string>());
     REQUIRE(bytes);

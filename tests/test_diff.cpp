@@ -25,13 +25,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The corpus relative to the source tree, so goldens do not hold machine paths.
-std::string corpus_rel(const std::string& path) {
-    return (fs::relative(testsupport::corpus_dir(), testsupport::source_dir()) / path).string();
-}
-
-const std::string kSeed = "seed/simple_streaming.yaml";
-const std::string kRerecorded = "fantasy/TestOpenAICommon/openai-o4-mini/simple_streaming.yaml";
+// Two recordings of the same OpenAI streamed call (testdata/fantasy/README.md),
+// relative to the source tree so goldens hold no machine paths.
+const std::string kSeed = "testdata/fantasy/openai_streaming_earlier.yaml";
+const std::string kRerecorded = "testdata/fantasy/openai_streaming.yaml";
 
 std::string render(const std::vector<WordOp>& ops) {
     std::string out;
@@ -127,26 +124,26 @@ TEST_CASE("interactions pair by order, or by method, URL and body when counts di
 }
 
 TEST_CASE("identical cassettes: no output, exit 0", "[diff]") {
-    auto r = testsupport::run_cassette({"diff", corpus_rel(kSeed), corpus_rel(kSeed)});
+    auto r = testsupport::run_cassette({"diff", kSeed, kSeed});
     CHECK(r.exit_code == 0);
     CHECK(r.out.empty());
     CHECK(r.err.empty());
 }
 
 TEST_CASE("volatile-only re-recording: equal by default, listed with --no-ignore", "[diff]") {
-    auto r = testsupport::run_cassette({"diff", corpus_rel(kSeed), "testdata/diff/volatile_b.yaml"});
+    auto r = testsupport::run_cassette({"diff", kSeed, "testdata/diff/volatile_b.yaml"});
     CHECK(r.exit_code == 0);
     CHECK(r.out.empty());
-    r = testsupport::run_cassette({"diff", corpus_rel(kSeed), "testdata/diff/volatile_b.yaml", "--format", "json"});
+    r = testsupport::run_cassette({"diff", kSeed, "testdata/diff/volatile_b.yaml", "--format", "json"});
     CHECK(r.exit_code == 0);
     CHECK(r.out.empty());
-    r = testsupport::run_cassette({"diff", corpus_rel(kSeed), "testdata/diff/volatile_b.yaml", "--no-ignore"});
+    r = testsupport::run_cassette({"diff", kSeed, "testdata/diff/volatile_b.yaml", "--no-ignore"});
     CHECK(r.exit_code == 1);
     testsupport::check_golden("diff/volatile_no_ignore.txt", r.out);
 }
 
 TEST_CASE("the canonical re-recording: the answer and the tokens, nothing else", "[diff]") {
-    auto r = testsupport::run_cassette({"diff", corpus_rel(kSeed), corpus_rel(kRerecorded)});
+    auto r = testsupport::run_cassette({"diff", kSeed, kRerecorded});
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("message.text: [-Oi-]{+Olá+}!") != std::string::npos);
     CHECK(r.out.find("148 → 84 (-64)") != std::string::npos);
@@ -155,7 +152,7 @@ TEST_CASE("the canonical re-recording: the answer and the tokens, nothing else",
     CHECK(r.out.find("User-Agent") == std::string::npos);
     testsupport::check_golden("diff/text_change.txt", r.out);
 
-    r = testsupport::run_cassette({"diff", corpus_rel(kSeed), corpus_rel(kRerecorded), "--format", "json"});
+    r = testsupport::run_cassette({"diff", kSeed, kRerecorded, "--format", "json"});
     CHECK(r.exit_code == 1);
     json j = json::parse(r.out);
     json expected = json::parse(
@@ -163,13 +160,13 @@ TEST_CASE("the canonical re-recording: the answer and the tokens, nothing else",
     CHECK(j == expected);
     testsupport::check_golden("diff/text_change.json", r.out);
 
-    r = testsupport::run_cassette({"diff", corpus_rel(kSeed), corpus_rel(kRerecorded), "--stat"});
+    r = testsupport::run_cassette({"diff", kSeed, kRerecorded, "--stat"});
     CHECK(r.exit_code == 1);
     testsupport::check_golden("diff/text_change_stat.txt", r.out);
 }
 
 TEST_CASE("usage-only change", "[diff]") {
-    auto r = testsupport::run_cassette({"diff", corpus_rel(kSeed), "testdata/diff/usage_b.yaml"});
+    auto r = testsupport::run_cassette({"diff", kSeed, "testdata/diff/usage_b.yaml"});
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("message.usage.input_tokens: 19 → 25 (+6)") != std::string::npos);
     CHECK(r.out.find("message.text") == std::string::npos);
@@ -177,7 +174,7 @@ TEST_CASE("usage-only change", "[diff]") {
 }
 
 TEST_CASE("request JSON: key order and whitespace do not count", "[diff]") {
-    auto r = testsupport::run_cassette({"diff", corpus_rel(kSeed), "testdata/diff/request_reordered.yaml"});
+    auto r = testsupport::run_cassette({"diff", kSeed, "testdata/diff/request_reordered.yaml"});
     CHECK(r.exit_code == 0);
     CHECK(r.out.empty());
 }
@@ -225,12 +222,12 @@ TEST_CASE("format 1 and format 2 of the same traffic are equal", "[diff]") {
 
 TEST_CASE("diff options: --ignore, --no-ignore and --list-ignored", "[diff]") {
     auto r = testsupport::run_cassette(
-        {"diff", corpus_rel(kSeed), corpus_rel(kRerecorded), "--ignore", "message.text", "--format", "json"});
+        {"diff", kSeed, kRerecorded, "--ignore", "message.text", "--format", "json"});
     CHECK(r.exit_code == 1);
     json j = json::parse(r.out);
     REQUIRE(j["interactions"][0]["changes"].size() == 1);
     CHECK(j["interactions"][0]["changes"][0]["path"] == "message.usage.output_tokens");
-    r = testsupport::run_cassette({"diff", corpus_rel(kSeed), corpus_rel(kRerecorded), "--ignore", "message.text",
+    r = testsupport::run_cassette({"diff", kSeed, kRerecorded, "--ignore", "message.text",
                                    "--ignore", "message.usage.*"});
     CHECK(r.exit_code == 0);
     CHECK(r.out.empty());
@@ -258,7 +255,7 @@ TEST_CASE("diff trouble exits 2 with a cassette: error line", "[diff]") {
 }
 
 TEST_CASE("textconv view: one line per field, volatile fields left out", "[diff]") {
-    auto r = testsupport::run_cassette({"diff", "--textconv", corpus_rel(kSeed)});
+    auto r = testsupport::run_cassette({"diff", "--textconv", kSeed});
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("message.text: Oi!\n") != std::string::npos);
     CHECK(r.out.find("chatcmpl") == std::string::npos);
@@ -266,8 +263,8 @@ TEST_CASE("textconv view: one line per field, volatile fields left out", "[diff]
 }
 
 TEST_CASE("git diff driver: 7 arguments, /dev/null for an added file", "[diff]") {
-    auto r = testsupport::run_cassette({"diff", "cassettes/chat.yaml", corpus_rel(kSeed), "abc1234", "100644",
-                                        corpus_rel(kRerecorded), "def5678", "100644"});
+    auto r = testsupport::run_cassette({"diff", "cassettes/chat.yaml", kSeed, "abc1234", "100644",
+                                        kRerecorded, "def5678", "100644"});
     // Git stops at a driver's non-zero exit ("external diff died"): differences exit 0 here.
     CHECK(r.exit_code == 0);
     CHECK(r.out.rfind("diff --cassette a/cassettes/chat.yaml b/cassettes/chat.yaml\n", 0) == 0);
@@ -287,9 +284,9 @@ TEST_CASE("git diff driver and textconv in a real repository", "[diff]") {
     std::string git = "git -c user.name=test -c user.email=test@example.com -c init.defaultBranch=main";
     REQUIRE(sh(repo, git + " init -q .").first == 0);
     std::ofstream(repo / ".gitattributes") << "*.yaml diff=cassette\n";
-    fs::copy_file(fs::path(testsupport::corpus_dir()) / kSeed, repo / "chat.yaml");
+    fs::copy_file(fs::path(testsupport::source_dir()) / kSeed, repo / "chat.yaml");
     REQUIRE(sh(repo, git + " add . && " + git + " commit -q -m one").first == 0);
-    fs::copy_file(fs::path(testsupport::corpus_dir()) / kRerecorded, repo / "chat.yaml",
+    fs::copy_file(fs::path(testsupport::source_dir()) / kRerecorded, repo / "chat.yaml",
                   fs::copy_options::overwrite_existing);
     fs::copy_file(fs::path(testsupport::source_dir()) / "testdata/diff/tool_a.yaml", repo / "tool.yaml");
     REQUIRE(sh(repo, git + " add . && " + git + " commit -q -m two").first == 0);

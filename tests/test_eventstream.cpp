@@ -247,8 +247,7 @@ TEST_CASE("eventstream: looks_like_eventstream", "[decoders]") {
 }
 
 TEST_CASE("eventstream: real Bedrock invoke-with-response-stream body", "[decoders]") {
-    std::string path = testsupport::corpus_dir() +
-                       "/fantasy/TestBedrockCommon/bedrock-anthropic-claude-haiku-4-5/simple_streaming.yaml";
+    std::string path = testsupport::source_dir() + "/testdata/fantasy/bedrock_simple_streaming.yaml";
     YAML::Node doc = YAML::LoadFile(path);
     std::string b64 = doc["interactions"][0]["response"]["body"].as<std::string>();
     auto bytes = base64_decode(b64);

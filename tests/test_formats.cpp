@@ -1,5 +1,6 @@
 // Readers for VCR.py, Ruby VCR, Polly HAR, httprr and nock; format detection;
-// `cassette convert`. Real files come from ../shared/corpus-next.
+// `cassette convert`. Real files come from ../shared/corpus-next (the tests
+// tagged [corpus]) and from the slice of it in testdata/formats.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -27,9 +28,7 @@ using namespace cassette;
 
 namespace {
 
-std::string corpus_next() {
-    return (fs::path(testsupport::corpus_dir()).parent_path() / "corpus-next").lexically_normal().string();
-}
+std::string corpus_next() { return testsupport::corpus_next_dir(); }
 
 // Every cassette-looking file below `dir` (sorted): the extensions expand_paths takes.
 std::vector<std::string> next_files(const std::string& dir) {
@@ -85,7 +84,7 @@ TEST_CASE("python_json_dumps matches json.dumps of what PyYAML loads", "[formats
     CHECK(python_json_dumps(parse_yaml("{200: a, true: b}")) == "{\"200\": \"a\", \"true\": \"b\"}");
 }
 
-TEST_CASE("every corpus-next file reads in its own format with no schema problem", "[formats]") {
+TEST_CASE("every corpus-next file reads in its own format with no schema problem", "[formats][corpus]") {
     const std::map<std::string, std::string> want{{"vcrpy", "vcrpy"}, {"ruby-vcr", "ruby-vcr"}, {"har", "har"},
                                                    {"httprr", "httprr"}, {"nock", "nock"}};
     std::map<std::string, size_t> http_interactions;  // by source folder
@@ -125,7 +124,7 @@ TEST_CASE("every corpus-next file reads in its own format with no schema problem
     CHECK(http_interactions["nock/nock"] == 1);
 }
 
-TEST_CASE("pydantic-ai parsed_body replays as json.dumps: its content-length matches byte for byte", "[formats]") {
+TEST_CASE("pydantic-ai parsed_body replays as json.dumps: its content-length matches byte for byte", "[formats][corpus]") {
     size_t checked = 0, matched = 0;
     for (const auto& path : next_files(corpus_next() + "/vcrpy/pydantic-ai")) {
         Cassette c = load_cassette(path);
@@ -154,7 +153,7 @@ TEST_CASE("pydantic-ai parsed_body replays as json.dumps: its content-length mat
           "\"stream\": false}");
 }
 
-TEST_CASE("httprr bodies: length-prefixed records, chunked framing undone", "[formats]") {
+TEST_CASE("httprr bodies: length-prefixed records, chunked framing undone", "[formats][corpus]") {
     size_t chunked = 0, sized = 0;
     for (const auto& path : next_files(corpus_next() + "/httprr")) {
         Cassette c = load_cassette(path);
@@ -175,6 +174,9 @@ TEST_CASE("httprr bodies: length-prefixed records, chunked framing undone", "[fo
     }
     CHECK(chunked > 0);
     CHECK(sized > 0);
+}
+
+TEST_CASE("httprr records: lengths, chunked framing, truncation", "[formats]") {
     const std::string rec = "POST http://x/api HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
     const std::string resp = "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok";
     std::string text = "httprr trace v1\n" + std::to_string(rec.size()) + " " + std::to_string(resp.size()) + "\n" + rec + resp;
@@ -196,7 +198,7 @@ TEST_CASE("httprr bodies: length-prefixed records, chunked framing undone", "[fo
     CHECK_THROWS_AS(load_text("httprr trace v2\n"), InputError);
 }
 
-TEST_CASE("VCR.py shapes: gzip !!binary, old httpx layout, pre-1.0 list, python tags, requests/responses", "[formats]") {
+TEST_CASE("VCR.py shapes: gzip !!binary, old httpx layout, pre-1.0 list, python tags, requests/responses", "[formats][corpus]") {
     const std::string dir = corpus_next() + "/vcrpy/vcrpy/tests";
     Cassette old = load_cassette(dir + "/fixtures/migration/old_cassette.json");
     REQUIRE(old.interactions.size() == 1);
@@ -273,7 +275,9 @@ TEST_CASE("Ruby VCR shapes: !binary, base64_string, R dialects, rvcr JSON", "[fo
 
     Cassette bad = load_text("http_interactions:\n- request:\n    uri: x\n  response:\n    status: {code: abc}\n");
     CHECK(bad.problems.size() >= 2);  // no method; code not a number
+}
 
+TEST_CASE("Ruby VCR: rvcr's JSON files", "[formats][corpus]") {
     for (const auto& path : next_files(corpus_next() + "/ruby-vcr/rvcr")) {
         Cassette j = load_cassette(path);
         CHECK(j.format == "ruby-vcr");
@@ -282,7 +286,7 @@ TEST_CASE("Ruby VCR shapes: !binary, base64_string, R dialects, rvcr JSON", "[fo
     }
 }
 
-TEST_CASE("Polly HAR: base64 chunk arrays of one gzip stream decode to the JSON body", "[formats]") {
+TEST_CASE("Polly HAR: base64 chunk arrays of one gzip stream decode to the JSON body", "[formats][corpus]") {
     size_t chunked = 0;
     for (const auto& path : next_files(corpus_next() + "/har/openllmetry-js")) {
         Cassette c = load_cassette(path);
@@ -299,6 +303,9 @@ TEST_CASE("Polly HAR: base64 chunk arrays of one gzip stream decode to the JSON 
         }
     }
     CHECK(chunked > 0);
+}
+
+TEST_CASE("Polly HAR: what is not a HAR log is refused with its position", "[formats]") {
     CHECK_THROWS_AS(load_text("{\"log\": {\"entries\": 3}}"), InputError);
     bool thrown = false;
     try {
@@ -313,7 +320,7 @@ TEST_CASE("Polly HAR: base64 chunk arrays of one gzip stream decode to the JSON 
 }
 
 TEST_CASE("nock fixtures", "[formats]") {
-    Cassette c = load_cassette(corpus_next() + "/nock/nock/tests/fixtures/good_request.json");
+    Cassette c = load_cassette(testsupport::source_dir() + "/testdata/formats/nock/good_request.json");
     REQUIRE(c.interactions.size() == 1);
     CHECK(c.interactions[0].request.url == "http://www.example.test/");
     CHECK(c.interactions[0].response.code == 200);
@@ -356,7 +363,7 @@ TEST_CASE("directories: non-YAML files count only when detected as cassettes", "
     CHECK(fs::path(found[1]).filename() == "t.httprr");
 }
 
-TEST_CASE("convert round-trips bytes through go-vcr, vcrpy and har", "[formats]") {
+TEST_CASE("convert round-trips bytes through go-vcr, vcrpy and har", "[formats][corpus]") {
     std::vector<std::string> samples;
     for (const char* sub : {"/vcrpy/mirascope", "/vcrpy/pydantic-ai", "/ruby-vcr/ruby_llm", "/ruby-vcr/ruby-openai",
                             "/har/openllmetry-js", "/httprr/langchaingo", "/nock", "/vcrpy/langchain-aws"}) {
@@ -387,7 +394,9 @@ TEST_CASE("convert round-trips bytes through go-vcr, vcrpy and har", "[formats]"
             }
         }
     }
-    // Losses are named.
+}
+
+TEST_CASE("convert names what the target format cannot hold", "[formats]") {
     Cassette rb = load_text("http_interactions:\n- request:\n    method: get\n    uri: https://b.test/\n  response:\n"
                             "    status: {code: 200, message: OK}\n    body: {string: x}\n  recorded_at: now\n"
                             "recorded_with: VCR 6\n");
@@ -398,7 +407,7 @@ TEST_CASE("convert round-trips bytes through go-vcr, vcrpy and har", "[formats]"
     CHECK_THROWS_AS(convert_cassette(rb, "nope"), std::invalid_argument);
 }
 
-TEST_CASE("recorder: the library and version each format's file names", "[formats]") {
+TEST_CASE("recorder: the library and version each format's file names", "[formats][corpus]") {
     // What read_cassette returns, and what on_header saw (only what came before the first interaction).
     auto read = [](const std::string& rel_path) {
         std::string seen = "<no header>";
@@ -459,7 +468,7 @@ TEST_CASE("recorder: the library and version each format's file names", "[format
     CHECK(!cassette_header_to_json(govcr).contains("recorder"));
 }
 
-TEST_CASE("golden messages per format", "[formats]") {
+TEST_CASE("golden messages per format", "[formats][corpus]") {
     for (const char* format : {"vcrpy", "ruby-vcr", "har", "httprr", "nock"}) {
         std::string out;
         for (const auto& path : next_files(corpus_next() + "/" + format)) {
@@ -482,7 +491,7 @@ TEST_CASE("golden messages per format", "[formats]") {
 }
 
 TEST_CASE("CLI: show names the format; convert warns on stderr", "[formats]") {
-    std::string f = corpus_next() + "/nock/nock/tests/fixtures/good_request.json";
+    std::string f = "testdata/formats/nock/good_request.json";
     auto show = testsupport::run_cassette({"show", f});
     CHECK(show.exit_code == 0);
     CHECK(show.out.find("nock") != std::string::npos);

@@ -60,14 +60,14 @@ void check_folded(const Message& m) {
 
 }  // namespace
 
-TEST_CASE("gemini: SSE stream with thought parts and a function call", "[anthropic]") {
+TEST_CASE("gemini: SSE stream with thought parts and a function call", "[gemini]") {
     auto m = reassemble_gemini(make_ix(kStream + "?alt=sse"), google_sse(kChunks));
     REQUIRE(m);
     CHECK(m->provider == "google");
     check_folded(*m);
 }
 
-TEST_CASE("gemini: stream as one JSON array (json or json_stream body)", "[anthropic]") {
+TEST_CASE("gemini: stream as one JSON array (json or json_stream body)", "[gemini]") {
     auto ix = make_ix(kStream);
     std::string array = "[" + kChunks[0] + ",\n" + kChunks[1] + ",\n" + kChunks[2] + "]";
     auto m = reassemble_gemini(ix, json_body(array));
@@ -83,7 +83,7 @@ TEST_CASE("gemini: stream as one JSON array (json or json_stream body)", "[anthr
     check_folded(*m2);
 }
 
-TEST_CASE("gemini: non-streamed Vertex response, several candidates, no usage", "[anthropic]") {
+TEST_CASE("gemini: non-streamed Vertex response, several candidates, no usage", "[gemini]") {
     auto m = reassemble_gemini(make_ix(kVertex), json_body(R"({"candidates":[
         {"content":{"parts":[{"text":"A"}],"role":"model"},"finishReason":"STOP","index":0},
         {"content":{"parts":[{"text":"B"},{"functionCall":{"id":"fc1","name":"f"}}]},"finishReason":"MAX_TOKENS","index":1}],
@@ -104,7 +104,7 @@ TEST_CASE("gemini: non-streamed Vertex response, several candidates, no usage", 
     CHECK(m->choices[1].tool_calls[0].arguments == "{}");
 }
 
-TEST_CASE("gemini: truncated stream, errors, blocked prompt, code execution", "[anthropic]") {
+TEST_CASE("gemini: truncated stream, errors, blocked prompt, code execution", "[gemini]") {
     auto cut = reassemble_gemini(make_ix(kStream + "?alt=sse"), google_sse({kChunks[0], kChunks[1]}));
     REQUIRE(cut);
     CHECK_FALSE(cut->complete);

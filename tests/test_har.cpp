@@ -28,7 +28,8 @@ namespace {
 
 std::string rel(const std::string& path) { return fs::relative(path, testsupport::source_dir()).string(); }
 
-std::string corpus(const std::string& sub) { return testsupport::corpus_dir() + "/" + sub; }
+// Real recordings copied into testdata/ (their READMEs name the originals).
+std::string testdata(const std::string& sub) { return testsupport::source_dir() + "/" + sub; }
 
 json export_har(const Cassette& c) { return cassettes_to_har({&c}, CASSETTE_VERSION); }
 
@@ -126,27 +127,27 @@ TEST_CASE("HTTP dates become ISO 8601; other text does not", "[har]") {
 
 TEST_CASE("golden HAR for streamed OpenAI, Anthropic, Bedrock, Gemini and plain HTTP cassettes", "[har]") {
     const std::pair<const char*, const char*> cases[] = {
-        {"fantasy/TestOpenAICommon/openai-gpt-4o/simple_streaming.yaml", "openai_streaming.har"},
-        {"fantasy/TestAnthropicCommon/claude-sonnet-4/simple_streaming.yaml", "anthropic_streaming.har"},
-        {"fantasy/TestBedrockCommon/bedrock-anthropic-claude-haiku-4-5/simple_streaming.yaml", "bedrock_streaming.har"},
-        {"fantasy/TestGoogleCommon/gemini-2.5-flash/simple_streaming.yaml", "gemini_streaming.har"},
-        {"go-vcr/json-content-type.yaml", "plain_http.har"},
+        {"testdata/fantasy/openai_gpt4o_streaming.yaml", "openai_streaming.har"},
+        {"testdata/fantasy/anthropic_streaming.yaml", "anthropic_streaming.har"},
+        {"testdata/fantasy/bedrock_simple_streaming.yaml", "bedrock_streaming.har"},
+        {"testdata/fantasy/gemini_streaming.yaml", "gemini_streaming.har"},
+        {"testdata/go-vcr/json-content-type.yaml", "plain_http.har"},
     };
     for (const auto& [file, golden] : cases) {
         INFO(file);
-        auto r = testsupport::run_cassette({"export", "--format", "har", rel(corpus(file))});
+        auto r = testsupport::run_cassette({"export", "--format", "har", rel(testdata(file))});
         REQUIRE(r.exit_code == 0);
         CHECK(r.err.empty());
         testsupport::check_golden(std::string("har/") + golden, r.out);
         // Same bytes through the in-memory builder: streaming changes nothing.
-        Cassette c = load_cassette(rel(corpus(file)));
-        c.path = rel(corpus(file));
+        Cassette c = load_cassette(rel(testdata(file)));
+        c.path = rel(testdata(file));
         CHECK(json::parse(r.out) == export_har(c));
     }
 }
 
 TEST_CASE("HAR export fields: one entry per interaction, _message for LLM streams", "[har]") {
-    Cassette c = load_cassette(corpus("fantasy/TestOpenAICommon/openai-gpt-4o/simple_streaming.yaml"));
+    Cassette c = load_cassette(testdata("testdata/fantasy/openai_gpt4o_streaming.yaml"));
     json har = export_har(c);
     const json& log = har["log"];
     CHECK(log["version"] == "1.2");
@@ -172,7 +173,7 @@ TEST_CASE("HAR export fields: one entry per interaction, _message for LLM stream
     CHECK_FALSE(e["request"].contains("_host"));  // "" is what the import infers
 
     // Bedrock: the event stream is not UTF-8, so base64 with encoding.
-    Cassette b = load_cassette(corpus("fantasy/TestBedrockCommon/bedrock-anthropic-claude-haiku-4-5/simple_streaming.yaml"));
+    Cassette b = load_cassette(testdata("testdata/fantasy/bedrock_simple_streaming.yaml"));
     json bh = export_har(b);
     const json& content = bh["log"]["entries"][0]["response"]["content"];
     CHECK(content["encoding"] == "base64");
@@ -229,7 +230,7 @@ TEST_CASE("HAR export: cookies, query string, redirect, Date header, running clo
     CHECK(export_har(c).dump() == export_har(c).dump());
 }
 
-TEST_CASE("every corpus file: cassette -> HAR -> cassette -> HAR keeps every byte", "[har]") {
+TEST_CASE("every corpus file: cassette -> HAR -> cassette -> HAR keeps every byte", "[har][corpus]") {
     auto files = testsupport::corpus_files(testsupport::corpus_dir());
     REQUIRE(files.size() > 50);
     for (const auto& f : files) {
@@ -365,8 +366,8 @@ TEST_CASE("HAR import refuses what is not a HAR log", "[har]") {
 }
 
 TEST_CASE("cassette export --format har merges files into one log; -o is atomic", "[har]") {
-    std::string a = rel(corpus("go-vcr/json-content-type.yaml"));
-    std::string b = rel(corpus("fantasy/TestOpenAICommon/openai-gpt-4o/simple_streaming.yaml"));
+    std::string a = rel(testdata("testdata/go-vcr/json-content-type.yaml"));
+    std::string b = rel(testdata("testdata/fantasy/openai_gpt4o_streaming.yaml"));
     auto r = testsupport::run_cassette({"export", "--format", "har", a, b});
     REQUIRE(r.exit_code == 0);
     json har = json::parse(r.out);
@@ -422,7 +423,7 @@ TEST_CASE("cassette export --format har merges files into one log; -o is atomic"
     fs::remove_all(dir);
 }
 
-TEST_CASE("har-validator accepts the HAR export of every corpus file", "[har]") {
+TEST_CASE("har-validator accepts the HAR export of every corpus file", "[har][corpus]") {
     if (!have_har_validator()) {
         WARN("node or tests/har_validator/node_modules missing: run tests/har_validator/run.sh");
         return;

@@ -379,7 +379,7 @@ TEST_CASE("detect_api: URLs and body shapes", "[openai]") {
 
 // ---- corpus goldens ----------------------------------------------------------
 
-TEST_CASE("openai corpus: golden messages for every OpenAI-shaped interaction", "[openai]") {
+TEST_CASE("openai corpus: golden messages for every OpenAI-shaped interaction", "[openai][corpus]") {
     namespace fs = std::filesystem;
     const std::string root = testsupport::corpus_dir();
     size_t files = 0;
@@ -404,8 +404,8 @@ TEST_CASE("openai corpus: golden messages for every OpenAI-shaped interaction", 
     CHECK(files > 100);
 }
 
-TEST_CASE("openai corpus: o4-mini simple streaming", "[openai]") {
-    Cassette c = load_cassette(testsupport::corpus_dir() + "/fantasy/TestOpenAICommon/openai-o4-mini/simple_streaming.yaml");
+TEST_CASE("openai: a real o4-mini streamed recording", "[openai]") {
+    Cassette c = load_cassette(testsupport::source_dir() + "/testdata/fantasy/openai_streaming.yaml");
     REQUIRE(c.interactions.size() == 1);
     const Interaction& ix = c.interactions[0];
     auto m = reassemble(ix, decode_body(ix.response.headers, ix.response.body.bytes));
@@ -421,7 +421,7 @@ TEST_CASE("openai corpus: o4-mini simple streaming", "[openai]") {
     CHECK(m->usage->total_tokens == 103);
 }
 
-TEST_CASE("json_read: null reads as absent through member, huge numbers are no index", "[cleanup]") {
+TEST_CASE("json_read: null reads as absent through member, huge numbers are no index", "[json_read]") {
     auto j = json::parse(R"({"a":null,"b":1,"u":18446744073709551615,"f":1e19,"g":2.9,"s":"x"})");
     CHECK(json_read::field(j, "a") != nullptr);
     CHECK(json_read::member(j, "a") == nullptr);
@@ -438,7 +438,7 @@ TEST_CASE("json_read: null reads as absent through member, huge numbers are no i
     CHECK(json_read::str(json_read::field(*oj, "k")) == "v");
 }
 
-TEST_CASE("openai chat: \"error\": null is no error; huge usage counts saturate", "[cleanup]") {
+TEST_CASE("openai chat: \"error\": null is no error; huge usage counts saturate", "[openai]") {
     auto m = reassemble_openai_chat(make_ix(chat_url), json_body(R"({"id":"c","model":"m","error":null,
         "choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],
         "usage":{"prompt_tokens":9000000000000000000,"completion_tokens":9000000000000000000,"total_tokens":null}})"));

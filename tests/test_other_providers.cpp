@@ -17,7 +17,7 @@ const std::string kConverse = "https://bedrock-runtime.us-east-1.amazonaws.com/m
 
 }  // namespace
 
-TEST_CASE("bedrock-converse: non-streamed with reasoning, tool use and cached usage", "[anthropic]") {
+TEST_CASE("bedrock-converse: non-streamed with reasoning, tool use and cached usage", "[bedrock]") {
     auto m = reassemble_bedrock_converse(make_ix(kConverse), json_body(R"({"output":{"message":{"role":"assistant","content":[
         {"reasoningContent":{"reasoningText":{"text":"Need weather.","signature":"sig"}}},
         {"text":"Checking."},{"toolUse":{"toolUseId":"tooluse_1","name":"weather","input":{"city":"Lisbon"}}}]}},
@@ -41,7 +41,7 @@ TEST_CASE("bedrock-converse: non-streamed with reasoning, tool use and cached us
     CHECK(m->usage->total_tokens == 2283);  // equals Bedrock's own totalTokens
 }
 
-TEST_CASE("bedrock-converse: ConverseStream events", "[anthropic]") {
+TEST_CASE("bedrock-converse: ConverseStream events", "[bedrock]") {
     auto ix = make_ix(kConverse + "-stream");
     auto body = events(BodyKind::eventstream, {
         {"messageStart", R"({"role":"assistant","p":"abc"})"},
@@ -85,7 +85,7 @@ TEST_CASE("bedrock-converse: ConverseStream events", "[anthropic]") {
     CHECK_FALSE(reassemble_bedrock_converse(ix, json_body(R"({"choices":[]})")));
 }
 
-TEST_CASE("ollama: /api/chat NDJSON stream with thinking and tool calls", "[anthropic]") {
+TEST_CASE("ollama: /api/chat NDJSON stream with thinking and tool calls", "[ollama]") {
     auto ix = make_ix("http://localhost:11434/api/chat", R"({"model":"qwen3","stream":true})");
     auto body = ndjson({
         R"({"model":"qwen3","created_at":"2025-01-01T00:00:00Z","message":{"role":"assistant","content":"","thinking":"Think"},"done":false})",
@@ -118,7 +118,7 @@ TEST_CASE("ollama: /api/chat NDJSON stream with thinking and tool calls", "[anth
     CHECK_FALSE(cut->usage);
 }
 
-TEST_CASE("ollama: /api/generate non-streamed and error bodies", "[anthropic]") {
+TEST_CASE("ollama: /api/generate non-streamed and error bodies", "[ollama]") {
     auto ix = make_ix("http://localhost:11434/api/generate", R"({"model":"llama3.2"})");
     auto m = reassemble_ollama(ix, json_body(R"({"model":"llama3.2","response":"The sky is blue.","done":true,"done_reason":"stop","prompt_eval_count":10,"eval_count":5})"));
     REQUIRE(m);
@@ -131,7 +131,7 @@ TEST_CASE("ollama: /api/generate non-streamed and error bodies", "[anthropic]") 
     CHECK(e->error->message == "model 'x' not found");
 }
 
-TEST_CASE("cohere: v2 stream with tool plan and tool call deltas", "[anthropic]") {
+TEST_CASE("cohere: v2 stream with tool plan and tool call deltas", "[cohere]") {
     auto ix = make_ix("https://api.cohere.com/v2/chat", R"({"model":"command-a-03-2025","stream":true})");
     auto body = sse_body(
         "event: message-start\ndata: {\"id\":\"c2\",\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\",\"content\":[],\"tool_plan\":\"\",\"tool_calls\":[]}}}\n\n"
@@ -163,7 +163,7 @@ TEST_CASE("cohere: v2 stream with tool plan and tool call deltas", "[anthropic]"
     CHECK(m->usage->output_tokens == 55);
 }
 
-TEST_CASE("cohere: v2 and v1 non-streamed, v1 stream", "[anthropic]") {
+TEST_CASE("cohere: v2 and v1 non-streamed, v1 stream", "[cohere]") {
     auto v2 = reassemble_cohere(make_ix("https://api.cohere.com/v2/chat", R"({"model":"command-r"})"),
                                 json_body(R"({"id":"x","finish_reason":"COMPLETE","message":{"role":"assistant","content":[{"type":"thinking","thinking":"hm"},{"type":"text","text":"Hello"}]},
                                   "usage":{"billed_units":{"input_tokens":5,"output_tokens":2}}})"));
@@ -203,7 +203,7 @@ TEST_CASE("cohere: v2 and v1 non-streamed, v1 stream", "[anthropic]") {
     CHECK(err->error->message == "invalid api token");
 }
 
-TEST_CASE("bedrock-converse: {\"message\"} error body takes its type from x-amzn-ErrorType", "[cleanup]") {
+TEST_CASE("bedrock-converse: {\"message\"} error body takes its type from x-amzn-ErrorType", "[bedrock]") {
     auto ix = make_ix(kConverse, 400);
     ix.response.headers.items.push_back({"X-Amzn-Errortype", {"ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, {}});
     auto m = reassemble_bedrock_converse(ix, json_body(R"({"message":"The provided model identifier is invalid."})"));

@@ -84,7 +84,7 @@ TEST_CASE("reader matches yaml-cpp on every corpus cassette", "[reader][corpus]"
 }
 
 TEST_CASE("streaming read hands over every interaction in order", "[reader]") {
-    auto path = testsupport::corpus_dir() + "/anthropic-sdk-go/tool_runner_basic.yaml";
+    auto path = testsupport::source_dir() + "/testdata/diff/three.yaml";
     std::vector<size_t> seen;
     Cassette c = read_cassette(path, [&](Interaction&& ix) { seen.push_back(ix.index); });
     CHECK(c.interactions.empty());

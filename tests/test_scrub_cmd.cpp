@@ -299,6 +299,9 @@ TEST_CASE("masked_diff: the removed value never appears, what stays is shown", "
     CHECK(contains(d, "(56 chars)\n+key: Bearer REDACTED\n"));
     CHECK(contains(d, "\n-  \"MIIE"));  // an unpaired removed line: indentation kept, the rest masked
     CHECK(d.rfind("--- a/x.yaml\n+++ b/x.yaml\n@@ -1,7 +1,5 @@\n", 0) == 0);
+    // A shared first byte of two different UTF-8 characters stays with the mask.
+    std::string u = masked_diff("u.yaml", "k: \xC3\xA9t\xC3\xA9-secret-value\n", "k: \xC3\xA8REDACTED\n");
+    CHECK(contains(u, "\n-k: \"\xC3\xA9"));
 }
 
 TEST_CASE("scrub: in place, mode kept, clean files and second runs leave bytes and mtime alone", "[scrub][cmd]") {
@@ -500,6 +503,49 @@ TEST_CASE("scrub: bad settings are usage errors (exit 2) that say what is allowe
     auto re = run_cassette({"scrub", "--check", "--config", bad_re, f});
     CHECK(re.exit_code == 2);
     CHECK(contains(re.err, "re.toml"));
+}
+
+TEST_CASE("scrub reports: values, what could not be scrubbed, counts and JSON", "[scrub][cmd]") {
+    ScrubReport a;
+    a.path = "a.yaml";
+    a.result.format = "go-vcr";
+    a.result.changed = true;
+    a.result.scrubbed.push_back({11, 9, 0, "request header Authorization", "header", "\"sk-p…\" (56 chars)"});
+    a.result.unscrubbable.push_back({40, 11, 2, "response body (gzip)", "gzip stream is truncated"});
+    ScrubReport b;
+    b.path = "b.yaml";
+    b.result.format = "vcrpy";
+    ScrubReport c;
+    c.path = "c.yaml";
+    c.error = "c.yaml:3:1: did not find expected key";
+    std::vector<ScrubReport> reports{a, b, c};
+
+    CHECK(format_scrub_text(reports, false) ==
+          "a.yaml:11:9: interaction 0: request header Authorization (header): \"sk-p…\" (56 chars)\n"
+          "a.yaml:40:11: interaction 2: response body (gzip): not scrubbed: gzip stream is truncated\n");
+    CHECK(format_scrub_counts(reports, true) ==
+          "a.yaml: 1 value to scrub, 1 could not be scrubbed\n"
+          "1 value to scrub in 1 of 2 files; 1 value could not be scrubbed\n");
+    CHECK(format_scrub_counts(reports, false) ==
+          "a.yaml: 1 value scrubbed, 1 could not be scrubbed\n"
+          "1 value scrubbed in 1 of 2 files; 1 value could not be scrubbed\n");
+    CHECK(format_scrub_counts({b}, false) == "nothing to scrub in 1 file\n");
+
+    ScrubOptions opts;
+    opts.check = true;
+    auto doc = nlohmann::json::parse(format_scrub_json(reports, opts));
+    CHECK(doc["mode"] == "check");
+    const auto expected_stuck = nlohmann::json::parse(
+        "{\"line\":40,\"column\":11,\"interaction\":2,\"where\":\"response body (gzip)\","
+        "\"reason\":\"gzip stream is truncated\"}");
+    CHECK(doc["files"][0]["unscrubbable"][0] == expected_stuck);
+    CHECK(doc["files"][1]["format"] == "vcrpy");
+    CHECK(doc["files"][2]["format"].is_null());
+    CHECK(doc["files"][2]["error"] == "c.yaml:3:1: did not find expected key");
+    const auto expected_totals =
+        nlohmann::json::parse("{\"files\":3,\"changed\":1,\"scrubbed\":1,\"unscrubbable\":1,\"errors\":1}");
+    CHECK(doc["totals"] == expected_totals);
+    CHECK_FALSE(doc["files"][0].contains("diff"));
 }
 
 TEST_CASE("find_scrub_config: nearest upward, explicit path first", "[scrub][cmd]") {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -22,6 +23,12 @@ namespace testsupport {
 std::string source_dir() { return CASSETTE_SOURCE_DIR; }
 
 std::string corpus_dir() { return (fs::path(CASSETTE_SOURCE_DIR) / ".." / "shared" / "corpus").lexically_normal().string(); }
+
+std::string corpus_next_dir() {
+    return (fs::path(CASSETTE_SOURCE_DIR) / ".." / "shared" / "corpus-next").lexically_normal().string();
+}
+
+bool have_corpus() { return fs::is_directory(corpus_dir()) && fs::is_directory(corpus_next_dir()); }
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -94,7 +101,105 @@ void check_golden(const std::string& name, const std::string& actual) {
     INFO("golden file " << path.string() << " (run with CASSETTE_UPDATE_GOLDEN=1 to approve a deliberate change)");
     REQUIRE(fs::exists(path));
     std::string expected = read_file(path.string());
-    CHECK(actual == expected);
+    if (actual != expected) FAIL_CHECK("output differs from the golden file:\n" +
+                                       unified_diff(expected, actual, "tests/golden/" + name, "actual output"));
+}
+
+namespace {
+
+// Lines with their '\n' kept, so a missing final newline is a difference too.
+std::vector<std::string_view> split_lines(const std::string& s) {
+    std::vector<std::string_view> out;
+    for (size_t start = 0; start < s.size();) {
+        size_t nl = s.find('\n', start);
+        size_t end = nl == std::string::npos ? s.size() : nl + 1;
+        out.emplace_back(s.data() + start, end - start);
+        start = end;
+    }
+    return out;
+}
+
+struct EditOp {
+    char kind;  // ' ' both, '-' expected only, '+' actual only
+    std::string_view line;
+};
+
+// Longest common subsequence of the lines between the common head and tail;
+// past kMaxCells the middle is shown as all removed, then all added.
+std::vector<EditOp> edit_script(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
+    constexpr size_t kMaxCells = 4'000'000;
+    size_t head = 0;
+    while (head < a.size() && head < b.size() && a[head] == b[head]) ++head;
+    size_t tail = 0;
+    while (tail < a.size() - head && tail < b.size() - head && a[a.size() - 1 - tail] == b[b.size() - 1 - tail]) ++tail;
+    std::vector<EditOp> ops;
+    for (size_t i = 0; i < head; ++i) ops.push_back({' ', a[i]});
+    const size_t n = a.size() - head - tail, m = b.size() - head - tail;
+    if ((n + 1) * (m + 1) <= kMaxCells) {
+        std::vector<uint32_t> len((n + 1) * (m + 1), 0);
+        auto at = [&](size_t i, size_t j) -> uint32_t& { return len[i * (m + 1) + j]; };
+        for (size_t i = n; i-- > 0;)
+            for (size_t j = m; j-- > 0;)
+                at(i, j) = a[head + i] == b[head + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
+        size_t i = 0, j = 0;
+        while (i < n || j < m) {
+            if (i < n && j < m && a[head + i] == b[head + j]) {
+                ops.push_back({' ', a[head + i]});
+                ++i, ++j;
+            } else if (j == m || (i < n && at(i + 1, j) >= at(i, j + 1))) {
+                ops.push_back({'-', a[head + i++]});
+            } else {
+                ops.push_back({'+', b[head + j++]});
+            }
+        }
+    } else {
+        for (size_t i = 0; i < n; ++i) ops.push_back({'-', a[head + i]});
+        for (size_t j = 0; j < m; ++j) ops.push_back({'+', b[head + j]});
+    }
+    for (size_t i = a.size() - tail; i < a.size(); ++i) ops.push_back({' ', a[i]});
+    return ops;
+}
+
+}  // namespace
+
+std::string unified_diff(const std::string& expected, const std::string& actual, const std::string& expected_label,
+                         const std::string& actual_label) {
+    constexpr size_t kContext = 3;
+    if (expected == actual) return {};
+    const std::vector<EditOp> ops = edit_script(split_lines(expected), split_lines(actual));
+    // Line counts of each side before op k, for the hunk headers.
+    std::vector<size_t> a_before(ops.size() + 1, 0), b_before(ops.size() + 1, 0);
+    for (size_t k = 0; k < ops.size(); ++k) {
+        a_before[k + 1] = a_before[k] + (ops[k].kind != '+');
+        b_before[k + 1] = b_before[k] + (ops[k].kind != '-');
+    }
+    std::string out = "--- " + expected_label + "\n+++ " + actual_label + "\n";
+    size_t k = 0;
+    while (k < ops.size()) {
+        while (k < ops.size() && ops[k].kind == ' ') ++k;
+        if (k == ops.size()) break;
+        // One hunk: changes closer than two contexts apart share it.
+        size_t first = k >= kContext ? k - kContext : 0, last = k;
+        for (size_t gap = 0; k < ops.size() && gap <= 2 * kContext; ++k) {
+            if (ops[k].kind == ' ') {
+                ++gap;
+            } else {
+                gap = 0;
+                last = k;
+            }
+        }
+        size_t end = std::min(ops.size(), last + 1 + kContext);
+        size_t a_count = a_before[end] - a_before[first], b_count = b_before[end] - b_before[first];
+        out += "@@ -" + std::to_string(a_before[first] + (a_count ? 1 : 0)) + "," + std::to_string(a_count) + " +" +
+               std::to_string(b_before[first] + (b_count ? 1 : 0)) + "," + std::to_string(b_count) + " @@\n";
+        for (size_t i = first; i < end; ++i) {
+            out += ops[i].kind;
+            out += ops[i].line;
+            if (ops[i].line.empty() || ops[i].line.back() != '\n') out += "\n\\ No newline at end of file\n";
+        }
+        k = end;
+    }
+    return out;
 }
 
 cassette::Interaction make_ix(const std::string& url, int64_t code) {

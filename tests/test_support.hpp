@@ -16,6 +16,12 @@ namespace testsupport {
 
 std::string source_dir();                 // the project root
 std::string corpus_dir();                 // ../shared/corpus
+std::string corpus_next_dir();            // ../shared/corpus-next
+// Both shared corpora are beside the source tree. Tests that read them are
+// tagged [corpus]; without them the runner (tests/main.cpp) leaves those out,
+// or exits with kSkipExitCode when nothing else was selected.
+bool have_corpus();
+inline constexpr int kSkipExitCode = 77;
 std::string read_file(const std::string& path);
 std::vector<std::string> corpus_files(const std::string& dir);  // *.yaml/*.yml recursively, sorted
 
@@ -29,8 +35,14 @@ struct RunResult {
 RunResult run_cassette(const std::vector<std::string>& args, const std::string* stdin_text = nullptr);
 
 // Compares `actual` with tests/golden/<name>; with CASSETTE_UPDATE_GOLDEN=1 in
-// the environment it rewrites the golden file instead (the approval step).
+// the environment it rewrites the golden file instead (the approval step). A
+// mismatch is shown as a unified diff of the two, not as both documents.
 void check_golden(const std::string& name, const std::string& actual);
+
+// A unified diff (3 lines of context) from `expected` to `actual`, headed by
+// the two labels; empty when they are equal.
+std::string unified_diff(const std::string& expected, const std::string& actual, const std::string& expected_label,
+                         const std::string& actual_label);
 
 // ---- Bytes as recorders store them ----------------------------------------
 

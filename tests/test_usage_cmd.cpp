@@ -21,7 +21,8 @@ namespace {
 
 using testsupport::FakeTerminal;
 
-std::string o4_dir() { return testsupport::corpus_dir() + "/fantasy/TestOpenAICommon/openai-o4-mini"; }
+// A copy of fantasy's TestOpenAICommon/openai-o4-mini (testdata/fantasy/README.md).
+std::string o4_dir() { return testsupport::source_dir() + "/testdata/fantasy/openai-o4-mini"; }
 
 // Relative to the source dir, where run_cassette runs the binary: goldens stay portable.
 const std::string kRelO4 = "../shared/corpus/fantasy/TestOpenAICommon/openai-o4-mini";
@@ -34,7 +35,7 @@ bool cli_has_usage() {
 
 }  // namespace
 
-TEST_CASE("usage report: per file, per model, totals", "[openai]") {
+TEST_CASE("usage report: per file, per model, totals", "[usage]") {
     FileUsage f = file_usage(o4_dir() + "/simple_streaming.yaml");
     REQUIRE(f.interactions.size() == 1);
     CHECK(f.interactions[0].api == "openai-chat");
@@ -64,8 +65,8 @@ TEST_CASE("usage report: per file, per model, totals", "[openai]") {
     CHECK(usage_report_json(r, true)["models"][0]["interactions"] == 3);
 }
 
-TEST_CASE("usage report: plain HTTP cassettes have no LLM interactions", "[openai]") {
-    for (const auto& path : testsupport::corpus_files(testsupport::corpus_dir() + "/go-vcr")) {
+TEST_CASE("usage report: plain HTTP cassettes have no LLM interactions", "[usage]") {
+    for (const auto& path : testsupport::corpus_files(testsupport::source_dir() + "/testdata/go-vcr")) {
         FileUsage f = file_usage(path);
         INFO(path);
         CHECK(f.interactions.empty());
@@ -73,7 +74,7 @@ TEST_CASE("usage report: plain HTTP cassettes have no LLM interactions", "[opena
     }
 }
 
-TEST_CASE("usage command: renders through the terminal; bad files reported, others kept", "[openai]") {
+TEST_CASE("usage command: renders through the terminal; bad files reported, others kept", "[usage]") {
     std::string bad = (std::filesystem::temp_directory_path() / "cassette-usage-bad.yaml").string();
     std::ofstream(bad) << "version: 2\ninteractions:\n- id: 0\n  request: [unclosed\n";
 
@@ -102,7 +103,7 @@ TEST_CASE("usage command: renders through the terminal; bad files reported, othe
     }
     SECTION("output does not depend on -j") {
         FakeTerminal a, b;
-        opts.paths = {testsupport::corpus_dir() + "/fantasy/TestOpenAIResponsesCommon"};
+        opts.paths = {testsupport::source_dir() + "/testdata/fantasy"};
         opts.format = "csv";
         opts.jobs = 1;
         CHECK(run_usage(opts, a) == 0);
@@ -113,7 +114,7 @@ TEST_CASE("usage command: renders through the terminal; bad files reported, othe
     }
 }
 
-TEST_CASE("usage command line: golden outputs", "[openai]") {
+TEST_CASE("usage command line: golden outputs", "[usage][corpus]") {
     if (!cli_has_usage()) {
         WARN("the cassette binary has no `usage` subcommand registered yet (cli/main.cpp)");
         return;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,7 +47,23 @@ private:
         const Node* node;
         std::string value;  // the new decoded value
         std::string raw;    // the new bytes for [node->begin, node->end)
+        bool from_edits = false;
+        std::vector<TextEdit> edits;  // when from_edits: all edits so far (a second edit() adds to them)
     };
+    // The scalar written anew in its own style / in the safest form.
+    std::string emit(const Node& n, const std::string& value) const;
+    std::string safe_form(const Node& n, const std::string& value) const;
+    std::string rewrap(const Node& n, size_t content_begin, std::string_view newline, const std::string& inner) const;
+    // The edits spliced into the scalar's own bytes; nullopt when they cannot be.
+    std::optional<std::string> in_place(const Node& n, const std::vector<TextEdit>& edits,
+                                        const std::string& new_value) const;
+    void check_patchable(const Node& n, const std::string& value) const;
+    std::string splice(const std::map<size_t, Pending>& pending) const;
+    void compare(const Node& old_node, const Node& new_node, const std::map<size_t, Pending>& pending,
+                 std::vector<std::pair<const Node*, std::string>>& bad) const;
+    std::vector<std::pair<const Node*, std::string>> verify(const std::string& text,
+                                                            const std::map<size_t, Pending>& pending) const;
+
     std::string path_;
     std::string_view text_;
     const Document& doc_;

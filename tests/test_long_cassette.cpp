@@ -53,7 +53,7 @@ size_t line_of_item(const std::string& text, size_t k) {
 
 }  // namespace
 
-TEST_CASE("long cassette: order, bodies and problems as a one-thread read gives them", "[bench]") {
+TEST_CASE("long cassette: order, bodies and problems as a one-thread read gives them", "[threads]") {
     const std::string text = long_cassette(2000);
     REQUIRE(text.size() > 3'000'000);
     const Cassette* live = nullptr;
@@ -103,7 +103,7 @@ TEST_CASE("long cassette: order, bodies and problems as a one-thread read gives 
     CHECK(c.problems[0].interaction == size_t(2000));
 }
 
-TEST_CASE("long cassette: a syntax error past the first megabyte after every earlier interaction", "[bench]") {
+TEST_CASE("long cassette: a syntax error past the first megabyte after every earlier interaction", "[threads]") {
     const std::string text = long_cassette(kItems, 2500);
     size_t seen = 0;
     const std::string path = "bench_broken_cassette.yaml";
@@ -127,7 +127,7 @@ TEST_CASE("long cassette: a syntax error past the first megabyte after every ear
     CHECK(seen == 2500);
 }
 
-TEST_CASE("long cassette: a sink that throws stops the read with its own exception", "[bench]") {
+TEST_CASE("long cassette: a sink that throws stops the read with its own exception", "[threads]") {
     const std::string text = long_cassette(kItems);
     size_t seen = 0;
     const std::string path = "bench_throwing_sink.yaml";
@@ -177,7 +177,7 @@ std::string write_long_llm_cassette(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("long LLM cassette: usage and validate match a one-interaction-at-a-time run", "[bench]") {
+TEST_CASE("long LLM cassette: usage and validate match a one-interaction-at-a-time run", "[threads][corpus]") {
     const std::string path = "bench_long_llm.yaml";
     const std::string text = write_long_llm_cassette(path);
     REQUIRE(text.size() > 2'000'000);
@@ -234,7 +234,7 @@ TEST_CASE("long LLM cassette: usage and validate match a one-interaction-at-a-ti
     std::remove(path.c_str());
 }
 
-TEST_CASE("long cassette: validate past the first megabyte keeps what came before a syntax error", "[bench]") {
+TEST_CASE("long cassette: validate past the first megabyte keeps what came before a syntax error", "[threads]") {
     const std::string text = long_cassette(2000, 2500);
     const std::string path = "bench_broken_validate.yaml";
     FILE* f = std::fopen(path.c_str(), "wb");
@@ -251,7 +251,7 @@ TEST_CASE("long cassette: validate past the first megabyte keeps what came befor
     CHECK(r.findings[1].pos.line > static_cast<int>(line_of_item(text, 2500)));
 }
 
-TEST_CASE("long LLM cassette: show and export write what a one-thread run writes", "[bench]") {
+TEST_CASE("long LLM cassette: show and export write what a one-thread run writes", "[threads][corpus]") {
     const std::string path = "bench_long_llm_show.yaml";
     write_long_llm_cassette(path);
     auto run_both = [&](auto&& run) {
