@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 
 namespace cassette {
 
@@ -204,9 +205,32 @@ bool is_redaction_marker(std::string_view value) {
     return false;
 }
 
+namespace {
+
+// An AWS SigV4 Authorization value (`AWS4-HMAC-SHA256 Credential=KEYID/scope,
+// SignedHeaders=…, Signature=…`) whose access key id and signature are both
+// redaction markers: the rest (scope, signed header names) is no secret.
+bool is_redacted_sigv4(std::string_view value) {
+    value = trim(value);
+    if (!starts_with(value, "AWS4-")) return false;
+    auto field = [&](std::string_view name) -> std::optional<std::string_view> {
+        size_t at = value.find(name);
+        if (at == std::string_view::npos) return std::nullopt;
+        std::string_view rest = value.substr(at + name.size());
+        return rest.substr(0, rest.find_first_of(", \t\r\n"));
+    };
+    auto credential = field("Credential=");
+    auto signature = field("Signature=");
+    if (!credential || !signature) return false;
+    std::string_view key_id = credential->substr(0, credential->find('/'));
+    return is_redaction_marker(key_id) && is_redaction_marker(*signature);
+}
+
+}  // namespace
+
 SecretVerdict classify_credential(std::string_view value) {
     SecretVerdict out;
-    if (is_redaction_marker(value)) return out;
+    if (is_redaction_marker(value) || is_redacted_sigv4(value)) return out;
     std::string_view v = strip_scheme(value);
     size_t length = 0;
     if (const Shape* shape = match_shape(v, length)) {

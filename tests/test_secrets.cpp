@@ -111,3 +111,19 @@ TEST_CASE("key shapes in free text", "[validate][secrets]") {
     for (int i = 0; i < 100; ++i) many += k + " ";
     CHECK(find_key_shapes(many, 5).size() == 5);
 }
+
+TEST_CASE("a SigV4 Authorization whose key id and signature are markers is redacted", "[secrets]") {
+    const std::string templ = "AWS4-HMAC-SHA256 Credential=<AWS_ACCESS_KEY_ID>/<DATE>/<AWS_REGION>/bedrock/aws4_request,\n"
+                              "SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=<AWS_SIGV4_SIGNATURE>";
+    CHECK(classify_credential(templ).level == SecretLevel::none);
+    CHECK(classify_credential("AWS4-HMAC-SHA256 Credential=REDACTED/20240101/us-east-1/bedrock/aws4_request, "
+                              "SignedHeaders=host, Signature=REDACTED")
+              .level == SecretLevel::none);
+    // A real key id or a real signature left in: still reported.
+    CHECK(classify_credential("AWS4-HMAC-SHA256 Credential=AKIAZ7Q3W5E2R4T6Y8U1/20240101/us-east-1/bedrock/aws4_request, "
+                              "SignedHeaders=host, Signature=<SIG>")
+              .level != SecretLevel::none);
+    CHECK(classify_credential("AWS4-HMAC-SHA256 Credential=<KEY>/20240101/us-east-1/bedrock/aws4_request, "
+                              "SignedHeaders=host, Signature=3f1a9c0d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f")
+              .level != SecretLevel::none);
+}
