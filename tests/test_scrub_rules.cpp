@@ -370,3 +370,16 @@ TEST_CASE("scrub rules: linear on a large JSON body", "[.][scrub][rules-perf]") 
     CHECK(edits->size() == 200'001);
     WARN("json_text on " << j.size() / 1'000'000 << " MB: " << ms << " ms");
 }
+
+TEST_CASE("scrub rules: a response header counts by its name only when the name plainly says credential",
+          "[scrub][rules]") {
+    cassette::scrub::Policy policy;
+    cassette::scrub::Rules rules(policy);
+    // Request side: a name ending like a credential is one (validate warns on placeholders there).
+    CHECK(rules.header_value("X-Time-Per-Token", "12").size() == 1);
+    // Response side: a timing header is not a credential; a real-shaped value still is.
+    CHECK(rules.header_value("x-time-per-token", "12", true).empty());
+    CHECK(rules.header_value("x-session-token", "sk-proj-u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzdocJ2isAj", true).size() == 1);
+    CHECK(rules.header_value("Set-Cookie", "sid=abc123; Path=/; HttpOnly", true).size() == 1);
+    CHECK(rules.header_value("Authorization", "Bearer test-key", true).size() == 1);
+}

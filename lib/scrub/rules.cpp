@@ -324,13 +324,25 @@ std::vector<TextEdit> Rules::text(std::string_view text) const {
     return finish(text, std::move(edits));
 }
 
-std::vector<TextEdit> Rules::header_value(std::string_view name, std::string_view value) const {
+std::vector<TextEdit> Rules::header_value(std::string_view name, std::string_view value, bool response) const {
     std::vector<TextEdit> edits;
     const std::string& repl = policy_.replacement;
     const std::string header(trim(name));
     const bool set_cookie = iequal(header, "Set-Cookie");
     const bool cookie = iequal(header, "Cookie");
-    if (policy_.enabled("header") && (is_credential_header(header) || set_cookie || listed(policy_.headers, header))) {
+    // A response header is a credential by its name only when the name says so
+    // outright (Set-Cookie, Authorization, X-Api-Key …, --header); a name that
+    // merely ends like one (x-time-per-token: 12) needs a credential's shape.
+    static constexpr std::string_view kResponseNames[] = {"authorization", "proxy-authorization", "cookie",
+                                                          "x-amz-security-token", "api-key", "x-api-key",
+                                                          "x-goog-api-key"};
+    bool named = set_cookie || listed(policy_.headers, header);
+    if (!named && is_credential_header(header)) {
+        named = !response;
+        for (std::string_view n : kResponseNames) named = named || iequal(header, n);
+        if (!named) named = classify_credential(value).level == SecretLevel::credential;
+    }
+    if (policy_.enabled("header") && named) {
         if (cookie || set_cookie) {
             // "a=1; b=2" (Cookie: every value) or "a=1; Path=/; HttpOnly"
             // (Set-Cookie: the first pair only; the rest are attributes).

@@ -54,7 +54,9 @@ public:
     // scheme ("Bearer REDACTED"); SigV4 keeps algorithm, scope and
     // SignedHeaders; Cookie / Set-Cookie keep names and attributes. Any
     // header: key shapes, PEM, patterns.
-    std::vector<TextEdit> header_value(std::string_view name, std::string_view value) const;
+    // `response`: a response header, where only names that plainly carry
+    // credentials count (see rules.cpp).
+    std::vector<TextEdit> header_value(std::string_view name, std::string_view value, bool response = false) const;
     // A URL: credential query parameters (name and position kept), the
     // password of user:password@, key shapes, patterns. Percent-encoding of
     // what is kept is untouched.

@@ -55,8 +55,11 @@ bool is_null(const Node& n) {
 // ("OpenAI API key", "query parameter key"), without saying a name twice.
 std::string where_of(const std::string& where, const std::string& what) {
     if (where.empty()) return what;
-    if (what.empty() || (where.size() >= what.size() && iequals(std::string_view(where).substr(where.size() - what.size()), what)))
-        return where;
+    if (what.empty()) return where;
+    // "Authorization access key id" after "… header Authorization": the rest only.
+    const std::string_view first = std::string_view(what).substr(0, what.find(' '));
+    if (where.size() >= first.size() && iequals(std::string_view(where).substr(where.size() - first.size()), first))
+        return where + what.substr(first.size());
     return where + ": " + what;
 }
 
@@ -125,7 +128,8 @@ public:
 
     void header_values(const std::vector<HeaderRef>& headers, const std::string& side) {
         for (const HeaderRef& h : headers)
-            for (const Node* v : h.values) apply(*v, rules_.header_value(h.name, v->value), side + " header " + h.name);
+            for (const Node* v : h.values)
+                apply(*v, rules_.header_value(h.name, v->value, starts_with(side, "response")), side + " header " + h.name);
     }
 
     void url(const Node* n, const std::string& where) {
@@ -681,7 +685,7 @@ private:
                     content_length_at = line_start + v;
                     content_length_len = value.size();
                 }
-                for (TextEdit e : rules_.header_value(name, value)) {
+                for (TextEdit e : rules_.header_value(name, value, !request)) {
                     e.offset += line_start + v;
                     report(base + e.offset, e, side + " header " + std::string(name));
                     head_edits.push_back(std::move(e));
