@@ -44,10 +44,7 @@ namespace {
 using namespace json_read;
 
 std::string provider_of(const Interaction& ix) {
-    std::string url = lower(ix.request.url);
-    auto start = url.find("://");
-    start = start == std::string::npos ? 0 : start + 3;
-    std::string host = url.substr(start, url.find_first_of("/?#", start) - start);
+    std::string host = provider_host(ix.request.url);
     if (host.find("aiplatform.googleapis.com") != std::string::npos) return "vertex";
     if (host.find("generativelanguage.googleapis.com") != std::string::npos) return "google";
     return {};  // a proxy or compatible server: the dispatcher names it from the host

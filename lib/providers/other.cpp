@@ -41,6 +41,7 @@
 #include "decode/json_read.hpp"
 #include "providers/provider_error.hpp"
 #include "providers/providers.hpp"
+#include "util/url.hpp"
 
 namespace cassette {
 
@@ -96,27 +97,6 @@ std::optional<ProviderError> error_of(const OJ& j, const Interaction& ix) {
 
 // ---------------------------------------------------------------- Bedrock Converse
 
-std::string percent_decode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit((unsigned char)s[i + 1]) && std::isxdigit((unsigned char)s[i + 2])) {
-            out.push_back(char(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
-            i += 2;
-        } else {
-            out.push_back(s[i]);
-        }
-    }
-    return out;
-}
-
-std::string bedrock_model(const std::string& url) {
-    auto p = url.find("/model/");
-    if (p == std::string::npos) return {};
-    auto rest = std::string_view(url).substr(p + 7);
-    return percent_decode(rest.substr(0, rest.find_first_of("/?#")));
-}
-
 Usage converse_usage(const OJ& u) {
     Usage out;
     out.cache_read_tokens = count(field(u, "cacheReadInputTokens")).value_or(0);
@@ -134,6 +114,13 @@ struct ConverseBlock {
 };
 
 }  // namespace
+
+std::string bedrock_model(std::string_view url) {
+    size_t p = url.find("/model/");
+    if (p == std::string_view::npos) return {};
+    std::string_view rest = url.substr(p + 7);
+    return percent_decode(rest.substr(0, rest.find_first_of("/?#")), PercentMode::path);
+}
 
 std::optional<Message> reassemble_bedrock_converse(const Interaction& ix, const DecodedBody& body) {
     Message m;
