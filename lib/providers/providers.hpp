@@ -23,19 +23,23 @@ std::optional<Message> reassemble_anthropic(const Interaction& ix, const Decoded
 // gemini.cpp
 std::optional<Message> reassemble_gemini(const Interaction& ix, const DecodedBody& response);
 
-// other.cpp
+// bedrock.cpp
 std::optional<Message> reassemble_bedrock_converse(const Interaction& ix, const DecodedBody& response);
 // The model id of a Bedrock URL (`…/model/<id>/invoke`), percent-decoded as a
 // path segment (an ARN's "%3A" and "%2F" come back; '+' stays); empty when
 // the URL has no /model/ segment.
 std::string bedrock_model(std::string_view url);
 
+// ollama.cpp
+std::optional<Message> reassemble_ollama(const Interaction& ix, const DecodedBody& response);
+
+// cohere.cpp
+std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBody& response);
+
 // reassemble.cpp
 // The host that names the provider: url_hostname (lower-case, no port), or
 // for a URL without a scheme, its first segment, as recorders that replace
 // the base URL with a placeholder ("<ollama_api_base>/api/chat") write it.
 std::string provider_host(std::string_view url);
-std::optional<Message> reassemble_ollama(const Interaction& ix, const DecodedBody& response);
-std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBody& response);
 
 }  // namespace cassette
