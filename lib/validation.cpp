@@ -187,7 +187,7 @@ const char* advice_for(const std::string& rule) {
 
 // The rule for a body that is compressed (by its magic bytes, or by its
 // Content-Encoding once the bytes are not text) but does not decompress:
-// truncated, corrupt, or over the size limit. The SPEC's ids are a contract,
+// truncated, corrupt, or over the size limit. The rule ids are stable,
 // so it is the rule of what the body is declared to be: it cannot be that.
 // A body declared as nothing in particular has a mistyped field: `schema`.
 // (docs/validate-ci.md, "Bodies that do not decompress".)

@@ -115,7 +115,7 @@ void emit_blocks(Message& m, const std::vector<Block>& blocks) {
     }
 }
 
-// SPEC "Usage": input = input + cache_creation + cache_read.
+// docs/usage-semantics.md: input = input + cache_creation + cache_read.
 Usage usage_of(const OJ& u) {
     Usage out;
     int64_t input = count(field(u, "input_tokens")).value_or(0);

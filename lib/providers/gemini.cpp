@@ -22,7 +22,7 @@
 //    input = promptTokenCount + toolUsePromptTokenCount (promptTokenCount
 //    already includes cachedContentTokenCount; the provider's total is
 //    prompt + toolUsePrompt + candidates + thoughts), output = candidates +
-//    thoughts (SPEC "Usage"), cache_read = cachedContentTokenCount;
+//    thoughts (docs/usage-semantics.md), cache_read = cachedContentTokenCount;
 //  - modelVersion -> model, responseId -> id;
 //  - several candidates -> `choices` (message fields are candidate 0).
 #include <algorithm>
