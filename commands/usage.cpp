@@ -18,9 +18,9 @@ namespace {
 
 const char* kUsageHelp =
     "Sums the token usage the responses report, after reassembling each one with\n"
-    "its provider's rules (usage meanings: SPEC \"Usage\"). input counts every prompt\n"
-    "token (cache reads and writes included); output every generated token\n"
-    "(reasoning included); total = input + output.\n\n"
+    "its provider's rules (the meanings: docs/usage-semantics.md). input counts\n"
+    "every prompt token (cache reads and writes included); output every generated\n"
+    "token (reasoning included); total = input + output.\n\n"
     "  --by file         one row per file, then the total (default)\n"
     "  --by interaction  one row per LLM interaction, then the total\n"
     "  --by model        one row per model, then the total\n\n"

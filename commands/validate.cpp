@@ -70,7 +70,7 @@ std::string location(const std::string& path, const Position& pos) {
 }  // namespace
 
 std::string format_validate_json(const std::vector<FileReport>& reports, bool strict) {
-    // Keys in SPEC order, so the output reads like the contract.
+    // Keys in the documented order (docs/validate-ci.md), so the output reads like the docs.
     using OJ = nlohmann::ordered_json;
     OJ files = OJ::array();
     size_t errors = 0, warnings = 0;

@@ -8,7 +8,7 @@
 
 namespace cassette {
 
-// Exit statuses, in one place (SPEC: 0 ok, 1 findings/differences, 2 trouble).
+// Exit statuses, in one place (the man pages: 0 ok, 1 findings/differences, 2 trouble).
 enum ExitCode : int { exit_ok = 0, exit_findings = 1, exit_trouble = 2 };
 
 // Input that cannot be read or parsed. `pos` is 1-based (0 = unknown);

@@ -1,6 +1,6 @@
-// The reassembled message as JSON (SPEC.md "Reassembly"). The SPEC keys are
+// The reassembled message as JSON (docs/message.md). The documented keys are
 // always present; the extras (`server_tool_calls`, `choices`, `error`) only
-// when they carry something, so a plain message reads like the SPEC example.
+// when they carry something, so a plain message reads like the example there.
 #include "message.hpp"
 
 namespace cassette {

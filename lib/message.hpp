@@ -1,5 +1,5 @@
 // The reassembled LLM message: what the provider's client library would have
-// produced from the recorded response, in one shape for every API (SPEC.md,
+// produced from the recorded response, in one shape for every API (docs/message.md,
 // "Reassembly").
 #pragma once
 
@@ -12,7 +12,7 @@
 
 namespace cassette {
 
-// Normalized token usage; meanings in SPEC.md "Usage: one meaning across providers".
+// Normalized token usage; meanings in docs/usage-semantics.md.
 struct Usage {
     int64_t input_tokens = 0;
     int64_t output_tokens = 0;
@@ -61,6 +61,6 @@ struct Message {
 };
 
 nlohmann::json to_json(const Usage& u);
-nlohmann::json to_json(const Message& m);  // SPEC shape; `usage` null when absent
+nlohmann::json to_json(const Message& m);  // docs/message.md shape; `usage` null when absent
 
 }  // namespace cassette

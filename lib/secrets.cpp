@@ -6,31 +6,11 @@
 #include <cstdint>
 #include <optional>
 
+#include "util/text.hpp"
+
 namespace cassette {
 
 namespace {
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-std::string to_lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), lower);
-    return out;
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -89,7 +69,7 @@ constexpr std::array<Shape, 21> kShapes{{
 
 // Documentation examples (AKIAIOSFODNN7EXAMPLE) are not credentials.
 bool looks_like_example(std::string_view token) {
-    std::string l = to_lower(token);
+    std::string l = lower(token);
     return l.find("example") != std::string::npos;
 }
 
@@ -159,7 +139,7 @@ bool looks_random(std::string_view v) {
 }  // namespace
 
 bool is_credential_header(std::string_view name) {
-    const std::string n = to_lower(trim(name));
+    const std::string n = lower(trim(name));
     static constexpr std::array<std::string_view, 8> exact{
         "authorization", "proxy-authorization", "cookie",      "x-amz-security-token",
         "api-key",       "apikey",              "x-api-key",   "ocp-apim-subscription-key",
@@ -170,14 +150,14 @@ bool is_credential_header(std::string_view name) {
 }
 
 bool is_ambiguous_param(std::string_view name) {
-    const std::string n = to_lower(trim(name));
+    const std::string n = lower(trim(name));
     for (std::string_view a : {"key", "token", "auth", "sig", "signature", "secret", "password", "passwd"})
         if (n == a) return true;
     return false;
 }
 
 bool is_credential_param(std::string_view name) {
-    const std::string n = to_lower(trim(name));
+    const std::string n = lower(trim(name));
     static constexpr std::array<std::string_view, 20> names{
         "key",          "api_key",          "apikey",         "api-key",          "access_token",
         "token",        "auth",             "auth_token",     "client_secret",    "password",
@@ -191,7 +171,7 @@ bool is_credential_param(std::string_view name) {
 bool is_redaction_marker(std::string_view value) {
     std::string_view v = strip_scheme(value);
     if (v.empty()) return true;
-    const std::string l = to_lower(v);
+    const std::string l = lower(v);
     for (std::string_view word : {"redacted", "filtered", "masked", "removed", "scrubbed", "sanitized", "hidden", "***"})
         if (l.find(word) != std::string::npos) return true;
     // Template markers: <API_KEY>, ${TOKEN}, {{token}}.

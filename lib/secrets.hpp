@@ -2,7 +2,7 @@
 // parameters), what they look like (known key prefixes, long random tokens),
 // and how to name one without printing it (a masked prefix).
 //
-// SPEC "Validation rules", `secret`: error for a real credential's shape,
+// docs/validate-ci.md, rule `secret`: error for a real credential's shape,
 // warning for other non-empty values (placeholders), nothing for redaction
 // markers.
 #pragma once

@@ -11,6 +11,7 @@
 
 #include "decode/body.hpp"
 #include "providers/reassemble.hpp"
+#include "util/text.hpp"
 
 namespace cassette {
 
@@ -23,8 +24,6 @@ constexpr size_t kMaxFlattenDepth = 128;
 // Interaction alignment table bound (cells); beyond it, pair by position.
 constexpr size_t kMaxAlignCells = 2'000'000;
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
 // `*` matches any run of characters within one segment; case-insensitive.
 bool glob_match(std::string_view pat, std::string_view s) {
     size_t p = 0, i = 0, star = std::string_view::npos, mark = 0;
@@ -32,7 +31,7 @@ bool glob_match(std::string_view pat, std::string_view s) {
         if (p < pat.size() && pat[p] == '*') {
             star = p++;
             mark = i;
-        } else if (p < pat.size() && lower(pat[p]) == lower(s[i])) {
+        } else if (p < pat.size() && ascii_lower(pat[p]) == ascii_lower(s[i])) {
             ++p;
             ++i;
         } else if (star != std::string_view::npos) {
@@ -80,7 +79,7 @@ std::string canonical_header(std::string_view name) {
     std::string out(name);
     bool upper = true;
     for (char& c : out) {
-        c = upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : lower(c);
+        c = upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : ascii_lower(c);
         upper = c == '-';
     }
     return out;

@@ -31,7 +31,7 @@ struct IgnoreRule {
     bool versions_only = false;
 };
 
-// The volatile fields `diff` leaves out unless --no-ignore (SPEC "Volatile by default").
+// The volatile fields `diff` leaves out unless --no-ignore (cassette-diff(1), "volatile fields").
 const std::vector<IgnoreRule>& default_ignore_rules();
 
 struct DiffOptions {
@@ -91,7 +91,7 @@ std::vector<std::pair<std::optional<size_t>, std::optional<size_t>>> match_inter
 
 CassetteDiff diff_cassettes(const Cassette& a, const Cassette& b, const DiffOptions& opts = {});
 
-// SPEC `diff --format json` shape, keys in the SPEC's order. A field that is
+// `diff --format json` shape (cassette-diff(1)), keys in the documented order. A field that is
 // new has no "old"; one that went away has no "new".
 nlohmann::ordered_json to_json(const CassetteDiff& d);
 

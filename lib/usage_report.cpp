@@ -90,7 +90,7 @@ UsageReport build_usage_report(std::vector<FileUsage> files) {
 
 nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models) {
     using json = nlohmann::ordered_json;
-    // SPEC key order, which the sorted nlohmann::json of to_json(Usage) would lose.
+    // The documented key order (docs/usage-semantics.md), which the sorted nlohmann::json of to_json(Usage) would lose.
     auto usage_json = [](const Usage& u) {
         return json{{"input_tokens", u.input_tokens},         {"output_tokens", u.output_tokens},
                     {"reasoning_tokens", u.reasoning_tokens}, {"cache_read_tokens", u.cache_read_tokens},

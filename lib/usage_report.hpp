@@ -55,7 +55,7 @@ FileUsage file_usage(const std::string& path);
 // Per-model and grand totals over `files` (kept in the given order).
 UsageReport build_usage_report(std::vector<FileUsage> files);
 
-// SPEC shape: {"files":[{"path","interactions":[{"index","api","model","usage"}],"total"}],"total"};
+// cassette-usage(1) --format json shape: {"files":[{"path","interactions":[{"index","api","model","usage"}],"total"}],"total"};
 // with `with_models`, also "models":[{"model","interactions","usage"}]. Keys in that order.
 nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models = false);
 

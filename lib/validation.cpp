@@ -14,6 +14,9 @@
 #include "reader.hpp"
 #include "providers/reassemble.hpp"
 #include "secrets.hpp"
+#include "util/http.hpp"
+#include "util/text.hpp"
+#include "util/url.hpp"
 
 namespace cassette {
 
@@ -41,14 +44,8 @@ std::string quote_value(std::string_view s, size_t max = 60) {
     return out + "\"";
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 std::optional<int64_t> parse_int(std::string_view s) {
-    s = trim(s);
+    s = trim_ows(s);
     int64_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
@@ -56,33 +53,6 @@ std::optional<int64_t> parse_int(std::string_view s) {
 }
 
 // ---- status -----------------------------------------------------------------
-
-// RFC 9110 reason phrases (plus the common WebDAV/extension ones Go knows).
-const char* reason_phrase(int64_t code) {
-    static const std::unordered_map<int64_t, const char*> phrases{
-        {100, "Continue"}, {101, "Switching Protocols"}, {102, "Processing"}, {103, "Early Hints"},
-        {200, "OK"}, {201, "Created"}, {202, "Accepted"}, {203, "Non-Authoritative Information"},
-        {204, "No Content"}, {205, "Reset Content"}, {206, "Partial Content"}, {207, "Multi-Status"},
-        {208, "Already Reported"}, {226, "IM Used"},
-        {300, "Multiple Choices"}, {301, "Moved Permanently"}, {302, "Found"}, {303, "See Other"},
-        {304, "Not Modified"}, {305, "Use Proxy"}, {307, "Temporary Redirect"}, {308, "Permanent Redirect"},
-        {400, "Bad Request"}, {401, "Unauthorized"}, {402, "Payment Required"}, {403, "Forbidden"},
-        {404, "Not Found"}, {405, "Method Not Allowed"}, {406, "Not Acceptable"},
-        {407, "Proxy Authentication Required"}, {408, "Request Timeout"}, {409, "Conflict"}, {410, "Gone"},
-        {411, "Length Required"}, {412, "Precondition Failed"}, {413, "Request Entity Too Large"},
-        {414, "Request URI Too Long"}, {415, "Unsupported Media Type"}, {416, "Requested Range Not Satisfiable"},
-        {417, "Expectation Failed"}, {418, "I'm a teapot"}, {421, "Misdirected Request"},
-        {422, "Unprocessable Entity"}, {423, "Locked"}, {424, "Failed Dependency"}, {425, "Too Early"},
-        {426, "Upgrade Required"}, {428, "Precondition Required"}, {429, "Too Many Requests"},
-        {431, "Request Header Fields Too Large"}, {451, "Unavailable For Legal Reasons"},
-        {500, "Internal Server Error"}, {501, "Not Implemented"}, {502, "Bad Gateway"},
-        {503, "Service Unavailable"}, {504, "Gateway Timeout"}, {505, "HTTP Version Not Supported"},
-        {506, "Variant Also Negotiates"}, {507, "Insufficient Storage"}, {508, "Loop Detected"},
-        {510, "Not Extended"}, {511, "Network Authentication Required"},
-    };
-    auto it = phrases.find(code);
-    return it == phrases.end() ? nullptr : it->second;
-}
 
 // RFC 9110 renamed a few; either spelling is standard.
 bool is_alternate_phrase(int64_t code, std::string_view reason) {
@@ -93,7 +63,7 @@ bool is_alternate_phrase(int64_t code, std::string_view reason) {
 
 std::optional<int64_t> code_with_phrase(std::string_view reason) {
     for (int64_t c = 100; c < 600; ++c)
-        if (const char* p = reason_phrase(c); p && iequals(reason, p)) return c;
+        if (std::string_view p = reason_phrase(c); !p.empty() && iequals(reason, p)) return c;
     return std::nullopt;
 }
 
@@ -112,31 +82,31 @@ void check_status(const Interaction& ix, std::vector<Finding>& out) {
     }
     if (r.status.empty()) return;
     const Position pos = r.status_pos.line ? r.status_pos : code_pos;
-    std::string_view status = trim(r.status);
+    std::string_view status = trim_ows(r.status);
     size_t sp = status.find(' ');
     std::string_view number = status.substr(0, sp);
-    std::string_view reason = sp == std::string_view::npos ? std::string_view{} : trim(status.substr(sp + 1));
+    std::string_view reason = sp == std::string_view::npos ? std::string_view{} : trim_ows(status.substr(sp + 1));
     const std::string want = std::to_string(code);
     if (number != want) {
-        const char* p = reason_phrase(code);
+        std::string_view p = reason_phrase(code);
         out.push_back(make("status", Severity::error, pos, ix.index,
                            "status " + quote_value(r.status) + " does not start with code " + want +
-                               ": make status and code agree (e.g. status \"" + want + (p ? std::string(" ") + p : "") +
+                               ": make status and code agree (e.g. status \"" + want + (p.empty() ? "" : " " + std::string(p)) +
                                "\")."));
         return;
     }
-    const char* standard = reason_phrase(code);
-    if (reason.empty() || !standard || iequals(reason, standard) || is_alternate_phrase(code, reason)) return;
+    std::string_view standard = reason_phrase(code);
+    if (reason.empty() || standard.empty() || iequals(reason, standard) || is_alternate_phrase(code, reason)) return;
     if (auto other = code_with_phrase(reason); other && *other != code) {
         out.push_back(make("status", Severity::error, pos, ix.index,
                            "status " + quote_value(r.status) + " carries the reason phrase of " + std::to_string(*other) +
-                               ", not of code " + want + ": make status and code agree (\"" + want + " " + standard +
+                               ", not of code " + want + ": make status and code agree (\"" + want + " " + std::string(standard) +
                                "\")."));
         return;
     }
     out.push_back(make("status", Severity::warning, pos, ix.index,
                        "status " + quote_value(r.status) + " has a non-standard reason phrase for " + want +
-                           ": use \"" + want + " " + standard + "\" unless the server really sent this one."));
+                           ": use \"" + want + " " + std::string(standard) + "\" unless the server really sent this one."));
 }
 
 // ---- content-length -------------------------------------------------------------
@@ -146,7 +116,7 @@ void check_status(const Interaction& ix, std::vector<Finding>& out) {
 bool stored_decoded(const Headers& h, const std::string& bytes, std::optional<bool> uncompressed) {
     if (uncompressed.value_or(false)) return true;
     const std::string* ce = h.first("Content-Encoding");
-    if (!ce || trim(*ce).empty() || iequals(trim(*ce), "identity")) return false;
+    if (!ce || trim_ows(*ce).empty() || iequals(trim_ows(*ce), "identity")) return false;
     return sniff_compression(bytes, ce) == Compression::none;
 }
 
@@ -217,7 +187,7 @@ const char* advice_for(const std::string& rule) {
 
 // The rule for a body that is compressed (by its magic bytes, or by its
 // Content-Encoding once the bytes are not text) but does not decompress:
-// truncated, corrupt, or over the size limit. The SPEC's ids are a contract,
+// truncated, corrupt, or over the size limit. The rule ids are stable,
 // so it is the rule of what the body is declared to be: it cannot be that.
 // A body declared as nothing in particular has a mistyped field: `schema`.
 // (docs/validate-ci.md, "Bodies that do not decompress".)
@@ -343,7 +313,7 @@ void check_usage(const Interaction& ix, const DecodedBody& d, const Message& m, 
 
 void check_duration(const Interaction& ix, std::vector<Finding>& out) {
     const Response& r = ix.response;
-    if (!r.duration || trim(*r.duration).empty()) return;
+    if (!r.duration || trim_ows(*r.duration).empty()) return;
     const Position pos = r.duration_pos.line ? r.duration_pos : r.pos;
     if (!r.duration_ms) {
         out.push_back(make("duration", Severity::warning, pos, ix.index,
@@ -360,26 +330,6 @@ void check_duration(const Interaction& ix, std::vector<Finding>& out) {
 }
 
 // ---- secret -----------------------------------------------------------------------
-
-std::string percent_decode(std::string_view s) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-            out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-            i += 2;
-        } else {
-            out += s[i] == '+' ? ' ' : s[i];
-        }
-    }
-    return out;
-}
 
 std::string credential_name(const std::string& kind) {
     if (kind == "random token") return "credential (a long random token)";
@@ -409,7 +359,7 @@ SecretVerdict classify_cookie(std::string_view value) {
     while (pos <= value.size()) {
         size_t end = value.find(';', pos);
         if (end == std::string_view::npos) end = value.size();
-        std::string_view pair = trim(value.substr(pos, end - pos));
+        std::string_view pair = trim_ows(value.substr(pos, end - pos));
         size_t eq = pair.find('=');
         SecretVerdict v = classify_credential(eq == std::string_view::npos ? pair : pair.substr(eq + 1));
         if (static_cast<int>(v.level) > static_cast<int>(worst.level)) worst = v;
@@ -454,7 +404,7 @@ void check_url(const Interaction& ix, std::vector<Finding>& out) {
         if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
             std::string_view userinfo = authority.substr(0, at);
             if (size_t colon = userinfo.find(':'); colon != std::string_view::npos)
-                report_secret(ix, pos, "the URL's password", classify_credential(percent_decode(userinfo.substr(colon + 1))), out);
+                report_secret(ix, pos, "the URL's password", classify_credential(percent_decode(userinfo.substr(colon + 1), PercentMode::form)), out);
         }
     }
     size_t q = url.find('?');
@@ -468,10 +418,10 @@ void check_url(const Interaction& ix, std::vector<Finding>& out) {
             std::string_view pair = query.substr(p, end - p);
             size_t eq = pair.find('=');
             if (eq != std::string_view::npos) {
-                std::string name = percent_decode(pair.substr(0, eq));
+                std::string name = percent_decode(pair.substr(0, eq), PercentMode::form);
                 if (is_credential_param(name))
                     report_secret(ix, pos, "URL query parameter " + name,
-                                  classify_credential(percent_decode(pair.substr(eq + 1))), out,
+                                  classify_credential(percent_decode(pair.substr(eq + 1), PercentMode::form)), out,
                                   is_ambiguous_param(name));
             }
             p = end + 1;

@@ -1,4 +1,4 @@
-// `validate`'s rules (SPEC "Validation rules"): pure functions from a
+// `validate`'s rules (docs/validate-ci.md "Rules"): pure functions from a
 // cassette's interactions to findings. Nothing here prints; the command
 // formats findings as text, JSON or GitHub annotations.
 #pragma once
@@ -25,7 +25,7 @@ struct Finding {
     std::string message;   // one sentence: what is wrong and what to do
 };
 
-// Every rule id, in SPEC order (the contract).
+// Every rule id, in the documented order (stable: scripts rely on them).
 const std::vector<std::string_view>& validation_rules();
 bool is_validation_rule(std::string_view id);
 

@@ -188,7 +188,7 @@ TEST_CASE("anthropic: Bedrock event stream chunks, wrapped or not, and exception
     CHECK(e->error->message == "Too many requests");
 }
 
-TEST_CASE("anthropic: truncated stream is incomplete; foreign bodies are not ours", "[anthropic]") {
+TEST_CASE("anthropic: truncated stream is incomplete, foreign bodies are not ours", "[anthropic]") {
     auto ix = make_ix(kUrl);
     auto cut = sse_body(sse_text({
         R"({"type":"message_start","message":{"id":"m","model":"c","content":[],"usage":{"input_tokens":2,"output_tokens":1}}})",

@@ -76,7 +76,7 @@ TEST_CASE("show: reads standard input and several files", "[cli][show]") {
     CHECK(two.out.find(kGemini + "  go-vcr v2") != std::string::npos);
 }
 
-TEST_CASE("export json: golden document, and the SPEC shape", "[cli][export]") {
+TEST_CASE("export json: golden document, and the documented shape", "[cli][export]") {
     auto r = run_cassette({"export", kOpenAI, "--format", "json"});
     CHECK(r.exit_code == 0);
     check_golden("export/openai_streaming.json", r.out);

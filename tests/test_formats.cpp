@@ -334,7 +334,7 @@ TEST_CASE("nock fixtures", "[formats]") {
     CHECK(j.interactions[0].response.headers.all("A")->size() == 2);
 }
 
-TEST_CASE("input format option forces a reader; detection refuses what no reader claims", "[formats]") {
+TEST_CASE("input format option forces a reader, detection refuses what no reader claims", "[formats]") {
     const std::string vcrpy = "interactions:\n- request:\n    body: null\n    headers: {}\n    method: GET\n    uri: http://a/\n"
                               "  response:\n    body: {string: hi}\n    headers: {}\n    status: {code: 200, message: OK}\nversion: 1\n";
     CHECK(load_text(vcrpy).format == "vcrpy");
@@ -490,7 +490,7 @@ TEST_CASE("golden messages per format", "[formats][corpus]") {
     }
 }
 
-TEST_CASE("CLI: show names the format; convert warns on stderr", "[formats]") {
+TEST_CASE("CLI: show names the format, convert warns on stderr", "[formats]") {
     std::string f = "testdata/formats/nock/good_request.json";
     auto show = testsupport::run_cassette({"show", f});
     CHECK(show.exit_code == 0);

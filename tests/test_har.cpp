@@ -114,7 +114,7 @@ TEST_CASE("Go duration text as time.Duration.String writes it", "[har]") {
     }
 }
 
-TEST_CASE("HTTP dates become ISO 8601; other text does not", "[har]") {
+TEST_CASE("HTTP dates become ISO 8601, other text does not", "[har]") {
     CHECK(http_date_to_iso("Sun, 18 Aug 2024 13:13:40 GMT") == "2024-08-18T13:13:40.000Z");
     CHECK(http_date_to_iso("Wed, 21-Oct-15 07:28:00 GMT") == "2015-10-21T07:28:00.000Z");
     CHECK_FALSE(http_date_to_iso("yesterday"));
@@ -365,7 +365,7 @@ TEST_CASE("HAR import refuses what is not a HAR log", "[har]") {
     CHECK_THROWS_AS(har_to_cassette(deep, "deep.har"), InputError);
 }
 
-TEST_CASE("cassette export --format har merges files into one log; -o is atomic", "[har]") {
+TEST_CASE("cassette export --format har merges files into one log, -o is atomic", "[har]") {
     std::string a = rel(testdata("testdata/go-vcr/json-content-type.yaml"));
     std::string b = rel(testdata("testdata/fantasy/openai_gpt4o_streaming.yaml"));
     auto r = testsupport::run_cassette({"export", "--format", "har", a, b});

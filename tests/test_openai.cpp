@@ -438,7 +438,7 @@ TEST_CASE("json_read: null reads as absent through member, huge numbers are no i
     CHECK(json_read::str(json_read::field(*oj, "k")) == "v");
 }
 
-TEST_CASE("openai chat: \"error\": null is no error; huge usage counts saturate", "[openai]") {
+TEST_CASE("openai chat: a null error is no error, huge usage counts saturate", "[openai]") {
     auto m = reassemble_openai_chat(make_ix(chat_url), json_body(R"({"id":"c","model":"m","error":null,
         "choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],
         "usage":{"prompt_tokens":9000000000000000000,"completion_tokens":9000000000000000000,"total_tokens":null}})"));

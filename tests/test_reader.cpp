@@ -144,7 +144,7 @@ TEST_CASE("every YAML scalar form reads byte-exact", "[reader]") {
     CHECK(b.response.duration_ms.value() == Approx(1.5));
 }
 
-TEST_CASE("!!binary bodies decode; --- and 4-space indent read", "[reader]") {
+TEST_CASE("!!binary bodies decode, --- and 4-space indent read", "[reader]") {
     Cassette c = load_text(
         "---\nversion: 1\ninteractions:\n-   request:\n        body: !!binary |\n            AAEC/w==\n"
         "        url: u\n        method: GET\n    response:\n        body: !!binary AAEC\n        code: 200\n");

@@ -13,19 +13,13 @@
 #include "decode/eventstream.hpp"
 #include "decode/json_fast.hpp"
 #include "decode/sse.hpp"
+#include "util/text.hpp"
 #include "util/utf8.hpp"
 
 namespace cassette {
 
 namespace {
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 // nlohmann's own DOM builder with a nesting limit, so that hostile documents
 // never build a deep tree and the text is scanned once (no separate depth
@@ -240,8 +234,8 @@ public:
             else if (c == '"') in_string_ = false;
         } else if (c == '"') {
             in_string_ = true;
-        } else if (is_ws(c)) {
-            while (at_ < text_.size() && is_ws(text_[at_])) ++at_;
+        } else if (is_blank(c)) {
+            while (at_ < text_.size() && is_blank(text_[at_])) ++at_;
         }
         return *this;
     }

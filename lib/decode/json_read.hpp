@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/text.hpp"
+
 #include "decode/json_fast.hpp"
 #include "limits.hpp"
 
@@ -108,11 +110,6 @@ inline int64_t add(int64_t a, int64_t b) {
     int64_t r;
     if (__builtin_add_overflow(a, b, &r)) return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
     return r;
-}
-
-inline std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
 }
 
 }  // namespace cassette::json_read

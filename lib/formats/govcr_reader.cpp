@@ -21,7 +21,6 @@ ExtraField extra(const YamlNode& key, const YamlNode& value) {
     return ExtraField{key.value, go_yaml_json(value).dump(), key.pos};
 }
 
-bool key_is(const YamlNode& k, std::string_view name) { return k.is_scalar() && k.value == name; }
 
 // The fields go-vcr's Request and Response share (net/http's message fields).
 // True when `key` was one of them.

@@ -7,6 +7,7 @@
 #include "decode/base64.hpp"
 #include "decode/body.hpp"
 #include "providers/reassemble.hpp"
+#include "util/text.hpp"
 #include "util/utf8.hpp"
 
 namespace cassette {
@@ -61,12 +62,6 @@ void put_extra(json& o, const std::vector<ExtraField>& extra) {
     o["_extra"] = std::move(x);
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -119,12 +114,12 @@ void request_cookies(const Headers& h, json& out) {
         std::string_view rest = v;
         while (!rest.empty()) {
             size_t semi = rest.find(';');
-            std::string_view pair = trim(rest.substr(0, semi));
+            std::string_view pair = trim_ows(rest.substr(0, semi));
             rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
             if (pair.empty()) continue;
             size_t eq = pair.find('=');
-            std::string name(trim(pair.substr(0, eq)));
-            std::string value(eq == std::string_view::npos ? std::string_view{} : trim(pair.substr(eq + 1)));
+            std::string name(trim_ows(pair.substr(0, eq)));
+            std::string value(eq == std::string_view::npos ? std::string_view{} : trim_ows(pair.substr(eq + 1)));
             out.push_back({{"name", name}, {"value", value}});
         }
     }
@@ -137,18 +132,18 @@ void response_cookies(const Headers& h, json& out) {
     for (const auto& v : *values) {
         std::string_view rest = v;
         size_t semi = rest.find(';');
-        std::string_view pair = trim(rest.substr(0, semi));
+        std::string_view pair = trim_ows(rest.substr(0, semi));
         rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
         size_t eq = pair.find('=');
-        json c = {{"name", std::string(trim(pair.substr(0, eq)))},
-                  {"value", std::string(eq == std::string_view::npos ? std::string_view{} : trim(pair.substr(eq + 1)))}};
+        json c = {{"name", std::string(trim_ows(pair.substr(0, eq)))},
+                  {"value", std::string(eq == std::string_view::npos ? std::string_view{} : trim_ows(pair.substr(eq + 1)))}};
         while (!rest.empty()) {
             semi = rest.find(';');
-            std::string_view attr = trim(rest.substr(0, semi));
+            std::string_view attr = trim_ows(rest.substr(0, semi));
             rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
             size_t aeq = attr.find('=');
-            std::string_view key = trim(attr.substr(0, aeq));
-            std::string_view val = aeq == std::string_view::npos ? std::string_view{} : trim(attr.substr(aeq + 1));
+            std::string_view key = trim_ows(attr.substr(0, aeq));
+            std::string_view val = aeq == std::string_view::npos ? std::string_view{} : trim_ows(attr.substr(aeq + 1));
             if (iequals(key, "path")) c["path"] = std::string(val);
             else if (iequals(key, "domain")) c["domain"] = std::string(val);
             else if (iequals(key, "expires")) {
@@ -331,9 +326,9 @@ std::string format_go_duration(int64_t ns) {
 
 std::optional<std::string> http_date_to_iso(std::string_view s) {
     // [Www,] DD Mon YYYY HH:MM:SS GMT ; cookies also write DD-Mon-YYYY and 2-digit years.
-    s = trim(s);
+    s = trim_ows(s);
     size_t comma = s.find(',');
-    if (comma != std::string_view::npos) s = trim(s.substr(comma + 1));
+    if (comma != std::string_view::npos) s = trim_ows(s.substr(comma + 1));
     auto number = [&](int min_digits, int max_digits) -> std::optional<int> {
         int n = 0, d = 0;
         while (d < max_digits && !s.empty() && s[0] >= '0' && s[0] <= '9') {
@@ -372,7 +367,7 @@ std::optional<std::string> http_date_to_iso(std::string_view s) {
     s.remove_prefix(1);
     auto ss = number(2, 2);
     if (!ss) return std::nullopt;
-    s = trim(s);
+    s = trim_ows(s);
     if (!(iequals(s, "GMT") || iequals(s, "UTC"))) return std::nullopt;
     if (*day < 1 || *day > 31 || *hh > 23 || *mm > 59 || *ss > 60) return std::nullopt;
     char buf[96];

@@ -9,6 +9,7 @@
 
 #include "error.hpp"
 #include "formats/sniff.hpp"
+#include "util/text.hpp"
 
 namespace cassette {
 
@@ -33,12 +34,6 @@ struct Cursor {
         return Position{line, static_cast<int>(at - line_start) + 1};
     }
 };
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
 
 struct Message {
     std::string start_line;

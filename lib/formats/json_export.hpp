@@ -1,4 +1,4 @@
-// The cassette as JSON (SPEC "export --format json shape"): every recorded
+// The cassette as JSON (cassette-export(1), --format json): every recorded
 // field kept, plus what the tool decodes (parsed JSON bodies, stream events,
 // the reassembled message).
 #pragma once

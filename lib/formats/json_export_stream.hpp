@@ -1,5 +1,5 @@
 // One cassette as a JSON document written piece by piece while it is read
-// (SPEC "export --format json"): memory stays one interaction, whatever the
+// (cassette-export(1) --format json): memory stays one interaction, whatever the
 // file's size. Shared by `export --format json` and `show --format json`.
 #pragma once
 

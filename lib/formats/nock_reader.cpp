@@ -9,6 +9,7 @@
 
 #include "error.hpp"
 #include "formats/sniff.hpp"
+#include "util/http.hpp"
 
 namespace cassette {
 

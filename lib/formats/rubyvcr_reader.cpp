@@ -13,12 +13,11 @@
 
 #include "decode/base64.hpp"
 #include "formats/sniff.hpp"
+#include "util/http.hpp"
 
 namespace cassette {
 
 namespace {
-
-bool key_is(const YamlNode& k, std::string_view name) { return k.is_scalar() && k.value == name; }
 
 std::string upper(std::string s) {
     for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

@@ -70,7 +70,4 @@ std::string yaml_node_json(const YamlNode& node);
 void set_proto(std::string_view text, std::optional<std::string>& proto, std::optional<int64_t>& major,
                std::optional<int64_t>& minor);
 
-// Standard reason phrase for a status code ("" when unknown).
-std::string_view reason_phrase(int64_t code);
-
 }  // namespace cassette

@@ -18,6 +18,7 @@
 
 #include "decode/base64.hpp"
 #include "formats/sniff.hpp"
+#include "util/http.hpp"
 
 namespace cassette {
 
@@ -39,42 +40,6 @@ void set_proto(std::string_view text, std::optional<std::string>& proto, std::op
     }
     major = ma;
     minor = mi;
-}
-
-std::string_view reason_phrase(int64_t code) {
-    switch (code) {
-        case 100: return "Continue";
-        case 101: return "Switching Protocols";
-        case 200: return "OK";
-        case 201: return "Created";
-        case 202: return "Accepted";
-        case 204: return "No Content";
-        case 206: return "Partial Content";
-        case 301: return "Moved Permanently";
-        case 302: return "Found";
-        case 303: return "See Other";
-        case 304: return "Not Modified";
-        case 307: return "Temporary Redirect";
-        case 308: return "Permanent Redirect";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 408: return "Request Timeout";
-        case 409: return "Conflict";
-        case 413: return "Request Entity Too Large";
-        case 415: return "Unsupported Media Type";
-        case 422: return "Unprocessable Entity";
-        case 429: return "Too Many Requests";
-        case 500: return "Internal Server Error";
-        case 501: return "Not Implemented";
-        case 502: return "Bad Gateway";
-        case 503: return "Service Unavailable";
-        case 504: return "Gateway Timeout";
-        case 529: return "Site Overloaded";
-        default: return "";
-    }
 }
 
 namespace {
@@ -323,7 +288,6 @@ std::string yaml_node_json(const YamlNode& node) {
 
 namespace {
 
-bool key_is(const YamlNode& k, std::string_view name) { return k.is_scalar() && k.value == name; }
 
 bool line_key(std::string_view head, std::string_view key, bool indented) {
     size_t pos = 0;

@@ -33,6 +33,10 @@ struct YamlNode {
     const char* kind_name() const;
 };
 
+// `k` is the mapping key `name`: a scalar with exactly that text (the YAML
+// readers' field dispatch).
+inline bool key_is(const YamlNode& k, std::string_view name) { return k.is_scalar() && k.value == name; }
+
 // Owns a libyaml parser reading from a FILE* or from memory.
 class YamlEventStream {
 public:

@@ -45,18 +45,8 @@ namespace {
 
 using namespace json_read;
 
-std::string url_host(const std::string& url) {
-    auto start = url.find("://");
-    start = start == std::string::npos ? 0 : start + 3;
-    auto end = url.find_first_of("/?#", start);
-    std::string host = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (auto at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
-    if (auto colon = host.find(':'); colon != std::string::npos) host.erase(colon);
-    return lower(host);
-}
-
 std::string provider_of(const Interaction& ix) {
-    std::string host = url_host(ix.request.url);
+    std::string host = provider_host(ix.request.url);
     if (host.find("bedrock") != std::string::npos) return "bedrock";
     if (host.find("aiplatform.googleapis.com") != std::string::npos) return "vertex";
     if (host.find("anthropic.com") != std::string::npos) return "anthropic";
@@ -125,7 +115,7 @@ void emit_blocks(Message& m, const std::vector<Block>& blocks) {
     }
 }
 
-// SPEC "Usage": input = input + cache_creation + cache_read.
+// docs/usage-semantics.md: input = input + cache_creation + cache_read.
 Usage usage_of(const OJ& u) {
     Usage out;
     int64_t input = count(field(u, "input_tokens")).value_or(0);

@@ -22,7 +22,7 @@
 //    input = promptTokenCount + toolUsePromptTokenCount (promptTokenCount
 //    already includes cachedContentTokenCount; the provider's total is
 //    prompt + toolUsePrompt + candidates + thoughts), output = candidates +
-//    thoughts (SPEC "Usage"), cache_read = cachedContentTokenCount;
+//    thoughts (docs/usage-semantics.md), cache_read = cachedContentTokenCount;
 //  - modelVersion -> model, responseId -> id;
 //  - several candidates -> `choices` (message fields are candidate 0).
 #include <algorithm>
@@ -44,10 +44,7 @@ namespace {
 using namespace json_read;
 
 std::string provider_of(const Interaction& ix) {
-    std::string url = lower(ix.request.url);
-    auto start = url.find("://");
-    start = start == std::string::npos ? 0 : start + 3;
-    std::string host = url.substr(start, url.find_first_of("/?#", start) - start);
+    std::string host = provider_host(ix.request.url);
     if (host.find("aiplatform.googleapis.com") != std::string::npos) return "vertex";
     if (host.find("generativelanguage.googleapis.com") != std::string::npos) return "google";
     return {};  // a proxy or compatible server: the dispatcher names it from the host

@@ -48,7 +48,7 @@ std::string content_text(const json& c) {
 // three fields: DeepSeek, xAI, Z.ai, llama.cpp, avian use `reasoning_content`;
 // OpenRouter and Groq `reasoning`; OpenRouter (and avian) also repeat it in
 // `reasoning_details` [{type:"reasoning.text", text}]. Take the first field
-// that has text, per delta, so it is never counted twice (SPEC "Reassembly").
+// that has text, per delta, so it is never counted twice (docs/message.md).
 std::string reasoning_text(const json& d) {
     std::string r = str(field(d, "reasoning_content"));
     if (!r.empty()) return r;
@@ -67,7 +67,7 @@ std::string reasoning_text(const json& d) {
 }
 
 // Normalises an OpenAI-style usage object (chat: prompt/completion, Responses:
-// input/output) to SPEC "Usage".
+// input/output) to docs/usage-semantics.md.
 Usage normalise_usage(const json& u) {
     Usage out;
     out.raw = u;
@@ -86,7 +86,7 @@ Usage normalise_usage(const json& u) {
     // OpenRouter reports cache writes next to cached_tokens; both are inside prompt_tokens.
     int64_t cache_write = in_det ? tokens(*in_det, "cache_write_tokens") : 0;
 
-    // SPEC: reasoning counted outside the completion count is added — when the
+    // Reasoning counted outside the completion count is added — when the
     // provider's total is prompt + completion + reasoning (xAI), or reasoning
     // exceeds completion (gateways relaying Gemini).
     int64_t output = completion;
@@ -194,7 +194,7 @@ Choice finish_choice(int64_t index, const ChoiceState& s) {
 void fill_from_choices(Message& m, const std::map<int64_t, ChoiceState>& choices) {
     for (const auto& [i, s] : choices) m.choices.push_back(finish_choice(i, s));
     if (m.choices.empty()) return;
-    const Choice& first = m.choices.front();  // SPEC: message = choice 0
+    const Choice& first = m.choices.front();  // the message is choice 0 (docs/message.md)
     m.text = first.text;
     m.reasoning = first.reasoning;
     m.tool_calls = first.tool_calls;
@@ -272,7 +272,7 @@ Message chat_from_stream(const DecodedBody& body) {
                 if (const json* e = member(c, "error"); e && e->is_object()) m.error = error_from(json{{"error", *e}});
             }
         }
-        // SPEC: usage repeated or cumulative is never summed; the last report wins
+        // Usage repeated or cumulative is never summed; the last report wins
         // (openai-python assigns, openai-go would sum).
         if (auto u = chunk_usage(chunk)) m.usage = std::move(u);
     }

@@ -7,6 +7,8 @@
 #include <string_view>
 
 #include "providers/providers.hpp"
+#include "util/text.hpp"
+#include "util/url.hpp"
 
 namespace cassette {
 
@@ -14,44 +16,19 @@ namespace {
 
 using nlohmann::json;
 
-struct UrlParts {
-    std::string host;  // lower-case, no port
-    std::string path;  // without query or fragment
+// What detection looks at: the host (lower-case, no port) and the path
+// (without query or fragment).
+struct UrlView {
+    std::string host;
+    std::string path;
 };
 
-UrlParts split_url(std::string_view url) {
-    UrlParts out;
-    size_t scheme = url.find("://");
-    std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
-    size_t slash = rest.find('/');
-    std::string_view authority = rest.substr(0, slash);
-    if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-    if (size_t colon = authority.rfind(':'); colon != std::string_view::npos && authority.find(']') == std::string_view::npos)
-        authority = authority.substr(0, colon);
-    out.host.reserve(authority.size());
-    for (char c : authority) out.host.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (slash != std::string_view::npos) {
-        std::string_view path = rest.substr(slash);
-        path = path.substr(0, path.find_first_of("?#"));
-        out.path = std::string(path);
-    }
-    return out;
-}
+UrlView url_view(const std::string& url) { return {provider_host(url), std::string(split_url(url).path)}; }
 
 bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 // Best guess of who served the request, from the host.
-std::string guess_provider(const UrlParts& u) {
+std::string guess_provider(const UrlView& u) {
     const std::string& h = u.host;
     struct Rule {
         const char* needle;
@@ -74,16 +51,8 @@ std::string guess_provider(const UrlParts& u) {
     return h;
 }
 
-// Model id of a Bedrock /model/<id>/… path (URL-escaped ids decoded enough to test).
-std::string bedrock_model(std::string_view path) {
-    size_t p = path.find("/model/");
-    if (p == std::string_view::npos) return {};
-    std::string_view rest = path.substr(p + 7);
-    return lower(rest.substr(0, rest.find('/')));
-}
-
 std::string detect_from_url(const Interaction& ix) {
-    UrlParts u = split_url(ix.request.url);
+    UrlView u = url_view(ix.request.url);
     const std::string& path = u.path;
     const std::string& host = u.host;
 
@@ -92,7 +61,7 @@ std::string detect_from_url(const Interaction& ix) {
     if (contains(host, "bedrock-runtime") || contains(path, "/model/")) {
         if (ends_with(path, "/converse") || ends_with(path, "/converse-stream")) return "bedrock-converse";
         if (ends_with(path, "/invoke") || ends_with(path, "/invoke-with-response-stream")) {
-            std::string model = bedrock_model(path);
+            std::string model = lower(bedrock_model(ix.request.url));
             if (contains(model, "anthropic") || contains(model, "claude")) return "anthropic";
         }
     }
@@ -147,6 +116,11 @@ std::string detect_from_body(const DecodedBody& body) {
 
 }  // namespace
 
+std::string provider_host(std::string_view url) {
+    if (url.find("://") != std::string_view::npos || url.empty() || url.front() == '/') return url_hostname(url);
+    return url_hostname("x://" + std::string(url));
+}
+
 std::string detect_api(const Interaction& ix, const DecodedBody& response) {
     std::string api = detect_from_url(ix);
     if (!api.empty()) return api;
@@ -165,7 +139,7 @@ std::optional<Message> reassemble(const Interaction& ix, const DecodedBody& resp
     else if (api == "cohere") m = reassemble_cohere(ix, response);
     if (!m) return m;
     if (m->api.empty()) m->api = api;
-    if (m->provider.empty()) m->provider = guess_provider(split_url(ix.request.url));
+    if (m->provider.empty()) m->provider = guess_provider(url_view(ix.request.url));
     return m;
 }
 

@@ -16,6 +16,14 @@ inline std::string_view trim(std::string_view s) {
     return s;
 }
 
+// `s` without leading and trailing HTTP optional whitespace (space, tab):
+// header values, status lines, cookie parts.
+inline std::string_view trim_ows(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
 inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 inline std::string lower(std::string_view s) {

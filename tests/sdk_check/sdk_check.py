@@ -29,7 +29,7 @@ the standard library cannot decode, are counted as skipped).
 
 Compared: text, reasoning, tool call ids/names/arguments (as JSON values),
 finish_reason, the provider's usage object (`raw_usage`), and the normalised
-usage of SPEC.md ("Usage: one meaning across providers").
+usage of docs/usage-semantics.md.
 
 Usage: sdk_check.py [--cassette BIN] [-v] PATH...   (exit 1 on any difference)
 """
@@ -471,7 +471,7 @@ ACCUMULATORS = {'openai-chat': openai_chat, 'openai-responses': openai_responses
                 'gemini': gemini, 'bedrock-converse': converse, 'ollama': ollama, 'cohere': cohere}
 
 
-# ---------------------------------------------------------------- normalised usage (SPEC.md)
+# ---------------------------------------------------------------- normalised usage (docs/usage-semantics.md)
 
 def n(v):
     return v if isinstance(v, int) and not isinstance(v, bool) else 0

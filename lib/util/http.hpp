@@ -1,0 +1,16 @@
+// HTTP facts more than one part of the project needs.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace cassette {
+
+// The standard reason phrase of `code` (RFC 9110, plus the WebDAV and
+// extension codes Go's net/http names), as Go writes it ("Request Entity Too
+// Large" for 413); empty for a code with no standard phrase. Readers use it
+// to fill in a status line a recorder left without one; validate, to check
+// the one a cassette has.
+std::string_view reason_phrase(int64_t code);
+
+}  // namespace cassette
