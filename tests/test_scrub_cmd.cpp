@@ -246,7 +246,7 @@ TEST_CASE("unified diff: many scattered edits are cut at unique lines, not one b
 
 // ---- the command -------------------------------------------------------------
 
-TEST_CASE("scrub --check: exit 1 when something is left, 0 when clean; nothing written", "[scrub][cmd]") {
+TEST_CASE("scrub --check: exit 1 when something is left, 0 when clean, nothing written", "[scrub][cmd]") {
     TempDir d;
     std::string dirty = d.copy("openai_key.yaml"), clean = d.copy("clean.yaml");
     std::string before = read_file(dirty);
@@ -357,7 +357,7 @@ TEST_CASE("scrub: a symbolic link is followed, the link stays", "[scrub][cmd]") 
     CHECK_FALSE(contains(read_file(real), kOpenAIKey));
 }
 
-TEST_CASE("scrub -o: the copy is written, the input left alone; one input only", "[scrub][cmd]") {
+TEST_CASE("scrub -o: the copy is written, the input left alone, one input only", "[scrub][cmd]") {
     TempDir d;
     std::string in = d.copy("openai_key.yaml");
     std::string before = read_file(in);

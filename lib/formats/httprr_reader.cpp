@@ -9,6 +9,7 @@
 
 #include "error.hpp"
 #include "formats/sniff.hpp"
+#include "util/http.hpp"
 #include "util/text.hpp"
 
 namespace cassette {
@@ -16,24 +17,6 @@ namespace cassette {
 namespace {
 
 constexpr std::string_view kMagic = "httprr trace v1\n";
-
-// Line and column of byte offsets, counted incrementally (callers ask in
-// increasing order, so a whole file costs one pass).
-struct Cursor {
-    std::string_view text;
-    size_t pos = 0;
-    size_t counted = 0;
-    int line = 1;
-    size_t line_start = 0;
-    Position where(size_t at) {
-        for (; counted < at && counted < text.size(); ++counted)
-            if (text[counted] == '\n') {
-                ++line;
-                line_start = counted + 1;
-            }
-        return Position{line, static_cast<int>(at - line_start) + 1};
-    }
-};
 
 struct Message {
     std::string start_line;
@@ -81,30 +64,6 @@ Message split_message(std::string_view m) {
     return out;
 }
 
-// RFC 9112 §7.1 chunked coding; nullopt when the framing is broken.
-std::optional<std::string> dechunk(std::string_view b) {
-    std::string out;
-    size_t p = 0;
-    while (true) {
-        size_t e = b.find("\r\n", p);
-        if (e == std::string_view::npos) return std::nullopt;
-        std::string_view size_text = b.substr(p, e - p);
-        size_t semi = size_text.find(';');
-        if (semi != std::string_view::npos) size_text = size_text.substr(0, semi);
-        size_text = trim(size_text);
-        uint64_t n = 0;
-        auto [q, ec] = std::from_chars(size_text.data(), size_text.data() + size_text.size(), n, 16);
-        if (ec != std::errc() || q != size_text.data() + size_text.size() || size_text.empty()) return std::nullopt;
-        p = e + 2;
-        if (n == 0) return out;  // trailers, if any, follow
-        if (n > b.size() - p) return std::nullopt;
-        out.append(b.substr(p, n));
-        p += n;
-        if (b.substr(p, 2) != "\r\n") return std::nullopt;
-        p += 2;
-    }
-}
-
 bool is_chunked(const Headers& h) {
     const auto* te = h.all("Transfer-Encoding");
     if (!te) return false;
@@ -139,7 +98,7 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
     if (!httprr_sniff(text))
         throw InputError(name, Position{1, 1}, "not an httprr trace: expected the line `httprr trace v1`", "", "schema");
     c.version = 1;
-    Cursor cur{text};
+    LineCursor cur{text};
     cur.pos = kMagic.size();
     size_t index = 0;
     bool header_sent = false;

@@ -10,33 +10,6 @@ namespace cassette {
 
 namespace {
 
-ScalarStyle style_of(yaml_scalar_style_t s) {
-    switch (s) {
-        case YAML_SINGLE_QUOTED_SCALAR_STYLE: return ScalarStyle::single_quoted;
-        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return ScalarStyle::double_quoted;
-        case YAML_LITERAL_SCALAR_STYLE: return ScalarStyle::literal;
-        case YAML_FOLDED_SCALAR_STYLE: return ScalarStyle::folded;
-        default: return ScalarStyle::plain;
-    }
-}
-
-Position to_position(const yaml_mark_t& m) {
-    return Position{static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
-}
-
-std::string nth_line(std::string_view text, int line) {
-    size_t start = 0;
-    for (int i = 1; i < line; ++i) {
-        size_t nl = text.find('\n', start);
-        if (nl == std::string_view::npos) return {};
-        start = nl + 1;
-    }
-    size_t end = text.find('\n', start);
-    std::string out(text.substr(start, end == std::string_view::npos ? text.size() - start : end - start));
-    if (!out.empty() && out.back() == '\r') out.pop_back();
-    return out;
-}
-
 std::string nth_line_of_file(const std::string& path, int line) {
     std::ifstream in(path, std::ios::binary);
     std::string s;
@@ -88,6 +61,33 @@ size_t height(const YamlNode& node) {
 
 }  // namespace
 
+ScalarStyle scalar_style_of(yaml_scalar_style_t s) {
+    switch (s) {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: return ScalarStyle::single_quoted;
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return ScalarStyle::double_quoted;
+        case YAML_LITERAL_SCALAR_STYLE: return ScalarStyle::literal;
+        case YAML_FOLDED_SCALAR_STYLE: return ScalarStyle::folded;
+        default: return ScalarStyle::plain;
+    }
+}
+
+Position mark_position(const yaml_mark_t& m) {
+    return Position{static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
+}
+
+std::string nth_line(std::string_view text, int line) {
+    size_t start = 0;
+    for (int i = 1; i < line; ++i) {
+        size_t nl = text.find('\n', start);
+        if (nl == std::string_view::npos) return {};
+        start = nl + 1;
+    }
+    size_t end = text.find('\n', start);
+    std::string out(text.substr(start, end == std::string_view::npos ? text.size() - start : end - start));
+    if (!out.empty() && out.back() == '\r') out.pop_back();
+    return out;
+}
+
 bool YamlNode::is_null() const {
     if (kind != Kind::scalar || style != ScalarStyle::plain || !tag.empty()) return false;
     return value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL";
@@ -127,7 +127,7 @@ const yaml_event_t& YamlEventStream::next() {
     if (!yaml_parser_parse(&parser_, &event_)) {
         std::string message = parser_.problem ? parser_.problem : "malformed YAML";
         if (parser_.context) message += std::string(" (") + parser_.context + ")";
-        Position pos = to_position(parser_.problem_mark);
+        Position pos = mark_position(parser_.problem_mark);
         if (parser_.error == YAML_READER_ERROR) {
             // Reader errors (invalid UTF-8, control characters) carry a byte
             // offset only; libyaml's mark is still where scanning stood, often
@@ -142,7 +142,7 @@ const yaml_event_t& YamlEventStream::next() {
     return event_;
 }
 
-Position YamlEventStream::position() const { return to_position(event_.start_mark); }
+Position YamlEventStream::position() const { return mark_position(event_.start_mark); }
 
 void YamlEventStream::fail(Position pos, const std::string& message, const std::string& rule) const {
     std::string line = pos.line > 0 ? (in_memory_ ? nth_line(text_, pos.line) : nth_line_of_file(name_, pos.line)) : "";
@@ -174,7 +174,7 @@ void YamlEventStream::build_into(YamlNode& node, size_t depth) {
         case YAML_SCALAR_EVENT: {
             node.kind = YamlNode::Kind::scalar;
             node.value.assign(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length);
-            node.style = style_of(ev.data.scalar.style);
+            node.style = scalar_style_of(ev.data.scalar.style);
             if (ev.data.scalar.tag) node.tag = reinterpret_cast<const char*>(ev.data.scalar.tag);
             if (ev.data.scalar.anchor) record_anchor(ev.data.scalar.anchor, node);
             return;

@@ -33,6 +33,13 @@ struct YamlNode {
     const char* kind_name() const;
 };
 
+// libyaml's scalar style as ours.
+ScalarStyle scalar_style_of(yaml_scalar_style_t s);
+// 1-based line:column of a libyaml mark (libyaml counts characters, not bytes).
+Position mark_position(const yaml_mark_t& m);
+// Line `line` (1-based) of `text` without its line end; "" past the end.
+std::string nth_line(std::string_view text, int line);
+
 // `k` is the mapping key `name`: a scalar with exactly that text (the YAML
 // readers' field dispatch).
 inline bool key_is(const YamlNode& k, std::string_view name) { return k.is_scalar() && k.value == name; }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "error.hpp"
+#include "formats/yaml_stream.hpp"
 #include "limits.hpp"
 #include "scrub/doc_tree.hpp"
 
@@ -52,32 +53,6 @@ private:
     size_t byte_ = 0;
 };
 
-ScalarStyle style_of(yaml_scalar_style_t s) {
-    switch (s) {
-        case YAML_SINGLE_QUOTED_SCALAR_STYLE: return ScalarStyle::single_quoted;
-        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return ScalarStyle::double_quoted;
-        case YAML_LITERAL_SCALAR_STYLE: return ScalarStyle::literal;
-        case YAML_FOLDED_SCALAR_STYLE: return ScalarStyle::folded;
-        default: return ScalarStyle::plain;
-    }
-}
-
-Position to_position(const yaml_mark_t& m) {
-    return Position{static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
-}
-
-std::string line_text(std::string_view text, int line) {
-    size_t start = 0;
-    for (int i = 1; i < line; ++i) {
-        size_t nl = text.find('\n', start);
-        if (nl == std::string_view::npos) return {};
-        start = nl + 1;
-    }
-    size_t end = text.find('\n', start);
-    std::string out(text.substr(start, end == std::string_view::npos ? text.size() - start : end - start));
-    if (!out.empty() && out.back() == '\r') out.pop_back();
-    return out;
-}
 
 size_t count_nodes(const Node& n) {
     size_t c = 1;
@@ -122,7 +97,7 @@ private:
         if (!yaml_parser_parse(&parser_, &event_)) {
             std::string message = parser_.problem ? parser_.problem : "malformed YAML";
             if (parser_.context) message += std::string(" (") + parser_.context + ")";
-            Position pos = to_position(parser_.problem_mark);
+            Position pos = mark_position(parser_.problem_mark);
             if (parser_.error == YAML_READER_ERROR) {
                 // Reader errors (bad UTF-8, control characters) carry a byte
                 // offset only; point at that byte.
@@ -138,19 +113,19 @@ private:
                     }
                 }
             }
-            throw InputError(path_, pos, message, line_text(text_, pos.line), "yaml-syntax");
+            throw InputError(path_, pos, message, nth_line(text_, pos.line), "yaml-syntax");
         }
         have_event_ = true;
         return event_;
     }
 
     [[noreturn]] void fail(const yaml_mark_t& mark, const std::string& message) const {
-        Position pos = to_position(mark);
-        throw InputError(path_, pos, message, line_text(text_, pos.line), "yaml-syntax");
+        Position pos = mark_position(mark);
+        throw InputError(path_, pos, message, nth_line(text_, pos.line), "yaml-syntax");
     }
 
     void start(Node& node) {
-        node.pos = to_position(event_.start_mark);
+        node.pos = mark_position(event_.start_mark);
         node.begin = cursor_.byte_of(event_.start_mark.index);
     }
     void finish(Node& node) { node.end = cursor_.byte_of(event_.end_mark.index); }
@@ -167,7 +142,7 @@ private:
                 const auto& s = event_.data.scalar;
                 node.kind = Node::Kind::scalar;
                 node.value.assign(reinterpret_cast<const char*>(s.value), s.length);
-                node.style = style_of(s.style);
+                node.style = scalar_style_of(s.style);
                 if (s.tag) node.tag = reinterpret_cast<const char*>(s.tag);
                 finish(node);
                 if (s.anchor) anchors_[reinterpret_cast<const char*>(s.anchor)] = 1;

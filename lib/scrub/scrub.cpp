@@ -17,6 +17,7 @@
 #include "scrub/patch.hpp"
 #include "scrub/rules.hpp"
 #include "secrets.hpp"
+#include "util/http.hpp"
 #include "util/text.hpp"
 #include "util/url.hpp"
 
@@ -547,48 +548,6 @@ void scrub_nock(Scrubber& s, const Node& root) {
 
 constexpr std::string_view kHttprrMagic = "httprr trace v1\n";
 
-// Line:column of byte offsets asked in increasing order (one pass per file).
-struct LineCursor {
-    std::string_view text;
-    size_t counted = 0;
-    int line = 1;
-    size_t line_start = 0;
-    Position at(size_t offset) {
-        if (offset < counted) {
-            counted = 0;
-            line = 1;
-            line_start = 0;
-        }
-        for (; counted < offset && counted < text.size(); ++counted)
-            if (text[counted] == '\n') {
-                ++line;
-                line_start = counted + 1;
-            }
-        return Position{line, static_cast<int>(offset - line_start) + 1};
-    }
-};
-
-// RFC 9112 chunked coding: the data, or nullopt when the framing is broken.
-std::optional<std::string> dechunk(std::string_view b) {
-    std::string out;
-    size_t p = 0;
-    for (;;) {
-        size_t e = b.find("\r\n", p);
-        if (e == std::string_view::npos) return std::nullopt;
-        std::string_view size_text = trim(b.substr(p, e - p).substr(0, b.substr(p, e - p).find(';')));
-        uint64_t n = 0;
-        auto [q, ec] = std::from_chars(size_text.data(), size_text.data() + size_text.size(), n, 16);
-        if (ec != std::errc() || q != size_text.data() + size_text.size() || size_text.empty()) return std::nullopt;
-        p = e + 2;
-        if (n == 0) return out;
-        if (n > b.size() - p) return std::nullopt;
-        out.append(b.substr(p, n));
-        p += n;
-        if (b.substr(p, 2) != "\r\n") return std::nullopt;
-        p += 2;
-    }
-}
-
 class HttprrScrubber {
 public:
     HttprrScrubber(std::string_view text, const Rules& rules, FileResult& out)
@@ -610,7 +569,7 @@ public:
                 // Not a record: kept as it is; a secret in it is named, not removed.
                 std::string_view rest = text_.substr(pos);
                 if (!rules_.text(rest).empty())
-                    out_.unscrubbable.push_back(Unscrubbable{cursor_.at(pos).line, 1, index, "record " + std::to_string(index),
+                    out_.unscrubbable.push_back(Unscrubbable{cursor_.where(pos).line, 1, index, "record " + std::to_string(index),
                                                              "the record's length line is broken; what follows cannot be rewritten"});
                 result.append(rest);
                 break;
@@ -635,7 +594,7 @@ public:
 
 private:
     void report(size_t offset, const TextEdit& e, const std::string& where) {
-        Position p = cursor_.at(offset);
+        Position p = cursor_.where(offset);
         out_.scrubbed.push_back(Scrubbed{p.line, p.column, interaction_,
                                          where_of(where, e.what), e.rule, e.masked});
     }
@@ -703,7 +662,7 @@ private:
         const size_t body_at = base + head.size() + sep;
         if (!data) {
             if (!rules_.text(body).empty()) {
-                Position p = cursor_.at(body_at);
+                Position p = cursor_.where(body_at);
                 out_.unscrubbable.push_back(Unscrubbable{p.line, p.column, interaction_, side + " body",
                                                          "its chunked framing is broken; it cannot be rewritten"});
             }
@@ -711,7 +670,7 @@ private:
             BodyResult br = rules_.body(*data, headers);
             const std::string where = side + " body" + (br.layers.empty() ? "" : " (" + br.layers + ")");
             for (const std::string& u : br.unscrubbable) {
-                Position p = cursor_.at(body_at);
+                Position p = cursor_.where(body_at);
                 out_.unscrubbable.push_back(Unscrubbable{p.line, p.column, interaction_, where, u});
             }
             if (br.changed) {

@@ -1,6 +1,9 @@
 #include "util/http.hpp"
 
+#include <charconv>
 #include <unordered_map>
+
+#include "util/text.hpp"
 
 namespace cassette {
 
@@ -28,6 +31,29 @@ std::string_view reason_phrase(int64_t code) {
     };
     auto it = phrases.find(code);
     return it == phrases.end() ? std::string_view{} : it->second;
+}
+
+std::optional<std::string> dechunk(std::string_view b) {
+    std::string out;
+    size_t p = 0;
+    while (true) {
+        size_t e = b.find("\r\n", p);
+        if (e == std::string_view::npos) return std::nullopt;
+        std::string_view size_text = b.substr(p, e - p);
+        size_t semi = size_text.find(';');
+        if (semi != std::string_view::npos) size_text = size_text.substr(0, semi);
+        size_text = trim(size_text);
+        uint64_t n = 0;
+        auto [q, ec] = std::from_chars(size_text.data(), size_text.data() + size_text.size(), n, 16);
+        if (ec != std::errc() || q != size_text.data() + size_text.size() || size_text.empty()) return std::nullopt;
+        p = e + 2;
+        if (n == 0) return out;  // trailers, if any, follow
+        if (n > b.size() - p) return std::nullopt;
+        out.append(b.substr(p, n));
+        p += n;
+        if (b.substr(p, 2) != "\r\n") return std::nullopt;
+        p += 2;
+    }
 }
 
 }  // namespace cassette

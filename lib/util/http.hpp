@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace cassette {
@@ -12,5 +14,9 @@ namespace cassette {
 // to fill in a status line a recorder left without one; validate, to check
 // the one a cassette has.
 std::string_view reason_phrase(int64_t code);
+
+// The data of a body sent with `Transfer-Encoding: chunked` (RFC 9112
+// §7.1), trailers dropped; nullopt when the chunk framing is broken.
+std::optional<std::string> dechunk(std::string_view body);
 
 }  // namespace cassette

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "model.hpp"
+
 namespace cassette {
 
 inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -44,5 +46,29 @@ inline bool istarts_with(std::string_view s, std::string_view prefix) {
         if (ascii_lower(s[i]) != ascii_lower(prefix[i])) return false;
     return true;
 }
+
+// Line and column of byte offsets, counted incrementally: asked in
+// increasing order, a whole text costs one pass (asked backwards, it counts
+// again from the start).
+struct LineCursor {
+    std::string_view text;
+    size_t pos = 0;  // free for the caller's own reading position
+    size_t counted = 0;
+    int line = 1;
+    size_t line_start = 0;
+    Position where(size_t at) {
+        if (at < counted) {
+            counted = 0;
+            line = 1;
+            line_start = 0;
+        }
+        for (; counted < at && counted < text.size(); ++counted)
+            if (text[counted] == '\n') {
+                ++line;
+                line_start = counted + 1;
+            }
+        return Position{line, static_cast<int>(at - line_start) + 1};
+    }
+};
 
 }  // namespace cassette
