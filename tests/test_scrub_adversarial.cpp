@@ -1,0 +1,52 @@
+// scrub_cassette on inputs shaped the way hand-edited or unusual recordings
+// are: each case is one that once went wrong.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "decode/base64.hpp"
+#include "test_support.hpp"
+#include "scrub/scrub.hpp"
+
+using namespace cassette;
+using cassette::scrub::FileResult;
+using cassette::scrub::Policy;
+using cassette::scrub::scrub_cassette;
+
+namespace {
+
+// A made-up key of a real shape (never a real credential).
+const std::string kOpenAI = "sk-proj-u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzdocJ2isAj";
+
+}  // namespace
+
+TEST_CASE("scrub VCR.py with a byte order mark: the gzip body is still opened", "[scrub][adversarial]") {
+    const std::string gz = testsupport::gzip("{\"access_token\": \"" + kOpenAI + "\"}");
+    const std::string in = "\xEF\xBB\xBF"
+                           "interactions:\n"
+                           "- request:\n"
+                           "    body: null\n"
+                           "    headers: {}\n"
+                           "    method: GET\n"
+                           "    uri: https://api.example.com/v1\n"
+                           "  response:\n"
+                           "    body:\n"
+                           "      string: !!binary |\n"
+                           "        " + base64_encode(gz) + "\n"
+                           "    headers:\n"
+                           "      Content-Encoding: [gzip]\n"
+                           "    status: {code: 200, message: OK}\n"
+                           "version: 1\n";
+    Policy policy;
+    FileResult r = scrub_cassette("test", in, policy);
+    CHECK(r.format == "vcrpy");
+    REQUIRE(r.changed);
+    REQUIRE(r.scrubbed.size() == 1);
+    CHECK(r.scrubbed[0].rule == "json-key");
+    CHECK(r.output.substr(0, 3) == "\xEF\xBB\xBF");
+    CHECK(r.output.find(base64_encode(gz)) == std::string::npos);
+    CHECK_FALSE(scrub_cassette("test", r.output, policy).changed);
+}
