@@ -50,3 +50,32 @@ TEST_CASE("scrub VCR.py with a byte order mark: the gzip body is still opened", 
     CHECK(r.output.find(base64_encode(gz)) == std::string::npos);
     CHECK_FALSE(scrub_cassette("test", r.output, policy).changed);
 }
+
+TEST_CASE("scrub nock: a form body recorded without headers has its credential fields scrubbed",
+          "[scrub][adversarial]") {
+    const std::string in = "[\n"
+                           "  {\n"
+                           "    \"scope\": \"https://auth.example.com:443\",\n"
+                           "    \"method\": \"POST\",\n"
+                           "    \"path\": \"/oauth/token\",\n"
+                           "    \"body\": \"grant_type=client_credentials&client_id=app&client_secret=hunter2hunter2\",\n"
+                           "    \"status\": 200,\n"
+                           "    \"response\": {\"ok\": true}\n"
+                           "  }\n"
+                           "]\n";
+    Policy policy;
+    FileResult r = scrub_cassette("test.json", in, policy);
+    CHECK(r.format == "nock");
+    REQUIRE(r.changed);
+    REQUIRE(r.scrubbed.size() == 1);
+    CHECK(r.scrubbed[0].rule == "query");
+    CHECK(r.output.find("\"grant_type=client_credentials&client_id=app&client_secret=REDACTED\"") != std::string::npos);
+    CHECK(r.output.size() == in.size() - std::string("hunter2hunter2").size() + std::string("REDACTED").size());
+    CHECK_FALSE(scrub_cassette("test.json", r.output, policy).changed);
+
+    // Text that is not a run of name=value pairs stays text.
+    const std::string prose = "[{\"scope\": \"https://a.example.com:443\", \"method\": \"POST\", \"path\": \"/\", "
+                              "\"body\": \"the client_secret=hunter2hunter2 was typed\", \"status\": 200, "
+                              "\"response\": \"ok\"}]";
+    CHECK_FALSE(scrub_cassette("test.json", prose, policy).changed);
+}
