@@ -79,3 +79,19 @@ TEST_CASE("scrub nock: a form body recorded without headers has its credential f
                               "\"response\": \"ok\"}]";
     CHECK_FALSE(scrub_cassette("test.json", prose, policy).changed);
 }
+
+TEST_CASE("scrub --diff of a gzipped cassette shows the text inside, not compressed bytes", "[scrub][adversarial]") {
+    namespace fs = std::filesystem;
+    std::string tmpl = (fs::temp_directory_path() / "cassette-scrub-gz-XXXXXX").string();
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    const fs::path dir = tmpl;
+    const std::string text = testsupport::read_file(testsupport::source_dir() + "/testdata/scrub/openai_key.yaml");
+    const std::string gz = (dir / "c.yaml.gz").string();
+    std::ofstream(gz, std::ios::binary) << testsupport::gzip(text);
+    auto r = testsupport::run_cassette({"scrub", "--diff", gz});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find('\x1f') == std::string::npos);
+    CHECK(r.out.find("\n+      - Bearer REDACTED\n") != std::string::npos);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+}
