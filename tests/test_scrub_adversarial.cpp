@@ -95,3 +95,38 @@ TEST_CASE("scrub --diff of a gzipped cassette shows the text inside, not compres
     std::error_code ec;
     fs::remove_all(dir, ec);
 }
+
+TEST_CASE("scrub: a key written with an escape inside is spliced over its own bytes; other escapes stay",
+          "[scrub][adversarial]") {
+    Policy policy;
+    const std::string escaped = "sk\\u002dproj" + kOpenAI.substr(7);  // sk\u002dproj-…
+
+    SECTION("YAML double-quoted, with a line continuation") {
+        const std::string head = "interactions:\n"
+                                 "- request:\n"
+                                 "    body: \"caf\\u00e9 \\\n"
+                                 "      ";
+        const std::string tail = " \\/ end\"\n"
+                                 "    headers: {}\n"
+                                 "    method: POST\n"
+                                 "    uri: https://api.example.com/v1\n"
+                                 "  response:\n"
+                                 "    body: {string: ok}\n"
+                                 "    headers: {}\n"
+                                 "    status: {code: 200, message: OK}\n"
+                                 "version: 1\n";
+        FileResult r = scrub_cassette("test.yaml", head + escaped + tail, policy);
+        REQUIRE(r.changed);
+        CHECK(r.output == head + "REDACTED" + tail);
+        CHECK_FALSE(scrub_cassette("test.yaml", r.output, policy).changed);
+    }
+    SECTION("JSON string") {
+        const std::string head = "[{\"scope\": \"https://api.example.com:443\", \"method\": \"GET\", \"path\": \"/\", "
+                                 "\"status\": 200, \"response\": \"caf\\u00e9 \\/ ";
+        const std::string tail = " \\ud83d\\ude00\"}]";
+        FileResult r = scrub_cassette("test.json", head + escaped + tail, policy);
+        REQUIRE(r.changed);
+        CHECK(r.output == head + "REDACTED" + tail);
+        CHECK_FALSE(scrub_cassette("test.json", r.output, policy).changed);
+    }
+}
