@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include "decode/encoding.hpp"
 #include "error.hpp"
 #include "render.hpp"
 #include "secrets.hpp"
@@ -109,7 +110,17 @@ void process(const ScrubOptions& opts, const std::string& path, ScrubReport& r) 
         std::string bytes = read_input(path);
         r.result = scrub::scrub_cassette(path, bytes, opts.policy);
         std::string_view after = r.result.changed ? std::string_view(r.result.output) : std::string_view(bytes);
-        if (opts.diff && r.result.changed) r.diff = masked_diff(path, bytes, after);
+        if (opts.diff && r.result.changed) {
+            // A gzipped cassette (.yaml.gz) is compared as the text inside it:
+            // a diff of the compressed bytes would be binary noise.
+            Decompressed before_text, after_text;
+            if (sniff_compression(bytes, nullptr) == Compression::gzip) {
+                before_text = decompress(bytes, Compression::gzip);
+                after_text = decompress(after, Compression::gzip);
+            }
+            r.diff = before_text.ok && after_text.ok ? masked_diff(path, before_text.bytes, after_text.bytes)
+                                                     : masked_diff(path, bytes, after);
+        }
         if (write) {
             const bool to_output = !opts.output.empty() && opts.output != "-" && !same_file(path, opts.output);
             if (to_output) {

@@ -11,6 +11,7 @@
 // changed there and the secrets found in the readable part are named in
 // `unscrubbable`: a body is scrubbed whole or left as recorded, never half.
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <stdexcept>
 
@@ -393,6 +394,28 @@ Opened eventstream(const Rules& rules, std::string_view text) {
 
 // ---- Classification ----------------------------------------------------------
 
+// A body with no Content-Type that is one run of `name=value` pairs joined
+// by `&` (a nock request body, recorded without its headers, is often an
+// OAuth form like this): its credential fields are scrubbed as a form's.
+bool looks_like_form(std::string_view text) {
+    if (text.find('=') == std::string_view::npos) return false;
+    size_t start = 0;
+    while (true) {
+        size_t amp = text.find('&', start);
+        std::string_view pair = text.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+        size_t eq = pair.find('=');
+        if (eq == 0 || eq == std::string_view::npos) return false;
+        for (char c : pair.substr(0, eq))
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == '%' ||
+                  c == '[' || c == ']'))
+                return false;
+        for (char c : pair.substr(eq + 1))
+            if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '{' || c == '}') return false;
+        if (amp == std::string_view::npos) return true;
+        start = amp + 1;
+    }
+}
+
 // The same decisions as decode_body, in the same order.
 Opened open_text(const Rules& rules, std::string_view text, const Headers& headers) {
     if (text.empty()) return Opened{};
@@ -407,7 +430,7 @@ Opened open_text(const Rules& rules, std::string_view text, const Headers& heade
     if (mt == "text/event-stream" || looks_like_sse(text)) return sse(rules, text);
     if (looks_like_ndjson(text))
         if (auto o = ndjson(rules, text, true)) return std::move(*o);
-    if (mt == "application/x-www-form-urlencoded") return with_edits(text, rules.form(text), "form");
+    if (mt == "application/x-www-form-urlencoded" || (mt.empty() && looks_like_form(text))) return with_edits(text, rules.form(text), "form");
     return text_or_binary(rules, text);
 }
 

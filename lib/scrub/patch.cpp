@@ -532,6 +532,115 @@ std::vector<std::pair<size_t, size_t>> opaque_regions(std::string_view raw, Scal
     return out;
 }
 
+// Where each byte of a quoted scalar's value starts in its bytes (`content`,
+// inside the quotes), with one more entry for the end; npos for the second and
+// later bytes an escape such as \u00e9 decodes to. Lets a piece whose bytes
+// hold an escape (a key written sk\u002dproj…) be spliced over its own bytes
+// alone. For JSON strings and one-line YAML double-quoted scalars (line
+// continuations allowed); nullopt for anything else or when the decoding
+// does not give `value` back.
+std::optional<std::vector<size_t>> value_starts(std::string_view content, const std::string& value, bool json) {
+    std::vector<size_t> starts;
+    std::string decoded;
+    auto hex = [&](size_t at, size_t len) -> std::optional<uint32_t> {
+        if (at + len > content.size()) return std::nullopt;
+        uint32_t v = 0;
+        for (size_t k = at; k < at + len; ++k) {
+            const char c = content[k];
+            const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (d < 0) return std::nullopt;
+            v = v * 16 + static_cast<uint32_t>(d);
+        }
+        return v;
+    };
+    auto emit = [&](size_t raw_at, uint32_t cp) {
+        std::string u;
+        if (cp < 0x80) {
+            u += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            u += static_cast<char>(0xC0 | (cp >> 6));
+            u += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            u += static_cast<char>(0xE0 | (cp >> 12));
+            u += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            u += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            u += static_cast<char>(0xF0 | (cp >> 18));
+            u += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            u += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            u += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+        for (size_t k = 0; k < u.size(); ++k) starts.push_back(k == 0 ? raw_at : std::string_view::npos);
+        decoded += u;
+    };
+    for (size_t i = 0; i < content.size();) {
+        const char c = content[i];
+        // A folded line: its break and blanks are not in the value one for one.
+        if (c == '\n' || c == '\r') return std::nullopt;
+        if (c != '\\') {
+            starts.push_back(i);
+            decoded += c;
+            ++i;
+            continue;
+        }
+        if (i + 1 >= content.size()) return std::nullopt;
+        const char k = content[i + 1];
+        if (!json && (k == '\n' || k == '\r')) {
+            // A line continuation: the break and the next line's indentation are not in the value.
+            size_t j = i + 1;
+            if (content[j] == '\r' && j + 1 < content.size() && content[j + 1] == '\n') ++j;
+            ++j;
+            while (j < content.size() && (content[j] == ' ' || content[j] == '\t')) ++j;
+            i = j;
+            continue;
+        }
+        size_t len = 2;
+        std::optional<uint32_t> cp;
+        if (k == 'u') {
+            len = 6;
+            cp = hex(i + 2, 4);
+            if (cp && *cp >= 0xD800 && *cp < 0xDC00 && i + 12 <= content.size() && content[i + 6] == '\\' &&
+                content[i + 7] == 'u') {
+                std::optional<uint32_t> low = hex(i + 8, 4);
+                if (low && *low >= 0xDC00 && *low < 0xE000) {
+                    cp = 0x10000 + ((*cp - 0xD800) << 10) + (*low - 0xDC00);
+                    len = 12;
+                }
+            }
+        } else if (!json && k == 'x') {
+            len = 4;
+            cp = hex(i + 2, 2);
+        } else if (!json && k == 'U') {
+            len = 10;
+            cp = hex(i + 2, 8);
+        } else {
+            static const std::string_view json_from = "\"\\/bfnrt", json_to = "\"\\/\b\f\n\r\t";
+            static const std::string_view yaml_from = "0abt\tnvfre \"/\\";
+            static const std::string_view yaml_to = std::string_view("\0\a\b\t\t\n\v\f\r\x1b \"/\\", 14);
+            if (json) {
+                if (size_t at = json_from.find(k); at != std::string_view::npos) cp = static_cast<unsigned char>(json_to[at]);
+            } else if (size_t at = yaml_from.find(k); at != std::string_view::npos) {
+                cp = static_cast<unsigned char>(yaml_to[at]);
+            } else if (k == 'N') {
+                cp = 0x85;
+            } else if (k == '_') {
+                cp = 0xA0;
+            } else if (k == 'L') {
+                cp = 0x2028;
+            } else if (k == 'P') {
+                cp = 0x2029;
+            }
+        }
+        if (!cp) return std::nullopt;
+        emit(i, *cp);
+        i += len;
+    }
+    if (decoded != value) return std::nullopt;
+    starts.push_back(content.size());
+    return starts;
+}
+
 // `all` without the occurrences (of a piece `length` long) that touch an
 // opaque region.
 std::vector<size_t> clear_of(const std::vector<size_t>& all, size_t length,
@@ -647,6 +756,8 @@ std::optional<std::string> Patcher::in_place(const Node& n, const std::vector<Te
     std::vector<RawEdit> raw;
     std::map<std::string_view, std::pair<std::vector<size_t>, std::vector<size_t>>> seen;
     const auto opaque = opaque_regions(content, n.style, json);
+    std::optional<std::vector<size_t>> starts;
+    bool starts_done = false;
     for (const auto& e : edits) {
         std::string_view piece = std::string_view(n.value).substr(e.offset, e.length);
         // A line break in a block scalar carries the next line's indentation
@@ -663,10 +774,24 @@ std::optional<std::string> Patcher::in_place(const Node& n, const std::vector<Te
                                                        clear_of(occurrences(content, piece), piece.size(), opaque)))
                         .first;
         const auto& [in_value, in_bytes] = found->second;
-        if (in_value.size() != in_bytes.size()) return std::nullopt;
         auto k = std::lower_bound(in_value.begin(), in_value.end(), e.offset);
-        if (k == in_value.end() || *k != e.offset) return std::nullopt;
-        size_t at = in_bytes[static_cast<size_t>(k - in_value.begin())];
+        size_t at = 0, length = piece.size();
+        if (in_value.size() == in_bytes.size() && k != in_value.end() && *k == e.offset) {
+            at = in_bytes[static_cast<size_t>(k - in_value.begin())];
+        } else {
+            // The piece's bytes hold an escape or a line continuation: found
+            // through the decoding instead, where the scalar is quoted.
+            if (!json && n.style != ScalarStyle::double_quoted) return std::nullopt;
+            if (!starts_done) {
+                starts = value_starts(content, n.value, json);
+                starts_done = true;
+            }
+            if (!starts || e.offset + e.length >= starts->size()) return std::nullopt;
+            const size_t from = (*starts)[e.offset], to = (*starts)[e.offset + e.length];
+            if (from == std::string_view::npos || to == std::string_view::npos || to < from) return std::nullopt;
+            at = from;
+            length = to - from;
+        }
         const std::string& r = e.replacement;
         bool edge_blank = !r.empty() && (r.front() == ' ' || r.back() == ' ' || r.front() == '\t' || r.back() == '\t');
         std::string bytes;
@@ -694,7 +819,7 @@ std::optional<std::string> Patcher::in_place(const Node& n, const std::vector<Te
                     break;
             }
         }
-        raw.push_back({at, piece.size(), std::move(bytes)});
+        raw.push_back({at, length, std::move(bytes)});
     }
     if (!json && n.style == ScalarStyle::plain && !plain_ok(new_value, n.value, content, !n.tag.empty()))
         return std::nullopt;

@@ -733,7 +733,12 @@ FileResult scrub_cassette(const std::string& path, std::string_view bytes, const
         if (r.changed) r.output = compress(r.output, Compression::gzip);
         return r;
     }
-    const Cassette c = load_cassette_from_string(bytes, path);
+    // The format is told from the text after a byte order mark: with the mark
+    // in front, a VCR.py or Ruby VCR file would be taken for go-vcr and its
+    // bodies never opened. The mark itself stays in the output.
+    std::string_view unmarked = bytes;
+    if (unmarked.substr(0, 3) == "\xEF\xBB\xBF") unmarked.remove_prefix(3);
+    const Cassette c = load_cassette_from_string(unmarked, path);
     FileResult r;
     r.format = c.format;
     const Rules rules(policy);
