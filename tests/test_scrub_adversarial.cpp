@@ -96,7 +96,7 @@ TEST_CASE("scrub --diff of a gzipped cassette shows the text inside, not compres
     fs::remove_all(dir, ec);
 }
 
-TEST_CASE("scrub: a key written with an escape inside is spliced over its own bytes; other escapes stay",
+TEST_CASE("scrub: a key written with an escape inside is spliced over its own bytes, other escapes stay",
           "[scrub][adversarial]") {
     Policy policy;
     const std::string escaped = "sk\\u002dproj" + kOpenAI.substr(7);  // sk\u002dproj-…
