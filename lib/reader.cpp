@@ -63,7 +63,15 @@ const Format* format_named(std::string_view name) {
     return nullptr;
 }
 
+// A UTF-8 byte order mark says nothing about the format (editors on Windows
+// add one); the sniffs read what follows it.
+std::string_view without_bom(std::string_view head) {
+    if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+    return head;
+}
+
 const Format* sniff_format(std::string_view head) {
+    head = without_bom(head);
     for (const Format& f : kFormats)
         if (f.sniff(head)) return &f;
     return nullptr;
@@ -115,6 +123,7 @@ const Format* choose(const std::string& name, std::string_view head, const ReadO
 // go-vcr writes `version:` as its first key and VCR.py last: a file that
 // opens with it is go-vcr, and nothing more need be read to know it.
 bool version_comes_first(std::string_view head) {
+    head = without_bom(head);
     size_t pos = 0;
     while (pos < head.size() && (head[pos] == '#' || head[pos] == '\n' || head.substr(pos, 3) == "---")) {
         size_t nl = head.find('\n', pos);

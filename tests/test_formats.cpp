@@ -632,3 +632,13 @@ TEST_CASE("format-specific schema checks: what the readers still take", "[format
                     "  response: {status: {code: 200}, body: {}}\n")
               .problems.empty());
 }
+
+TEST_CASE("a byte order mark does not change what format a file is", "[formats]") {
+    const std::string vcrpy = testsupport::read_file(testsupport::source_dir() + "/testdata/vcrpy/mirascope_openrouter_sync_gzip.yaml");
+    cassette::Cassette plain = cassette::load_cassette_from_string(vcrpy, "plain.yaml");
+    cassette::Cassette bom = cassette::load_cassette_from_string("\xEF\xBB\xBF" + vcrpy, "bom.yaml");
+    CHECK(plain.format == "vcrpy");
+    CHECK(bom.format == "vcrpy");
+    CHECK(bom.problems.empty());
+    CHECK(bom.interactions.size() == plain.interactions.size());
+}
