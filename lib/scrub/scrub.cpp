@@ -362,34 +362,42 @@ private:
     std::set<size_t> visited_;
 };
 
+// ---- the recorders that keep {request, response} per interaction -------------
+
+// Calls `side_fn(name, mapping)` for the request and the response of each
+// interaction of `list`, with the interaction index set for the reports.
+template <class SideFn>
+void for_each_side(Scrubber& s, const Node* list, SideFn side_fn) {
+    if (!list || !list->is_sequence()) return;
+    for (size_t i = 0; i < list->items.size(); ++i) {
+        s.set_interaction(i);
+        for (const char* side : {"request", "response"}) {
+            const Node* r = list->items[i].get(side);
+            if (r && r->is_mapping()) side_fn(std::string(side), *r);
+        }
+    }
+    s.set_interaction(std::nullopt);
+}
+
 // ---- go-vcr -----------------------------------------------------------------
 
 void scrub_govcr(Scrubber& s, const Node& root) {
     const Node* list = root.get("interactions");
-    if (!list || !list->is_sequence()) return;
-    for (size_t i = 0; i < list->items.size(); ++i) {
-        const Node& ix = list->items[i];
-        s.set_interaction(i);
-        for (const char* side : {"request", "response"}) {
-            const Node* r = ix.get(side);
-            if (!r || !r->is_mapping()) continue;
-            const std::string name = side;
-            std::vector<HeaderRef> headers = s.header_map(r->get("headers"));
-            s.header_values(headers, name);
-            s.header_values(s.header_map(r->get("trailer")), name + " trailer");
-            if (name == "request") {
-                s.url(r->get("url"), "request URL");
-                s.url(r->get("request_uri"), "request_uri");
-                if (const Node* form = r->get("form"); form && form->is_mapping())
-                    for (const auto& [k, v] : form->members)
-                        for (const Node* val : scalars_of(v)) s.form_field(k.value, *val);
-            }
-            auto change = s.body(r->get("body"), to_headers(headers), name);
-            s.length(r->get("content_length"), change);
-            s.content_length_headers(headers, change);
+    for_each_side(s, list, [&](const std::string& name, const Node& r) {
+        std::vector<HeaderRef> headers = s.header_map(r.get("headers"));
+        s.header_values(headers, name);
+        s.header_values(s.header_map(r.get("trailer")), name + " trailer");
+        if (name == "request") {
+            s.url(r.get("url"), "request URL");
+            s.url(r.get("request_uri"), "request_uri");
+            if (const Node* form = r.get("form"); form && form->is_mapping())
+                for (const auto& [k, v] : form->members)
+                    for (const Node* val : scalars_of(v)) s.form_field(k.value, *val);
         }
-    }
-    s.set_interaction(std::nullopt);
+        auto change = s.body(r.get("body"), to_headers(headers), name);
+        s.length(r.get("content_length"), change);
+        s.content_length_headers(headers, change);
+    });
 }
 
 // ---- VCR.py -----------------------------------------------------------------
@@ -403,53 +411,35 @@ const Node* vcrpy_body(const Node* b) {
 
 void scrub_vcrpy(Scrubber& s, const Node& root) {
     const Node* list = root.get("interactions");
-    if (!list || !list->is_sequence()) return;
-    for (size_t i = 0; i < list->items.size(); ++i) {
-        const Node& ix = list->items[i];
-        s.set_interaction(i);
-        for (const char* side : {"request", "response"}) {
-            const Node* r = ix.get(side);
-            if (!r || !r->is_mapping()) continue;
-            const std::string name = side;
-            std::vector<HeaderRef> headers = s.header_map(r->get("headers"));
-            s.header_values(headers, name);
-            if (name == "request") s.url(r->get("uri"), "request URL");
-            if (name == "request") s.url(r->get("url"), "request URL");
-            auto change = s.body(vcrpy_body(r->get("body")), to_headers(headers), name);
-            s.content_length_headers(headers, change);
-        }
-    }
-    s.set_interaction(std::nullopt);
+    for_each_side(s, list, [&](const std::string& name, const Node& r) {
+        std::vector<HeaderRef> headers = s.header_map(r.get("headers"));
+        s.header_values(headers, name);
+        if (name == "request") s.url(r.get("uri"), "request URL");
+        if (name == "request") s.url(r.get("url"), "request URL");
+        auto change = s.body(vcrpy_body(r.get("body")), to_headers(headers), name);
+        s.content_length_headers(headers, change);
+    });
 }
 
 // ---- Ruby VCR (and R vcr) -----------------------------------------------------
 
 void scrub_rubyvcr(Scrubber& s, const Node& root) {
     const Node* list = root.get("http_interactions");
-    if (!list || !list->is_sequence()) return;
-    for (size_t i = 0; i < list->items.size(); ++i) {
-        const Node& ix = list->items[i];
-        s.set_interaction(i);
-        for (const char* side : {"request", "response"}) {
-            const Node* r = ix.get(side);
-            if (!r || !r->is_mapping()) continue;
-            const std::string name = side;
-            std::vector<HeaderRef> headers = s.header_map(r->get("headers"));
-            s.header_values(headers, name);
-            if (name == "request") s.url(r->get("uri"), "request URL");
-            std::optional<std::pair<int64_t, int64_t>> change;
-            if (const Node* b = r->get("body"); b && b->is_mapping()) {
-                if (const Node* b64 = b->get("base64_string"); b64 && !is_null(*b64))
-                    change = s.body(b64, to_headers(headers), name, true);
-                else
-                    change = s.body(b->get("string"), to_headers(headers), name);
-            } else {
-                change = s.body(b, to_headers(headers), name);
-            }
-            s.content_length_headers(headers, change);
+    for_each_side(s, list, [&](const std::string& name, const Node& r) {
+        std::vector<HeaderRef> headers = s.header_map(r.get("headers"));
+        s.header_values(headers, name);
+        if (name == "request") s.url(r.get("uri"), "request URL");
+        std::optional<std::pair<int64_t, int64_t>> change;
+        if (const Node* b = r.get("body"); b && b->is_mapping()) {
+            if (const Node* b64 = b->get("base64_string"); b64 && !is_null(*b64))
+                change = s.body(b64, to_headers(headers), name, true);
+            else
+                change = s.body(b->get("string"), to_headers(headers), name);
+        } else {
+            change = s.body(b, to_headers(headers), name);
         }
-    }
-    s.set_interaction(std::nullopt);
+        s.content_length_headers(headers, change);
+    });
 }
 
 // ---- HAR (Polly) ----------------------------------------------------------------
@@ -457,46 +447,37 @@ void scrub_rubyvcr(Scrubber& s, const Node& root) {
 void scrub_har(Scrubber& s, const Node& root) {
     const Node* log = root.get("log");
     const Node* list = log ? log->get("entries") : nullptr;
-    if (!list || !list->is_sequence()) return;
-    for (size_t i = 0; i < list->items.size(); ++i) {
-        const Node& entry = list->items[i];
-        s.set_interaction(i);
-        for (const char* side : {"request", "response"}) {
-            const Node* r = entry.get(side);
-            if (!r || !r->is_mapping()) continue;
-            const std::string name = side;
-            std::vector<HeaderRef> headers = s.header_list(r->get("headers"));
-            s.header_values(headers, name);
-            // Cookies are credentials by nature, whatever they are called.
-            for (const HeaderRef& c : s.header_list(r->get("cookies")))
-                for (const Node* v : c.values)
-                    s.apply(*v, s.cookie_edits(c.name, v->value), name + " cookie " + c.name);
-            std::optional<std::pair<int64_t, int64_t>> change;
-            if (name == "request") {
-                s.url(r->get("url"), "request URL");
-                if (const Node* qs = r->get("queryString"); qs && qs->is_sequence())
-                    for (const HeaderRef& q : s.header_list(qs))
-                        for (const Node* v : q.values) s.query_value(q.name, *v);
-                if (const Node* pd = r->get("postData"); pd && pd->is_mapping()) {
-                    change = s.body(pd->get("text"), to_headers(headers), name);
-                    if (const Node* params = pd->get("params"); params && params->is_sequence())
-                        for (const HeaderRef& p : s.header_list(params))
-                            for (const Node* v : p.values) s.form_field(p.name, *v);
-                }
-                s.length(r->get("bodySize"), change);
-            } else {
-                if (const Node* content = r->get("content"); content && content->is_mapping()) {
-                    const Node* enc = content->get("encoding");
-                    bool b64 = enc && enc->is_scalar() && iequals(enc->value, "base64");
-                    change = s.body(content->get("text"), to_headers(headers), name, b64);
-                    s.length(content->get("size"), change);
-                }
-                s.length(r->get("bodySize"), change);
+    for_each_side(s, list, [&](const std::string& name, const Node& r) {
+        std::vector<HeaderRef> headers = s.header_list(r.get("headers"));
+        s.header_values(headers, name);
+        // Cookies are credentials by nature, whatever they are called.
+        for (const HeaderRef& c : s.header_list(r.get("cookies")))
+            for (const Node* v : c.values)
+                s.apply(*v, s.cookie_edits(c.name, v->value), name + " cookie " + c.name);
+        std::optional<std::pair<int64_t, int64_t>> change;
+        if (name == "request") {
+            s.url(r.get("url"), "request URL");
+            if (const Node* qs = r.get("queryString"); qs && qs->is_sequence())
+                for (const HeaderRef& q : s.header_list(qs))
+                    for (const Node* v : q.values) s.query_value(q.name, *v);
+            if (const Node* pd = r.get("postData"); pd && pd->is_mapping()) {
+                change = s.body(pd->get("text"), to_headers(headers), name);
+                if (const Node* params = pd->get("params"); params && params->is_sequence())
+                    for (const HeaderRef& p : s.header_list(params))
+                        for (const Node* v : p.values) s.form_field(p.name, *v);
             }
-            s.content_length_headers(headers, change);
+            s.length(r.get("bodySize"), change);
+        } else {
+            if (const Node* content = r.get("content"); content && content->is_mapping()) {
+                const Node* enc = content->get("encoding");
+                bool b64 = enc && enc->is_scalar() && iequals(enc->value, "base64");
+                change = s.body(content->get("text"), to_headers(headers), name, b64);
+                s.length(content->get("size"), change);
+            }
+            s.length(r.get("bodySize"), change);
         }
-    }
-    s.set_interaction(std::nullopt);
+        s.content_length_headers(headers, change);
+    });
 }
 
 // ---- nock -------------------------------------------------------------------------
