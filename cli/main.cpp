@@ -1,9 +1,13 @@
 // cassette: read, check and convert HTTP cassettes.
 //
-// This file is wiring only: the subcommand table, the terminal, and turning
-// every failure into `cassette: error: …` and an exit status from one place.
+// This file is wiring only: the terminal (and its pager), the command line
+// built from the command table (commands/app.hpp), and turning every failure
+// into `cassette: error: …` and an exit status from one place.
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -11,19 +15,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app.hpp"
 #include "command.hpp"
-#include "convert.hpp"
-#include "diff.hpp"
 #include "error.hpp"
-#include "export.hpp"
-#include "import.hpp"
 #include "limits.hpp"
-#include "reader.hpp"
-#include "scrub.hpp"
-#include "show.hpp"
-#include "usage.hpp"
-#include "validate.hpp"
-#include "version.hpp"
 
 namespace {
 
@@ -34,7 +29,9 @@ public:
         std::cout.flush();
         std::cerr.write(text.data(), static_cast<std::streamsize>(text.size()));
     }
-    bool out_is_tty() const override { return isatty(STDOUT_FILENO) != 0; }
+    // Asked once: while a pager runs, stdout is its pipe, but the person still
+    // reads on a terminal (colour stays on; less -R shows it).
+    bool out_is_tty() const override { return out_tty_; }
     bool err_is_tty() const override { return isatty(STDERR_FILENO) != 0; }
     std::optional<std::string> env(const char* name) const override {
         const char* v = std::getenv(name);
@@ -44,18 +41,54 @@ public:
         unsigned n = std::thread::hardware_concurrency();
         return n ? n : 1;
     }
+
+private:
+    bool out_tty_ = isatty(STDOUT_FILENO) != 0;
 };
 
-// The subcommands, in the order `--help` lists them.
-const cassette::CommandInfo* const kCommands[] = {
-    &cassette::show_command(),
-    &cassette::usage_command(),
-    &cassette::validate_command(),
-    &cassette::diff_command(),
-    &cassette::export_command(),
-    &cassette::import_command(),
-    &cassette::convert_command(),
-    &cassette::scrub_command(),
+// Standard output through `sh -c PAGER` until finish(), as git pages its
+// output. Quitting the pager early ends the writes quietly (EPIPE, not
+// SIGPIPE), and the command's own exit status stands.
+class Pager {
+public:
+    // False when the pager could not be started; output then stays on stdout.
+    bool start(const std::string& command) {
+        int fds[2];
+        if (pipe(fds) != 0) return false;
+        setenv("LESS", "FRX", 0);  // only when unset: the user's own LESS wins
+        setenv("LV", "-c", 0);
+        std::cout.flush();
+        pid_ = fork();
+        if (pid_ < 0) {
+            close(fds[0]);
+            close(fds[1]);
+            return false;
+        }
+        if (pid_ == 0) {
+            dup2(fds[0], STDIN_FILENO);
+            close(fds[0]);
+            close(fds[1]);
+            execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        signal(SIGPIPE, SIG_IGN);
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        return true;
+    }
+    ~Pager() { finish(); }
+    void finish() {
+        if (pid_ <= 0) return;
+        std::cout.flush();
+        close(STDOUT_FILENO);  // the pager sees end of input
+        int status = 0;
+        while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
+        pid_ = -1;
+    }
+
+private:
+    pid_t pid_ = -1;
 };
 
 }  // namespace
@@ -63,42 +96,10 @@ const cassette::CommandInfo* const kCommands[] = {
 int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
     StdTerminal terminal;
-    CLI::App app{"cassette " CASSETTE_VERSION
-                  ": read, check and convert HTTP cassettes (go-vcr YAML fixtures),\n"
-                  "above all recorded LLM API traffic: streamed responses are shown as the message\n"
-                  "the client library would have rebuilt, with its token usage.\n",
-                  "cassette"};
-    app.footer(
-        "Examples:\n"
-        "  cassette show testdata/fantasy/openai_streaming.yaml   a cassette, streams reassembled\n"
-        "  cassette show FILE -i 0 --raw                          interaction 0, bodies as recorded\n"
-        "  cassette usage fixtures/ --by model                    token usage per model and in total\n"
-        "  cassette validate fixtures/ --format github            check fixtures in CI\n"
-        "  cassette diff old.yaml new.yaml                        what changed when re-recorded\n"
-        "  cassette export FILE --format har -o out.har           hand traffic to other tools\n"
-        "  cassette scrub --check fixtures/                       no credentials left? (pre-commit, CI)\n\n"
-        "Run 'cassette COMMAND --help' for a command's options; man pages: man/cassette-COMMAND.1.\n"
-        "Exit status: 0 ok, 1 findings or differences, 2 usage errors or unreadable input.\n\n"
-        "Limits on hostile input can be raised through the environment (see docs/limits.md):\n"
-        "  CASSETTE_MAX_YAML_DEPTH (256), CASSETTE_MAX_YAML_ALIAS_NODES (1M),\n"
-        "  CASSETTE_MAX_JSON_DEPTH (512), CASSETTE_MAX_BODY_BYTES (1G); e.g. CASSETTE_MAX_BODY_BYTES=4G.");
-    app.set_version_flag("-V,--version", "cassette " CASSETTE_VERSION);
-    app.require_subcommand(1);
-    app.fallthrough(false);
-
+    CLI::App app{"", "cassette"};
     cassette::Action action;
-    for (const auto* command : kCommands) command->setup(app, action);
-    // --input-format on every subcommand that reads cassettes: forces one
-    // reader instead of detecting the format from the content.
-    std::string input_format = "auto";
-    // Listed in --help only where the man page documents it (docs/formats.md).
-    for (CLI::App* sub : app.get_subcommands({}))
-        if (sub->get_name() != "import")
-            sub->add_option("--input-format", input_format,
-                            "Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, "
-                            "httprr, nock")
-                ->check(CLI::IsMember(cassette::known_input_formats()))
-                ->group(sub->get_name() == "convert" ? "Options" : "");
+    bool no_pager = false;
+    cassette::build_app(app, action, no_pager);
 
     try {
         app.parse(argc, argv);
@@ -113,7 +114,6 @@ int main(int argc, char** argv) {
         return cassette::exit_trouble;
     }
     if (!action) return cassette::exit_trouble;
-    cassette::set_default_input_format(input_format);
     // Limits from the environment, set once before anything is read (lib/
     // never reads the environment itself).
     for (const auto& spec : cassette::limit_specs()) {
@@ -124,12 +124,18 @@ int main(int argc, char** argv) {
             }
         }
     }
+    Pager pager;
+    const cassette::CommandInfo* chosen = cassette::chosen_command(app);
+    if (chosen && chosen->pages && !no_pager)
+        if (auto command = cassette::pager_command(terminal)) pager.start(*command);
+    int status = cassette::exit_trouble;
     try {
-        return action(terminal);
+        status = action(terminal);
     } catch (const cassette::InputError& e) {
         terminal.err(cassette::error_line(cassette::format_input_error(e)));
     } catch (const std::exception& e) {
         terminal.err(cassette::error_line(e.what()));
     }
-    return cassette::exit_trouble;
+    pager.finish();
+    return status;
 }

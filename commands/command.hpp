@@ -27,11 +27,17 @@ public:
 // What a subcommand leaves behind after parsing: the action to run.
 using Action = std::function<int(Terminal&)>;
 
+// One row of the command table (commands/app.hpp): the dispatcher, `--help`
+// and the shell completions all read the subcommands from it.
 struct CommandInfo {
     const char* name;
     const char* summary;
-    // Adds the subcommand to `app`; when it is chosen, stores its action in `action`.
-    void (*setup)(CLI::App& app, Action& action);
+    // Adds the options to `command`, the subcommand already made from name and
+    // summary; when it is chosen, stores its action in `action`.
+    void (*setup)(CLI::App& command, Action& action);
+    // Long text output a person reads: on a terminal it goes through a pager
+    // (--no-pager turns that off).
+    bool pages = false;
 };
 
 enum class ColorMode { auto_, always, never };
@@ -40,6 +46,15 @@ enum class ColorMode { auto_, always, never };
 void add_color_option(CLI::App& app, ColorMode& mode);
 // auto: colour when stdout is a terminal and NO_COLOR is unset or empty.
 bool use_color(ColorMode mode, const Terminal& t);
+
+// Adds --input-format to a command that reads cassettes: forces one reader
+// instead of detecting the format from the content. `listed`: shown in --help
+// (only where the man page documents it).
+void add_input_format_option(CLI::App& command, bool listed);
+
+// The pager for long output, or nothing: only when stdout is a terminal;
+// CASSETTE_PAGER, else PAGER, else `less -FRX`; an empty value or `cat` means none.
+std::optional<std::string> pager_command(const Terminal& t);
 
 // Formats an InputError / other failure as the one-line `cassette: error:` text.
 std::string error_line(const std::string& message);

@@ -36,6 +36,27 @@ bool use_color(ColorMode mode, const Terminal& t) {
     return false;
 }
 
+void add_input_format_option(CLI::App& command, bool listed) {
+    command
+        .add_option_function<std::string>(
+            "--input-format", [](const std::string& name) { set_default_input_format(name); },
+            "Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock")
+        ->check(CLI::IsMember(known_input_formats()))
+        ->group(listed ? "Options" : "");
+}
+
+std::optional<std::string> pager_command(const Terminal& t) {
+    if (!t.out_is_tty()) return std::nullopt;
+    auto pager = t.env("CASSETTE_PAGER");
+    if (!pager) pager = t.env("PAGER");
+    if (!pager) return "less -FRX";
+    auto first = pager->find_first_not_of(" \t");
+    auto last = pager->find_last_not_of(" \t");
+    std::string trimmed = first == std::string::npos ? "" : pager->substr(first, last - first + 1);
+    if (trimmed.empty() || trimmed == "cat") return std::nullopt;
+    return trimmed;
+}
+
 std::string error_line(const std::string& message) { return "cassette: error: " + message + "\n"; }
 
 std::vector<std::string> expand_each(const std::vector<std::string>& paths, Terminal& t, size_t& failed) {

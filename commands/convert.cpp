@@ -126,9 +126,9 @@ int run_convert(const ConvertOptions& opts, Terminal& t) {
 
 const CommandInfo& convert_command() {
     static const CommandInfo info{
-        "convert", "Write a cassette in another format (go-vcr, vcrpy, har)", [](CLI::App& app, Action& action) {
+        "convert", "Write a cassette in another format (go-vcr, vcrpy, har)", [](CLI::App& command, Action& action) {
             auto opts = std::make_shared<ConvertOptions>();
-            CLI::App* sub = app.add_subcommand("convert", "Write a cassette in another format (go-vcr, vcrpy, har)");
+            CLI::App* sub = &command;
             sub->footer(kConvertHelp);
             sub->add_option("file", opts->input, "Cassette to read ('-' for standard input)")->required();
             sub->add_option("-o,--output", opts->output,
@@ -136,6 +136,7 @@ const CommandInfo& convert_command() {
             sub->add_option("--to", opts->to, "Target format: go-vcr, vcrpy or har")
                 ->required()
                 ->check(CLI::IsMember({"go-vcr", "vcrpy", "har"}));
+            add_input_format_option(*sub, true);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_convert(*opts, t); }; });
         }};
     return info;

@@ -266,9 +266,9 @@ int run_diff(const DiffCommandOptions& opts, Terminal& t) {
 const CommandInfo& diff_command() {
     static const CommandInfo info{
         "diff", "Semantic difference of two cassettes; a git diff driver",
-        [](CLI::App& app, Action& action) {
+        [](CLI::App& command, Action& action) {
             auto opts = std::make_shared<DiffCommandOptions>();
-            CLI::App* sub = app.add_subcommand("diff", "Semantic difference of two cassettes; a git diff driver");
+            CLI::App* sub = &command;
             sub->footer(kDiffHelp);
             sub->add_option("files", opts->files,
                             "A B (cassettes, '-' for standard input), or the 7 arguments git passes a diff driver");
@@ -286,8 +286,10 @@ const CommandInfo& diff_command() {
                 ->check(CLI::IsMember({"text", "json"}))
                 ->default_str("text");
             add_color_option(*sub, opts->color);
+            add_input_format_option(*sub, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_diff(*opts, t); }; });
-        }};
+        },
+        true};
     return info;
 }
 

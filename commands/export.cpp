@@ -202,9 +202,9 @@ int run_export(const ExportOptions& opts, Terminal& t) {
 
 const CommandInfo& export_command() {
     static const CommandInfo info{
-        "export", "Write cassettes as JSON (the whole model, nothing lost) or HAR 1.2", [](CLI::App& app, Action& action) {
+        "export", "Write cassettes as JSON (the whole model, nothing lost) or HAR 1.2", [](CLI::App& command, Action& action) {
             auto opts = std::make_shared<ExportOptions>();
-            CLI::App* sub = app.add_subcommand("export", "Write cassettes as JSON (the whole model, nothing lost) or HAR 1.2");
+            CLI::App* sub = &command;
             sub->footer(kExportHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
             sub->add_option("-f,--format", opts->format, "Output format")
@@ -212,6 +212,7 @@ const CommandInfo& export_command() {
                 ->default_str("json");
             sub->add_option("-o,--output", opts->output, "Write to this file (atomically) instead of standard output");
             sub->add_flag("--compact", opts->compact, "json: one line per cassette even for a single file (JSON Lines); har: no indentation");
+            add_input_format_option(*sub, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_export(*opts, t); }; });
         }};
     return info;

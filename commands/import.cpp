@@ -52,9 +52,9 @@ int run_import(const ImportOptions& opts, Terminal& t) {
 
 const CommandInfo& import_command() {
     static const CommandInfo info{
-        "import", "Write a HAR log as a go-vcr format 2 cassette", [](CLI::App& app, Action& action) {
+        "import", "Write a HAR log as a go-vcr format 2 cassette", [](CLI::App& command, Action& action) {
             auto opts = std::make_shared<ImportOptions>();
-            CLI::App* sub = app.add_subcommand("import", "Write a HAR log as a go-vcr format 2 cassette");
+            CLI::App* sub = &command;
             sub->footer(kImportHelp);
             sub->add_option("file", opts->input, "HAR file ('-' for standard input)")->required();
             sub->add_option("-o,--output", opts->output,

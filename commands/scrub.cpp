@@ -435,9 +435,9 @@ int run_scrub(const ScrubOptions& opts, Terminal& t) {
 
 const CommandInfo& scrub_command() {
     static const CommandInfo info{
-        "scrub", kSummary, [](CLI::App& app, Action& action) {
+        "scrub", kSummary, [](CLI::App& command, Action& action) {
             auto opts = std::make_shared<ScrubOptions>();
-            CLI::App* sub = app.add_subcommand("scrub", kSummary);
+            CLI::App* sub = &command;
             sub->footer(kScrubHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
             sub->add_option("-o,--output", opts->output,
@@ -479,6 +479,7 @@ const CommandInfo& scrub_command() {
             sub->add_option("-j,--jobs", opts->jobs, "Files scrubbed in parallel (default: all cores)")
                 ->check(CLI::NonNegativeNumber);
             add_color_option(*sub, opts->color);
+            add_input_format_option(*sub, false);
             sub->callback([opts, replacement, &action] {
                 // Settings from the config file join those of the command line
                 // here, at parse time, so a bad file is a usage error (exit 2).

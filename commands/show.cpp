@@ -317,10 +317,9 @@ int run_show(const ShowOptions& opts, Terminal& t) {
 
 const CommandInfo& show_command() {
     static const CommandInfo info{"show", "Show interactions as a person reads them, streams reassembled",
-                                  [](CLI::App& app, Action& action) {
+                                  [](CLI::App& command, Action& action) {
                                       auto opts = std::make_shared<ShowOptions>();
-                                      CLI::App* sub = app.add_subcommand(
-                                          "show", "Show interactions as a person reads them, streams reassembled");
+                                      CLI::App* sub = &command;
                                       sub->footer(kShowHelp);
                                       sub->add_option("paths", opts->paths,
                                                       "Cassette files or directories ('-' for standard input)")
@@ -335,10 +334,12 @@ const CommandInfo& show_command() {
                                           ->check(CLI::IsMember({"text", "json"}))
                                           ->default_str("text");
                                       add_color_option(*sub, opts->color);
+                                      add_input_format_option(*sub, false);
                                       sub->callback([opts, &action] {
                                           action = [opts](Terminal& t) { return run_show(*opts, t); };
                                       });
-                                  }};
+                                  },
+        true};
     return info;
 }
 

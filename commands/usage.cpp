@@ -220,9 +220,9 @@ int run_usage(const UsageOptions& opts, Terminal& t) {
 const CommandInfo& usage_command() {
     static const CommandInfo info{
         "usage", "Token usage per interaction, file, model and in total",
-        [](CLI::App& app, Action& action) {
+        [](CLI::App& command, Action& action) {
             auto opts = std::make_shared<UsageOptions>();
-            CLI::App* sub = app.add_subcommand("usage", "Token usage per interaction, file, model and in total");
+            CLI::App* sub = &command;
             sub->footer(kUsageHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
             sub->add_option("--by", opts->by, "Rows per interaction, file or model")
@@ -234,6 +234,7 @@ const CommandInfo& usage_command() {
             sub->add_option("-j,--jobs", opts->jobs, "Files read in parallel (default: one per core)")
                 ->check(CLI::Range(1u, 256u));
             add_color_option(*sub, opts->color);
+            add_input_format_option(*sub, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_usage(*opts, t); }; });
         }};
     return info;

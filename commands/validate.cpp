@@ -189,10 +189,9 @@ int run_validate(const ValidateOptions& opts, Terminal& t) {
 
 const CommandInfo& validate_command() {
     static const CommandInfo info{
-        "validate", "Check cassettes: structure, bodies, streams, usage, leaked secrets", [](CLI::App& app, Action& action) {
+        "validate", "Check cassettes: structure, bodies, streams, usage, leaked secrets", [](CLI::App& command, Action& action) {
             auto opts = std::make_shared<ValidateOptions>();
-            CLI::App* sub =
-                app.add_subcommand("validate", "Check cassettes: structure, bodies, streams, usage, leaked secrets");
+            CLI::App* sub = &command;
             sub->footer(kValidateHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
             sub->add_option("-f,--format", opts->format, "Output format: text, json or github")
@@ -207,6 +206,7 @@ const CommandInfo& validate_command() {
             sub->add_option("-j,--jobs", opts->jobs, "Files checked in parallel (default: all cores)")
                 ->check(CLI::NonNegativeNumber);
             add_color_option(*sub, opts->color);
+            add_input_format_option(*sub, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_validate(*opts, t); }; });
         }};
     return info;
