@@ -14,6 +14,8 @@
 
 namespace cassette::scrub {
 
+struct Member;
+
 struct Node {
     enum class Kind { scalar, mapping, sequence, alias };
     Kind kind = Kind::scalar;
@@ -30,7 +32,7 @@ struct Node {
     size_t end = 0;
     Position pos;                  // 1-based line:column of `begin`
 
-    std::vector<std::pair<Node, Node>> members;  // mapping: (key, value) in order
+    std::vector<Member> members;  // mapping: (key, value) in order
     std::vector<Node> items;                     // sequence
 
     bool is_scalar() const { return kind == Kind::scalar; }
@@ -39,6 +41,13 @@ struct Node {
     // Mapping member by exact key / ASCII case-insensitive key; nullptr when absent or not a mapping.
     const Node* get(std::string_view key) const;
     const Node* iget(std::string_view key) const;
+};
+
+// A mapping's key and value, named as std::pair names them (a pair of an
+// incomplete Node is not allowed in Node itself; a vector of this is).
+struct Member {
+    Node first;
+    Node second;
 };
 
 struct Document {

@@ -76,7 +76,7 @@ public:
                 }
                 Open& top = stack.back();
                 if (top.node.is_mapping())
-                    top.node.members.emplace_back(std::move(top.key), std::move(value));
+                    top.node.members.push_back(Member{std::move(top.key), std::move(value)});
                 else
                     top.node.items.push_back(std::move(value));
                 skip_ws();
