@@ -132,7 +132,7 @@ TEST_CASE("completions: zsh and fish accept their scripts", "[cli][completion]")
     CHECK(std::system("bash -n completions/cassette.bash") == 0);
 }
 
-TEST_CASE("pager: only on a terminal; CASSETTE_PAGER over PAGER; empty or cat means none", "[cli][pager]") {
+TEST_CASE("pager: only on a terminal, CASSETTE_PAGER over PAGER, empty or cat means none", "[cli][pager]") {
     testsupport::FakeTerminal t;
     CHECK_FALSE(cassette::pager_command(t).has_value());  // not a terminal
     t.vars["PAGER"] = "more";
