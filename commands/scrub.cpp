@@ -286,9 +286,12 @@ std::string format_scrub_text(const std::vector<ScrubReport>& reports, bool colo
 
 std::string format_scrub_counts(const std::vector<ScrubReport>& reports, bool would) {
     std::string out;
-    size_t files = 0, changed = 0, values = 0, stuck = 0;
+    size_t files = 0, changed = 0, values = 0, stuck = 0, unread = 0;
     for (const ScrubReport& r : reports) {
-        if (r.error) continue;
+        if (r.error) {
+            ++unread;
+            continue;
+        }
         ++files;
         const size_t n = r.result.scrubbed.size(), u = r.result.unscrubbable.size();
         if (r.result.changed) ++changed;
@@ -305,6 +308,7 @@ std::string format_scrub_counts(const std::vector<ScrubReport>& reports, bool wo
         total = plural(values, "value") + (would ? " to scrub in " : " scrubbed in ") + std::to_string(changed) +
                 " of " + plural(files, "file");
     if (stuck) total += "; " + plural(stuck, "value") + " could not be scrubbed";
+    if (unread) total += "; " + plural(unread, "file") + " could not be read";
     return out + total + "\n";
 }
 

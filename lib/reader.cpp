@@ -71,9 +71,11 @@ std::string_view without_bom(std::string_view head) {
 }
 
 const Format* sniff_format(std::string_view head) {
-    head = without_bom(head);
+    const std::string_view bare = without_bom(head);
     for (const Format& f : kFormats)
-        if (f.sniff(head)) return &f;
+        // httprr's magic line is the file's very first bytes (Go's reader
+        // takes no mark before it); the YAML and JSON formats may follow one.
+        if (f.sniff(f.text == httprr_read ? head : bare)) return &f;
     return nullptr;
 }
 

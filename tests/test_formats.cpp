@@ -642,3 +642,10 @@ TEST_CASE("a byte order mark does not change what format a file is", "[formats]"
     CHECK(bom.problems.empty());
     CHECK(bom.interactions.size() == plain.interactions.size());
 }
+
+TEST_CASE("httprr's magic line must be the first bytes, with no byte order mark before it", "[formats]") {
+    // Go's httprr reader refuses such a file; sniffing past the mark would
+    // claim a file the httprr reader then refuses (found by fuzz_scrub).
+    CHECK_THROWS_AS(cassette::load_cassette_from_string("\xEF\xBB\xBFhttprr trace v1\n", "bom.httprr"), cassette::InputError);
+    CHECK(cassette::load_cassette_from_string("httprr trace v1\n", "plain.httprr").format == "httprr");
+}

@@ -525,10 +525,10 @@ TEST_CASE("scrub reports: values, what could not be scrubbed, counts and JSON", 
           "a.yaml:40:11: interaction 2: response body (gzip): not scrubbed: gzip stream is truncated\n");
     CHECK(format_scrub_counts(reports, true) ==
           "a.yaml: 1 value to scrub, 1 could not be scrubbed\n"
-          "1 value to scrub in 1 of 2 files; 1 value could not be scrubbed\n");
+          "1 value to scrub in 1 of 2 files; 1 value could not be scrubbed; 1 file could not be read\n");
     CHECK(format_scrub_counts(reports, false) ==
           "a.yaml: 1 value scrubbed, 1 could not be scrubbed\n"
-          "1 value scrubbed in 1 of 2 files; 1 value could not be scrubbed\n");
+          "1 value scrubbed in 1 of 2 files; 1 value could not be scrubbed; 1 file could not be read\n");
     CHECK(format_scrub_counts({b}, false) == "nothing to scrub in 1 file\n");
 
     ScrubOptions opts;

@@ -714,12 +714,9 @@ FileResult scrub_cassette(const std::string& path, std::string_view bytes, const
         if (r.changed) r.output = compress(r.output, Compression::gzip);
         return r;
     }
-    // The format is told from the text after a byte order mark: with the mark
-    // in front, a VCR.py or Ruby VCR file would be taken for go-vcr and its
-    // bodies never opened. The mark itself stays in the output.
-    std::string_view unmarked = bytes;
-    if (unmarked.substr(0, 3) == "\xEF\xBB\xBF") unmarked.remove_prefix(3);
-    const Cassette c = load_cassette_from_string(unmarked, path);
+    // Read as every command reads it (a byte order mark included, which the
+    // format sniffs look past; it stays in the output).
+    const Cassette c = load_cassette_from_string(bytes, path);
     FileResult r;
     r.format = c.format;
     const Rules rules(policy);
