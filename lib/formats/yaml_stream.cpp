@@ -61,6 +61,23 @@ size_t height(const YamlNode& node) {
 
 }  // namespace
 
+LibyamlError libyaml_error(const yaml_parser_t& parser, bool in_memory, std::string_view text,
+                           const std::string& path) {
+    LibyamlError e;
+    e.message = parser.problem ? parser.problem : "malformed YAML";
+    if (parser.context) e.message += std::string(" (") + parser.context + ")";
+    e.pos = mark_position(parser.problem_mark);
+    if (parser.error == YAML_READER_ERROR) {
+        // Reader errors (invalid UTF-8, control characters) carry a byte
+        // offset only; libyaml's mark is still where scanning stood, often
+        // 1:1. Point at the offending byte itself.
+        e.message = std::string(parser.problem ? parser.problem : "cannot read input") + " at byte " +
+                    std::to_string(parser.problem_offset);
+        e.pos = position_of_offset(in_memory, text, path, parser.problem_offset);
+    }
+    return e;
+}
+
 ScalarStyle scalar_style_of(yaml_scalar_style_t s) {
     switch (s) {
         case YAML_SINGLE_QUOTED_SCALAR_STYLE: return ScalarStyle::single_quoted;
@@ -125,18 +142,8 @@ const yaml_event_t& YamlEventStream::next() {
         have_event_ = false;
     }
     if (!yaml_parser_parse(&parser_, &event_)) {
-        std::string message = parser_.problem ? parser_.problem : "malformed YAML";
-        if (parser_.context) message += std::string(" (") + parser_.context + ")";
-        Position pos = mark_position(parser_.problem_mark);
-        if (parser_.error == YAML_READER_ERROR) {
-            // Reader errors (invalid UTF-8, control characters) carry a byte
-            // offset only; libyaml's mark is still where scanning stood, often
-            // 1:1. Point at the offending byte itself.
-            message = std::string(parser_.problem ? parser_.problem : "cannot read input") + " at byte " +
-                      std::to_string(parser_.problem_offset);
-            pos = position_of_offset(in_memory_, text_, name_, parser_.problem_offset);
-        }
-        fail(pos, message);
+        LibyamlError e = libyaml_error(parser_, in_memory_, text_, name_);
+        fail(e.pos, e.message);
     }
     have_event_ = true;
     return event_;

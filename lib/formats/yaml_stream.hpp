@@ -40,6 +40,16 @@ Position mark_position(const yaml_mark_t& m);
 // Line `line` (1-based) of `text` without its line end; "" past the end.
 std::string nth_line(std::string_view text, int line);
 
+// A failed parse as libyaml reports it: its message and where. A reader
+// error (bad UTF-8, a control character) points at the offending byte, found
+// in `text` when the input is in memory, else by reading `path` again.
+struct LibyamlError {
+    std::string message;
+    Position pos;
+};
+LibyamlError libyaml_error(const yaml_parser_t& parser, bool in_memory, std::string_view text,
+                           const std::string& path);
+
 // `k` is the mapping key `name`: a scalar with exactly that text (the YAML
 // readers' field dispatch).
 inline bool key_is(const YamlNode& k, std::string_view name) { return k.is_scalar() && k.value == name; }

@@ -95,25 +95,8 @@ private:
             have_event_ = false;
         }
         if (!yaml_parser_parse(&parser_, &event_)) {
-            std::string message = parser_.problem ? parser_.problem : "malformed YAML";
-            if (parser_.context) message += std::string(" (") + parser_.context + ")";
-            Position pos = mark_position(parser_.problem_mark);
-            if (parser_.error == YAML_READER_ERROR) {
-                // Reader errors (bad UTF-8, control characters) carry a byte
-                // offset only; point at that byte.
-                message = std::string(parser_.problem ? parser_.problem : "cannot read input") + " at byte " +
-                          std::to_string(parser_.problem_offset);
-                pos = {1, 1};
-                for (size_t i = 0; i < parser_.problem_offset && i < text_.size(); ++i) {
-                    if (text_[i] == '\n') {
-                        ++pos.line;
-                        pos.column = 1;
-                    } else {
-                        ++pos.column;
-                    }
-                }
-            }
-            throw InputError(path_, pos, message, nth_line(text_, pos.line), "yaml-syntax");
+            LibyamlError e = libyaml_error(parser_, true, text_, path_);
+            throw InputError(path_, e.pos, e.message, nth_line(text_, e.pos.line), "yaml-syntax");
         }
         have_event_ = true;
         return event_;
