@@ -6,6 +6,7 @@
 
 #include "decode/base64.hpp"
 #include "error.hpp"
+#include "util/text.hpp"
 #include "util/utf8.hpp"
 
 namespace cassette::scrub {
@@ -150,27 +151,6 @@ std::string yaml_single_inner(std::string_view v) {
     for (char c : v) {
         out += c;
         if (c == '\'') out += '\'';
-    }
-    return out;
-}
-
-std::string json_inner(std::string_view v) {
-    std::string out;
-    out.reserve(v.size() + 8);
-    for (char ch : v) {
-        unsigned char c = static_cast<unsigned char>(ch);
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20) out += "\\u00" + hex2(c);
-                else out += ch;
-        }
     }
     return out;
 }
@@ -679,7 +659,7 @@ std::string Patcher::emit(const Node& n, const std::string& value) const {
     Layout l = layout_of(text_, n, !doc_.yaml);
     if (!doc_.yaml) {
         if (!n.json_string && (is_json_number(value) || value == n.value)) return value;
-        return "\"" + json_inner(value) + "\"";
+        return "\"" + json_escape(value) + "\"";
     }
     std::string props(text_.substr(n.begin, l.props_end - n.begin));
     std::string_view content = text_.substr(l.content_begin, l.content_end - l.content_begin);
@@ -734,7 +714,7 @@ std::string Patcher::rewrap(const Node& n, size_t content_begin, std::string_vie
 }
 
 std::string Patcher::safe_form(const Node& n, const std::string& value) const {
-    if (!doc_.yaml) return "\"" + json_inner(value) + "\"";
+    if (!doc_.yaml) return "\"" + json_escape(value) + "\"";
     Layout l = layout_of(text_, n, false);
     std::string out(text_.substr(n.begin, l.props_end - n.begin));
     out += "\"" + yaml_double_inner(value) + "\"";
@@ -796,7 +776,7 @@ std::optional<std::string> Patcher::in_place(const Node& n, const std::vector<Te
         bool edge_blank = !r.empty() && (r.front() == ' ' || r.back() == ' ' || r.front() == '\t' || r.back() == '\t');
         std::string bytes;
         if (json) {
-            bytes = json_inner(r);
+            bytes = json_escape(r);
         } else {
             switch (n.style) {
                 case ScalarStyle::plain:

@@ -92,34 +92,6 @@ std::vector<TextEdit> finish(std::string_view value, std::vector<TextEdit> edits
     return out;
 }
 
-// Escapes what a JSON string requires (quote, backslash, control
-// characters); everything else, UTF-8 included, is kept as it is.
-std::string json_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    static const char* hex = "0123456789abcdef";
-    for (char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    out += "\\u00";
-                    out += hex[(c >> 4) & 0xF];
-                    out += hex[c & 0xF];
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out;
-}
-
 // One unit of a JSON string's raw content at raw[r] (a byte, or an escape),
 // moving `r` past it and `d` past the bytes it decodes to, as
 // parse_json_document decodes it (a surrogate pair is one unit of four bytes,

@@ -47,6 +47,35 @@ inline bool istarts_with(std::string_view s, std::string_view prefix) {
     return true;
 }
 
+// The inside of a JSON string holding `s`: what JSON requires escaped
+// (quote, backslash, control characters, as \u00xx in lower-case hex like
+// nlohmann's dump), everything else, UTF-8 included, as it is.
+inline std::string json_escape(std::string_view s) {
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    out += "\\u00";
+                    out += hex[(c >> 4) & 0xF];
+                    out += hex[c & 0xF];
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out;
+}
+
 // Line and column of byte offsets, counted incrementally: asked in
 // increasing order, a whole text costs one pass (asked backwards, it counts
 // again from the start).
