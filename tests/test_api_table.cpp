@@ -381,3 +381,16 @@ TEST_CASE("provider table: a generic …/completions path lets a chat body decid
     CHECK(detected("https://api.openai.com/v1/completions",
                    json_body(R"({"object":"chat.completion","model":"m","choices":[]})")) == "openai-completions");
 }
+
+TEST_CASE("provider table: Cohere bodies behind another host", "[providers][table][cohere]") {
+    const std::string proxy = "http://localhost:4000/cohere";
+    CHECK(detected(proxy, ndjson({R"({"is_finished":false,"event_type":"stream-start","generation_id":"g"})",
+                                  R"({"text":"Hi","is_finished":false,"event_type":"text-generation"})"})) == "cohere");
+    CHECK(detected(proxy, json_body(R"({"id":"g1","generations":[{"text":"x"}],"prompt":"p","meta":{}})")) == "cohere");
+    CHECK(detected(proxy, json_body(R"({"text":"x","generation_id":"g","meta":{}})")) == "cohere");
+    CHECK(detected(proxy, json_body(R"({"id":"c","message":{"role":"assistant","content":[]},"finish_reason":"COMPLETE",
+        "usage":{"billed_units":{"input_tokens":1}}})")) == "cohere");
+    CHECK(detected(proxy, sse_body(sse_text({R"({"type":"message-start","id":"m"})"}))) == "cohere");
+    // Anthropic's events use underscores: not Cohere's.
+    CHECK(detected(proxy, sse_body(sse_text({R"({"type":"message_start","message":{}})"}))) == "anthropic");
+}

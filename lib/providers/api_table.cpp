@@ -141,6 +141,28 @@ ApiMatch cohere_url(const UrlView& u, const Interaction&) {
                : ApiMatch::no;
 }
 
+// Cohere's bodies behind another host (a proxy, a placeholder base URL): v1
+// stream events name themselves in `event_type`, v2 in `type`; v1 generate
+// answers with `generations`, v1 chat with `generation_id` + `text`, v2 chat
+// with a `message` and `billed_units` in its usage.
+ApiMatch cohere_doc(const json& j) {
+    if (!j.is_object()) return ApiMatch::no;
+    static const char* const v1_events[] = {"stream-start", "text-generation", "stream-end", "tool-calls-generation"};
+    std::string event = string_member(j, "event_type");
+    for (const char* e : v1_events)
+        if (event == e) return ApiMatch::strong;
+    std::string type = string_member(j, "type");
+    if (type == "message-start" || type == "content-delta" || type == "message-end") return ApiMatch::strong;
+    auto gens = j.find("generations");
+    if (gens != j.end() && gens->is_array() && j.contains("meta")) return ApiMatch::strong;
+    if (j.contains("generation_id") && j.contains("text")) return ApiMatch::strong;
+    auto usage = j.find("usage");
+    if (j.contains("message") && j.contains("finish_reason") && usage != j.end() && usage->is_object() &&
+        usage->contains("billed_units"))
+        return ApiMatch::strong;
+    return ApiMatch::no;
+}
+
 // ---- Ollama /api/chat and /api/generate ----
 
 ApiMatch ollama_url(const UrlView& u, const Interaction&) {
@@ -178,7 +200,7 @@ const std::vector<ApiRow>& api_table() {
            {}}}},
         {"bedrock-converse", converse_url, converse_doc, converse_event, reassemble_bedrock_converse, "messageStop",
          {{"totalTokens", {"inputTokens", "outputTokens"}, {"cacheReadInputTokens", "cacheWriteInputTokens"}}}},
-        {"cohere", cohere_url, nullptr, nullptr, reassemble_cohere, "message-end (v2) or stream-end (v1)", {}},
+        {"cohere", cohere_url, cohere_doc, nullptr, reassemble_cohere, "message-end (v2) or stream-end (v1)", {}},
         {"ollama", ollama_url, ollama_doc, nullptr, reassemble_ollama, "\"done\": true", {}},
     };
     return table;
