@@ -260,7 +260,7 @@ TEST_CASE("cohere: v1 generate, not streamed and streamed", "[providers][cohere]
             R"({"text":" A","index":0,"is_finished":false,"event_type":"text-generation"})",
             R"({"text":" B","index":1,"is_finished":false,"event_type":"text-generation"})",
             R"({"text":"a","index":0,"is_finished":false,"event_type":"text-generation"})",
-            R"({"is_finished":true,"event_type":"stream-end","finish_reason":"COMPLETE","response":{"id":"g2","generations":[{"text":" Aa"},{"text":" B"}],"meta":{"billed_units":{"input_tokens":1,"output_tokens":4}}}})"}));
+            R"({"is_finished":true,"event_type":"stream-end","finish_reason":"COMPLETE","response":{"id":"g2","generations":[{"text":" Aa","finish_reason":"COMPLETE"},{"text":" B","finish_reason":"MAX_TOKENS"}],"meta":{"billed_units":{"input_tokens":1,"output_tokens":4}}}})"}));
         REQUIRE(m);
         CHECK(m->streamed);
         CHECK(m->complete);
@@ -268,6 +268,7 @@ TEST_CASE("cohere: v1 generate, not streamed and streamed", "[providers][cohere]
         CHECK(m->text == " Aa");
         REQUIRE(m->choices.size() == 2);
         CHECK(m->choices[1].text == " B");
+        CHECK(m->choices[1].finish_reason == "MAX_TOKENS");
         CHECK(m->finish_reason == "COMPLETE");
         REQUIRE(m->usage);
         CHECK(m->usage->output_tokens == 4);

@@ -142,6 +142,7 @@ std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBod
     std::map<int64_t, size_t> call_at;  // stream index -> position in calls
     bool v1_generated_calls = false;
     std::map<int64_t, std::string> generated;  // v1 text by generation index (generate's num_generations)
+    std::map<int64_t, std::string> generated_finish;  // their finish reasons, from stream-end's response
     for (const auto& ev : body.events) {
         auto jj = parse(ev.data);
         if (!jj || !jj->is_object()) continue;
@@ -200,6 +201,10 @@ std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBod
             if (const OJ* resp = field(j, "response")) {
                 cohere_v1_response(m, *resp);
                 if (m.id.empty()) m.id = str(field(*resp, "id"));  // generate
+                if (const OJ* gens = field(*resp, "generations"); gens && gens->is_array())
+                    for (size_t i = 0; i < gens->size(); ++i)
+                        generated_finish[count(field((*gens)[i], "index")).value_or(int64_t(i))] =
+                            str(field((*gens)[i], "finish_reason"));
                 if (generated.empty()) {
                     if (auto text = str(field(*resp, "text")); !text.empty()) generated[0] = text;
                     else if (const OJ* gens = field(*resp, "generations"); gens && gens->is_array())
@@ -227,9 +232,10 @@ std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBod
                 Choice c;
                 c.index = i;
                 c.text = text;
+                if (auto it = generated_finish.find(i); it != generated_finish.end()) c.finish_reason = it->second;
                 m.choices.push_back(std::move(c));
             }
-            m.choices.front().finish_reason = m.finish_reason;
+            if (m.choices.front().finish_reason.empty()) m.choices.front().finish_reason = m.finish_reason;
         }
     }
     return m;
