@@ -44,7 +44,7 @@ struct Choice {
 };
 
 struct Message {
-    std::string api;       // openai-chat | openai-responses | anthropic | gemini | bedrock-converse | ollama | cohere
+    std::string api;       // openai-chat | openai-completions | openai-responses | anthropic | gemini | bedrock-converse | ollama | cohere
     std::string provider;  // best guess of the host: openai, openrouter, groq, anthropic, bedrock, vertex, google, ...
     bool streamed = false;
     std::string model;

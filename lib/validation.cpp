@@ -12,6 +12,7 @@
 #include "decode/encoding.hpp"
 #include "error.hpp"
 #include "reader.hpp"
+#include "providers/api_table.hpp"
 #include "providers/reassemble.hpp"
 #include "secrets.hpp"
 #include "util/http.hpp"
@@ -228,14 +229,10 @@ void body_problems(const Interaction& ix, bool response, const DecodedBody& d, s
     }
 }
 
-const char* terminal_event(const std::string& api) {
-    if (api == "openai-chat") return "data: [DONE] or a finish_reason";
-    if (api == "openai-responses") return "response.completed";
-    if (api == "anthropic") return "message_stop";
-    if (api == "gemini") return "a finishReason";
-    if (api == "bedrock-converse") return "messageStop";
-    if (api == "ollama") return "\"done\": true";
-    return "its terminal event";
+// What ends a complete stream of the API, from the provider table.
+std::string terminal_event(const std::string& api) {
+    const ApiRow* row = api_row(api);
+    return row ? std::string(row->terminal_event) : std::string("its terminal event");
 }
 
 void check_truncated(const Interaction& ix, const DecodedBody& d, const Message& m, std::vector<Finding>& out) {
@@ -252,28 +249,19 @@ std::optional<int64_t> int_field(const nlohmann::json& o, const char* key) {
     return it->get<int64_t>();
 }
 
-struct TotalCheck {
-    const char* total;
-    std::vector<const char*> parts;     // summed, missing ones count 0
-    std::vector<const char*> optional;  // a total that also includes these is accepted
-};
-
-// The provider's own total against its own parts.
-// OpenAI chat: total_tokens = prompt_tokens + completion_tokens (xAI adds
-// reasoning outside the completion count: accepted). Responses: input +
-// output. Gemini: totalTokenCount = prompt + candidates + thoughts +
-// toolUsePrompt. Bedrock Converse: totalTokens = input + output (cache
-// counts may be added). Anthropic reports no total.
+// The provider's own total against its own parts, by the usage rules of the
+// API's row in the provider table (api_table.cpp). OpenAI chat: total_tokens =
+// prompt_tokens + completion_tokens (xAI adds reasoning outside the completion
+// count: accepted). Responses: input + output. Gemini: totalTokenCount =
+// prompt + candidates + thoughts + toolUsePrompt. Bedrock Converse:
+// totalTokens = input + output (cache counts may be added). Anthropic reports
+// no total.
 void check_usage(const Interaction& ix, const DecodedBody& d, const Message& m, std::vector<Finding>& out) {
     if (!m.usage || !m.usage->raw.is_object()) return;
+    const ApiRow* row = api_row(m.api);
+    if (!row) return;
     const nlohmann::json& raw = m.usage->raw;
-    static const std::vector<TotalCheck> checks{
-        {"total_tokens", {"prompt_tokens", "completion_tokens"}, {}},
-        {"total_tokens", {"input_tokens", "output_tokens"}, {}},
-        {"totalTokenCount", {"promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount", "toolUsePromptTokenCount"}, {}},
-        {"totalTokens", {"inputTokens", "outputTokens"}, {"cacheReadInputTokens", "cacheWriteInputTokens"}},
-    };
-    for (const TotalCheck& c : checks) {
+    for (const UsageTotalRule& c : row->usage_totals) {
         auto total = int_field(raw, c.total);
         if (!total) continue;
         // The first two parts identify the shape; Gemini may omit candidates.

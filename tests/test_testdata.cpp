@@ -40,6 +40,11 @@ const std::vector<Recording> kRecordings{
     {"testdata/formats/langchaingo/anthropic_create_message.httprr", "httprr", 1},
     {"testdata/formats/nock/good_request.json", "nock", 1},
     {"testdata/go-vcr/json-content-type.yaml", "go-vcr", 1},
+    {"testdata/providers/openllmetry_openai_completions.yaml", "vcrpy", 2},
+    {"testdata/providers/openllmetry_vllm_completions_stream.yaml", "vcrpy", 1},
+    {"testdata/providers/langchaingo_cohere_generate.httprr", "httprr", 1},
+    {"testdata/providers/openllmetry_js_cohere_generate_stream.har", "har", 1},
+    {"testdata/providers/langchain_aws_converse_citations.yaml.gz", "vcrpy", 2},
 };
 
 }  // namespace
@@ -72,7 +77,8 @@ TEST_CASE("testdata recordings: every reader, decoder and provider on a real fil
     CHECK(formats == std::set<std::string>{"go-vcr", "vcrpy", "ruby-vcr", "har", "httprr", "nock"});
     for (const char* kind : {"json", "sse", "eventstream", "ndjson"}) CHECK(kinds.count(kind) == 1);
     CHECK(compressions.count("gzip") == 1);
-    CHECK(apis == std::set<std::string>{"openai-chat", "anthropic", "gemini", "bedrock-converse", "ollama", "cohere"});
+    CHECK(apis == std::set<std::string>{"openai-chat", "openai-completions", "anthropic", "gemini", "bedrock-converse",
+                                        "ollama", "cohere"});
     testsupport::check_golden("formats/testdata.txt", out);
 }
 

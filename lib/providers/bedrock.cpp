@@ -1,10 +1,14 @@
 // Bedrock Converse (aws-sdk ConverseOutput / ConverseStreamOutput):
 //  - non-streamed: output.message.content[] of {text} | {toolUse{toolUseId,
-//    name, input}} | {reasoningContent{reasoningText{text}}}, stopReason, usage;
+//    name, input}} | {reasoningContent{reasoningText{text}}} |
+//    {citationsContent{content[{text}], citations[…]}} (generated text that
+//    cites a document: part of the message text, in order), stopReason, usage;
 //  - streamed (event stream, `:event-type` names the member): messageStart,
 //    contentBlockStart{start.toolUse{toolUseId,name}}, contentBlockDelta{delta:
 //    text | toolUse.input (JSON text, concatenated) | reasoningContent.text},
-//    contentBlockStop, messageStop{stopReason}, metadata{usage}; exceptions
+//    contentBlockStop, messageStop{stopReason}, metadata{usage}; a cited
+//    passage streams as a `citation` delta (where it came from, no text)
+//    followed by ordinary text deltas; exceptions
 //    come as `:exception-type` events with {"message"};
 //  - usage: Bedrock's inputTokens EXCLUDES cache reads/writes (its totalTokens
 //    = input + output + cacheRead + cacheWrite), so the input count
@@ -74,6 +78,9 @@ std::optional<Message> reassemble_bedrock_converse(const Interaction& ix, const 
         if (const OJ* content = path(*j, {"output", "message", "content"}); content && content->is_array()) {
             for (const auto& c : *content) {
                 if (const OJ* t = field(c, "text"); t && t->is_string()) m.text += t->get<std::string>();
+                if (const OJ* cited = path(c, {"citationsContent", "content"}); cited && cited->is_array())
+                    for (const auto& part : *cited)
+                        if (const OJ* t = field(part, "text"); t && t->is_string()) m.text += t->get<std::string>();
                 if (const OJ* r = path(c, {"reasoningContent", "reasoningText", "text"}); r && r->is_string())
                     m.reasoning += r->get<std::string>();
                 if (const OJ* tu = field(c, "toolUse"))

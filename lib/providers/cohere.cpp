@@ -5,7 +5,11 @@
 //  tool-plan-delta, tool-call-start/-delta, message-end{delta{finish_reason,
 //  usage}}. Cohere v1 (/v1/chat): {text, tool_calls[{name,parameters}],
 //  finish_reason, meta{tokens, billed_units}}; streamed as NDJSON events
-//  text-generation, tool-calls-generation, stream-end{response}.
+//  text-generation, tool-calls-generation, stream-end{response}. Cohere v1
+//  generate (/v1/generate): {id, generations[{id, text, finish_reason}],
+//  prompt, meta}; streamed as the same NDJSON text-generation events (with
+//  `index` when num_generations > 1), stream-end{finish_reason, response{id,
+//  generations, meta}}, or stream-error{err}; every generation is a choice.
 //  Usage: `tokens` (what the model saw) before `billed_units`. `tool_plan`
 //  (the model's plan before calling tools) is shown as reasoning. Responses
 //  name no model: the request's `model` is used.
@@ -77,6 +81,24 @@ void cohere_v1_response(Message& m, const OJ& j) {
     if (auto u = cohere_usage(field(j, "meta"))) m.usage = std::move(u);
 }
 
+// Generate's generations as the message's choices (choice 0 is the message).
+void cohere_generations(Message& m, const OJ& gens) {
+    if (!gens.is_array()) return;
+    int64_t pos = 0;
+    for (const auto& g : gens) {
+        Choice c;
+        c.index = count(field(g, "index")).value_or(pos);
+        ++pos;
+        c.text = str(field(g, "text"));
+        c.finish_reason = str(field(g, "finish_reason"));
+        m.choices.push_back(std::move(c));
+    }
+    if (m.choices.empty()) return;
+    m.text = m.choices.front().text;
+    if (m.finish_reason.empty()) m.finish_reason = m.choices.front().finish_reason;
+    if (m.choices.size() == 1) m.choices.clear();
+}
+
 }  // namespace
 
 std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBody& body) {
@@ -98,6 +120,12 @@ std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBod
             if (auto u = cohere_usage(field(*j, "usage"))) m.usage = std::move(u);
             return m;
         }
+        if (const OJ* gens = field(*j, "generations"); gens && gens->is_array()) {  // v1 generate
+            m.id = str(field(*j, "id"));
+            cohere_generations(m, *gens);
+            if (auto u = cohere_usage(field(*j, "meta"))) m.usage = std::move(u);
+            return m;
+        }
         if (field(*j, "text") || field(*j, "generation_id") || field(*j, "response_id")) {  // v1
             m.text = str(field(*j, "text"));
             cohere_v1_calls(m, field(*j, "tool_calls"));
@@ -113,6 +141,8 @@ std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBod
     std::vector<ToolCall> calls;
     std::map<int64_t, size_t> call_at;  // stream index -> position in calls
     bool v1_generated_calls = false;
+    std::map<int64_t, std::string> generated;  // v1 text by generation index (generate's num_generations)
+    std::map<int64_t, std::string> generated_finish;  // their finish reasons, from stream-end's response
     for (const auto& ev : body.events) {
         auto jj = parse(ev.data);
         if (!jj || !jj->is_object()) continue;
@@ -160,7 +190,7 @@ std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBod
             m.id = str(field(j, "generation_id"));
         } else if (type == "text-generation") {
             recognised = true;
-            m.text += str(field(j, "text"));
+            generated[count(field(j, "index")).value_or(0)] += str(field(j, "text"));
         } else if (type == "tool-calls-generation") {
             recognised = true;
             v1_generated_calls = true;
@@ -170,10 +200,23 @@ std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBod
             m.complete = true;
             if (const OJ* resp = field(j, "response")) {
                 cohere_v1_response(m, *resp);
-                if (m.text.empty()) m.text = str(field(*resp, "text"));
+                if (m.id.empty()) m.id = str(field(*resp, "id"));  // generate
+                if (const OJ* gens = field(*resp, "generations"); gens && gens->is_array())
+                    for (size_t i = 0; i < gens->size(); ++i)
+                        generated_finish[count(field((*gens)[i], "index")).value_or(int64_t(i))] =
+                            str(field((*gens)[i], "finish_reason"));
+                if (generated.empty()) {
+                    if (auto text = str(field(*resp, "text")); !text.empty()) generated[0] = text;
+                    else if (const OJ* gens = field(*resp, "generations"); gens && gens->is_array())
+                        for (size_t i = 0; i < gens->size(); ++i) generated[int64_t(i)] = str(field((*gens)[i], "text"));
+                }
                 if (!v1_generated_calls) cohere_v1_calls(m, field(*resp, "tool_calls"));
             }
             if (auto fr = str(field(j, "finish_reason")); !fr.empty()) m.finish_reason = fr;
+        } else if (type == "stream-error") {  // v1 generate
+            recognised = true;
+            m.complete = true;
+            m.error = ProviderError{"", str(field(j, "err")), nlohmann::json(j)};
         } else if (type == "content-end" || type == "tool-call-end" || type == "citation-start" || type == "citation-end" ||
                    type == "search-results" || type == "citation-generation" || type == "tool-calls-chunk") {
             recognised = true;
@@ -181,6 +224,20 @@ std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBod
     }
     if (!recognised) return std::nullopt;
     for (auto& c : calls) m.tool_calls.push_back(std::move(c));
+    // v1 text: generation 0 is the message; several generations are choices.
+    if (!generated.empty()) {
+        m.text = generated.begin()->first == 0 ? generated.begin()->second : m.text;
+        if (generated.size() > 1) {
+            for (const auto& [i, text] : generated) {
+                Choice c;
+                c.index = i;
+                c.text = text;
+                if (auto it = generated_finish.find(i); it != generated_finish.end()) c.finish_reason = it->second;
+                m.choices.push_back(std::move(c));
+            }
+            if (m.choices.front().finish_reason.empty()) m.choices.front().finish_reason = m.finish_reason;
+        }
+    }
     return m;
 }
 

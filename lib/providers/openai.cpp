@@ -44,6 +44,28 @@ std::string content_text(const json& c) {
     return out;
 }
 
+// Reasoning inside a content list: Mistral's thinking chunks
+// {type:"thinking", thinking:[{type:"text", text}]} (mistralai ThinkChunk,
+// whose `thinking` holds text and reference chunks; references carry no text).
+std::string content_thinking(const json& c) {
+    std::string out;
+    if (!c.is_array()) return out;
+    for (const auto& part : c) {
+        if (!part.is_object() || str(field(part, "type")) != "thinking") continue;
+        const json* t = member(part, "thinking");
+        if (!t) continue;
+        if (t->is_string()) {
+            out += t->get<std::string>();
+        } else if (t->is_array()) {
+            for (const auto& x : *t) {
+                if (x.is_string()) out += x.get<std::string>();
+                else if (x.is_object() && str(field(x, "type")) == "text") out += str(field(x, "text"));
+            }
+        }
+    }
+    return out;
+}
+
 // Reasoning text of one delta or message. The same reasoning arrives in up to
 // three fields: DeepSeek, xAI, Z.ai, llama.cpp, avian use `reasoning_content`;
 // OpenRouter and Groq `reasoning`; OpenRouter (and avian) also repeat it in
@@ -168,9 +190,13 @@ void add_tool_delta(ChoiceState& c, const json& t) {
 }
 
 void add_choice_message(ChoiceState& c, const json& msg) {
-    if (const json* content = member(msg, "content")) c.text += content_text(*content);
+    const json* content = member(msg, "content");
+    if (content) c.text += content_text(*content);
     c.refusal += str(field(msg, "refusal"));
-    c.reasoning += reasoning_text(msg);
+    // Thinking chunks only where no reasoning field had text, so it is never counted twice.
+    std::string reasoning = reasoning_text(msg);
+    if (reasoning.empty() && content) reasoning = content_thinking(*content);
+    c.reasoning += reasoning;
     if (const json* tcs = member(msg, "tool_calls"); tcs && tcs->is_array()) {
         for (const auto& t : *tcs) add_tool_delta(c, t);
     }
@@ -454,7 +480,12 @@ Message responses_from_stream(const DecodedBody& body) {
 
 }  // namespace
 
-std::optional<Message> reassemble_openai_chat(const Interaction& ix, const DecodedBody& response) {
+namespace {
+
+// Chat completions and legacy text completions share the wire format: a text
+// completion's choices carry `text` where chat's carry `message` / `delta`,
+// the stream ends with [DONE] the same way, usage has the same fields.
+Message chat_or_completion(const Interaction& ix, const DecodedBody& response) {
     Message m;
     if (response.kind == BodyKind::json && response.json) {
         if (is_error_body(*response.json, ix)) {
@@ -473,7 +504,20 @@ std::optional<Message> reassemble_openai_chat(const Interaction& ix, const Decod
             m.error = ProviderError{"", response.text.substr(0, 2000), nullptr};
         }
     }
+    return m;
+}
+
+}  // namespace
+
+std::optional<Message> reassemble_openai_chat(const Interaction& ix, const DecodedBody& response) {
+    Message m = chat_or_completion(ix, response);
     m.api = "openai-chat";
+    return m;
+}
+
+std::optional<Message> reassemble_openai_completions(const Interaction& ix, const DecodedBody& response) {
+    Message m = chat_or_completion(ix, response);
+    m.api = "openai-completions";
     return m;
 }
 

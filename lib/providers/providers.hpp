@@ -1,4 +1,4 @@
-// One reassembler per LLM API. Each returns nullopt when the interaction does
+// One reassembler per LLM API (rows of the provider table, api_table.hpp). Each returns nullopt when the interaction does
 // not look like that API at all; a recognised error body/event gives a
 // Message with `error` set. Dispatch lives in reassemble.cpp.
 #pragma once
@@ -15,6 +15,9 @@ namespace cassette {
 
 // openai.cpp
 std::optional<Message> reassemble_openai_chat(const Interaction& ix, const DecodedBody& response);
+// Legacy text completions (/v1/completions): `choices[].text`, chat's stream
+// and usage rules.
+std::optional<Message> reassemble_openai_completions(const Interaction& ix, const DecodedBody& response);
 std::optional<Message> reassemble_openai_responses(const Interaction& ix, const DecodedBody& response);
 
 // anthropic.cpp

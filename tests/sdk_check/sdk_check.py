@@ -8,6 +8,8 @@ with the `message` that `cassette export --format json` gives:
   openai-chat       openai-python ChatCompletionStreamState (lib/streaming/_deltas.py
                     accumulate_delta: strings concatenated, `index`/`type` replaced,
                     tool_calls merged by `index`; usage: the last chunk's wins)
+  openai-completions  legacy text completions: choices[0].text joined over the chunks (openai-python
+                    has no accumulator for them; callers join the text), last finish_reason and usage
   openai-responses  openai-python ResponseStreamState: the response of the terminal
                     event (response.completed / incomplete / failed); `output_text` =
                     every output_text part of every message item
@@ -20,8 +22,9 @@ with the `message` that `cassette export --format json` gives:
                     metadata) or the Converse output
   ollama            ollama-python: message.content / response concatenated over the
                     NDJSON lines; done_reason; prompt_eval_count / eval_count
-  cohere            cohere v1 (text-generation / stream-end) and v2 (content-delta,
-                    tool-call-*, message-end) streams, and their non-stream bodies
+  cohere            cohere v1 chat and generate (text-generation / stream-end) and v2
+                    (content-delta, tool-call-*, message-end) streams, and their non-stream
+                    bodies (generate: generations[0])
 
 Only the raw body bytes (`body` / `body_base64` of the export) are used, never
 cassette's own decoding. Python 3 standard library only (brotli bodies, which
@@ -215,11 +218,40 @@ def accumulate_delta(acc, delta):
     return acc
 
 
+def thinking_parts(content):
+    """Mistral's thinking chunks (mistralai ThinkChunk: {type: thinking, thinking: [TextChunk | ReferenceChunk]})."""
+    out = ''
+    for p in content if isinstance(content, list) else []:
+        if isinstance(p, dict) and p.get('type') == 'thinking':
+            t = p.get('thinking')
+            if isinstance(t, str):
+                out += t
+            for x in t if isinstance(t, list) else []:
+                if isinstance(x, dict) and x.get('type') == 'text':
+                    out += x.get('text') or ''
+    return out
+
+
+def flatten_content(delta):
+    """A delta whose content is a list of parts (Mistral): text parts joined into `content`, thinking parts
+    into `thinking_text`, so openai-python's accumulate_delta (which merges lists by `index`) can join them."""
+    content = delta.get('content')
+    if not isinstance(content, list):
+        return delta
+    delta = dict(delta)
+    delta['content'] = ''.join(p.get('text', '') for p in content if isinstance(p, dict) and p.get('type') in (None, 'text'))
+    think = thinking_parts(content)
+    if think:
+        delta['thinking_text'] = think
+    return delta
+
+
 def chat_message(m, finish, usage):
     content = m.get('content')
+    thinking = m.get('thinking_text') or thinking_parts(content)
     if isinstance(content, list):
         content = ''.join(p.get('text', '') for p in content if isinstance(p, dict) and p.get('type') in (None, 'text'))
-    reasoning = m.get('reasoning_content') or m.get('reasoning') or ''
+    reasoning = m.get('reasoning_content') or m.get('reasoning') or thinking or ''
     tools = [{'id': t.get('id') or '', 'name': (t.get('function') or {}).get('name') or '',
               'arguments': (t.get('function') or {}).get('arguments') or ''} for t in m.get('tool_calls') or []]
     return msg(content or '', reasoning if isinstance(reasoning, str) else '', tools, finish, usage)
@@ -239,7 +271,7 @@ def openai_chat(items, streamed):
             snap = choices.setdefault(c.get('index', 0), {'message': {}, 'finish_reason': None})
             # /v1/completions chunks carry `text` instead of `delta` (the SDK has no
             # accumulator for them: callers join choices[0].text)
-            delta = c['delta'] if 'delta' in c else {'content': c.get('text') or ''}
+            delta = flatten_content(c['delta']) if 'delta' in c else {'content': c.get('text') or ''}
             accumulate_delta(snap['message'], json.loads(json.dumps(delta or {})))
             if c.get('finish_reason'):
                 snap['finish_reason'] = c['finish_reason']
@@ -251,6 +283,22 @@ def openai_chat(items, streamed):
             usage = chunk['x_groq']['usage']
     snap = choices.get(0, {'message': {}, 'finish_reason': None})
     return chat_message(snap['message'], snap['finish_reason'], usage)
+
+
+def openai_completions(items, streamed):
+    """Legacy /v1/completions: choices[0].text (openai-python returns Completion objects; a stream is
+    read by joining each chunk's choices[0].text)."""
+    text, finish, usage = [], '', None
+    for _, body in items if streamed else items[:1]:
+        if not isinstance(body, dict):
+            continue
+        for c in body.get('choices') or []:
+            if c.get('index', 0) == 0:
+                text.append(c.get('text') or '')
+                finish = c.get('finish_reason') or finish
+        if body.get('usage'):
+            usage = body['usage']
+    return msg(''.join(text), '', [], finish, usage)
 
 
 SERVER_ITEMS = ('web_search_call', 'file_search_call', 'code_interpreter_call', 'computer_call', 'image_generation_call',
@@ -378,6 +426,9 @@ def converse(items, streamed):
         for c in ((body.get('output') or {}).get('message') or {}).get('content') or []:
             if 'text' in c:
                 text.append(c['text'])
+            elif 'citationsContent' in c:
+                # boto3 CitationsContentBlock: the generated text that cites a document
+                text += [g.get('text', '') for g in c['citationsContent'].get('content') or []]
             elif 'toolUse' in c:
                 tu = c['toolUse']
                 tools.append({'id': tu.get('toolUseId', ''), 'name': tu.get('name', ''), 'arguments': tu.get('input', {})})
@@ -438,6 +489,12 @@ def cohere(items, streamed):
                     f = tc.get('function') or {}
                     tools[i] = {'id': tc.get('id', ''), 'name': f.get('name', ''), 'arguments': f.get('arguments', '')}
                 usage = ev.get('usage')
+            elif 'generations' in ev:  # v1 generate
+                gens = ev['generations'] or [{}]
+                text.append(gens[0].get('text') or '')
+                usage = ev.get('meta')
+                finish = gens[0].get('finish_reason') or ''
+                continue
             else:  # v1
                 text.append(ev.get('text') or '')
                 for i, tc in enumerate(ev.get('tool_calls') or []):
@@ -467,7 +524,7 @@ def cohere(items, streamed):
     return msg(''.join(text), ''.join(reasoning), [tools[k] for k in sorted(tools)], finish, usage)
 
 
-ACCUMULATORS = {'openai-chat': openai_chat, 'openai-responses': openai_responses, 'anthropic': anthropic,
+ACCUMULATORS = {'openai-chat': openai_chat, 'openai-completions': openai_completions, 'openai-responses': openai_responses, 'anthropic': anthropic,
                 'gemini': gemini, 'bedrock-converse': converse, 'ollama': ollama, 'cohere': cohere}
 
 
@@ -481,7 +538,7 @@ def normalise(api, u):
     if not isinstance(u, dict):
         return None
     g = lambda *path: n(_dig(u, path))  # noqa: E731
-    if api == 'openai-chat':
+    if api in ('openai-chat', 'openai-completions'):
         inp, out, rs = g('prompt_tokens'), g('completion_tokens'), g('completion_tokens_details', 'reasoning_tokens')
         cr = g('prompt_tokens_details', 'cached_tokens') or g('prompt_cache_hit_tokens')
         if rs and (g('total_tokens') == inp + out + rs or rs > out):
@@ -508,6 +565,16 @@ def normalise(api, u):
                          g('cacheReadInputTokens'), g('cacheWriteInputTokens'))
     if api == 'ollama':
         return usage_row(g('prompt_eval_count'), g('eval_count'), 0, 0, 0)
+    if api == 'cohere':
+        # tokens (what the model saw) first, billed_units where tokens are missing
+        # (counts may be floats, as the v1 API writes billed_units)
+        def pick(k):
+            for obj in ('tokens', 'billed_units'):
+                v = _dig(u, (obj, k))
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    return int(v)
+            return 0
+        return usage_row(pick('input_tokens'), pick('output_tokens'), 0, g('cached_tokens'), 0)
     return None
 
 
