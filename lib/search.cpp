@@ -9,6 +9,7 @@
 #include <re2/re2.h>
 
 #include "reader.hpp"
+#include "util/url.hpp"
 #include "util/utf8.hpp"
 
 namespace cassette {
@@ -181,7 +182,12 @@ std::vector<FieldText> interaction_fields(InteractionView& v, FieldSet fields) {
     const int response_line = first_known({ix.response.body.pos.line, ix.response.body.key_pos.line, ix.response.pos.line, ix.pos.line});
     auto want = [&](Field f) { return (fields & field_bit(f)) != 0; };
     std::vector<FieldText> out;
-    if (want(Field::url)) out.push_back({Field::url, ix.request.url, first_known({ix.request.url_pos.line, ix.request.pos.line, ix.pos.line})});
+    if (want(Field::url)) {
+        // Percent-escapes decoded ("%3A" a ':'; '+' kept): the URL as read.
+        std::string url = ix.request.url.find('%') == std::string::npos ? ix.request.url
+                                                                          : percent_decode(ix.request.url, PercentMode::path);
+        out.push_back({Field::url, std::move(url), first_known({ix.request.url_pos.line, ix.request.pos.line, ix.pos.line})});
+    }
     if (want(Field::header)) {
         for (const Headers* hs : {&ix.request.headers, &ix.response.headers})
             for (const auto& h : hs->items) {

@@ -38,7 +38,7 @@ struct FieldText {
 };
 
 // The texts of `fields` in v's interaction, in Field order:
-//   url        the URL as recorded
+//   url        the URL, percent-escapes decoded
 //   header     one text per header, "Name: value", request then response
 //   request    the request body decoded (see decoded_body_text)
 //   prompt     request_prompt_text

@@ -1,5 +1,6 @@
 // `cassette grep` and `cassette ls`: the field texts, the pattern engine, the
 // duplicate rule, the filters, and the command line (golden outputs).
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -24,6 +25,14 @@ const std::string kEscaped = "testdata/grep/escaped_json.yaml";
 const std::string kFantasy = "testdata/fantasy";
 
 std::string src(const std::string& rel) { return testsupport::source_dir() + "/" + rel; }
+
+// Up to 24 bytes of the first line of `text`, not cutting a UTF-8 sequence.
+std::string piece_of(const std::string& text) {
+    std::string line = text.substr(0, text.find('\n'));
+    size_t n = std::min<size_t>(line.size(), 24);
+    while (n > 0 && n < line.size() && (static_cast<unsigned char>(line[n]) & 0xC0) == 0x80) --n;
+    return line.substr(0, n);
+}
 
 size_t count_lines(const std::string& s) {
     size_t n = 0;
@@ -140,7 +149,7 @@ TEST_CASE("grep output modes: json, -l, -c, -C", "[grep]") {
     CHECK(l.exit_code == 0);
     CHECK(l.out == "testdata/fantasy/openai_streaming.yaml\n");
 
-    auto c = run_cassette({"grep", "-c", "-F", "get_weather", kFantasy, "--in", "tool"});
+    auto c = run_cassette({"grep", "-c", "-F", "weather", kFantasy, "--in", "tool"});
     CHECK(c.exit_code == 0);
     testsupport::check_golden("grep/count_tool.txt", c.out);
 
@@ -187,9 +196,9 @@ TEST_CASE("grep finds every message text in every format of testdata", "[grep]")
             InteractionView v(ix);
             const Message* m = v.message();
             if (!m || m->text.empty() || m->choices.size() > 1) return;
-            std::string first_line = m->text.substr(0, m->text.find('\n'));
-            if (first_line.size() < 4) return;
-            pieces.emplace_back(ix.index, first_line.substr(0, 24));
+            std::string piece = piece_of(m->text);
+            if (piece.size() < 4) return;
+            pieces.emplace_back(ix.index, piece);
         });
         for (const auto& [index, piece] : pieces) {
             Pattern p(piece, {false, true, false});
@@ -222,9 +231,9 @@ TEST_CASE("grep finds every message text in every format of the corpora", "[grep
                     InteractionView v(ix);
                     const Message* m = v.message();
                     if (!m || m->text.empty() || m->choices.size() > 1) return;
-                    std::string first_line = m->text.substr(0, m->text.find('\n'));
-                    if (first_line.size() < 4) return;
-                    pieces.emplace_back(ix.index, first_line.substr(0, 24));
+                    std::string piece = piece_of(m->text);
+                    if (piece.size() < 4) return;
+                    pieces.emplace_back(ix.index, piece);
                 });
             } catch (const std::exception&) {
                 continue;  // unreadable on purpose (malformed samples)
