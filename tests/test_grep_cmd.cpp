@@ -298,3 +298,21 @@ TEST_CASE("ls reads every format of testdata", "[ls]") {
     for (const auto& row : doc["interactions"]) files.insert(row["file"].get<std::string>());
     CHECK(files.size() == expand_paths({src("testdata/formats")}).size());
 }
+
+TEST_CASE("grep and ls on malformed files: reported, never a crash, output the same on any -j", "[grep][ls]") {
+    for (const char* cmd : {"grep", "ls"}) {
+        INFO(cmd);
+        std::vector<std::string> args{cmd};
+        if (std::string(cmd) == "grep") args.push_back("a");
+        for (const char* dir : {"testdata/malformed", "testdata/formats-malformed"}) args.push_back(dir);
+        auto r = run_cassette(args);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("testdata/malformed/truncated.yaml") != std::string::npos);
+        CHECK(r.err.find("cassette: error: ") != std::string::npos);
+    }
+    auto one = run_cassette({"grep", "--json", "-i", "the", "testdata", "-j", "1"});
+    auto two = run_cassette({"grep", "--json", "-i", "the", "testdata", "-j", "2"});
+    CHECK(one.exit_code == two.exit_code);
+    CHECK(one.out == two.out);
+    CHECK(count_lines(one.out) > 100);
+}
