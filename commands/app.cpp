@@ -8,8 +8,10 @@
 #include "convert.hpp"
 #include "diff.hpp"
 #include "export.hpp"
+#include "grep.hpp"
 #include "import.hpp"
 #include "limits.hpp"
+#include "ls.hpp"
 #include "scrub.hpp"
 #include "show.hpp"
 #include "usage.hpp"
@@ -22,6 +24,7 @@ const std::vector<const CommandInfo*>& command_table() {
     static const std::vector<const CommandInfo*> table{
         &show_command(),   &usage_command(),  &validate_command(), &diff_command(),
         &export_command(), &import_command(), &convert_command(),  &scrub_command(),
+        &ls_command(),     &grep_command(),
     };
     return table;
 }

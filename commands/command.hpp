@@ -64,6 +64,11 @@ std::string error_line(const std::string& message);
 // `failed`, and the others go on.
 std::vector<std::string> expand_each(const std::vector<std::string>& paths, Terminal& t, size_t& failed);
 
+// The directory every path is under ("fixtures/llm/"), for tables that name
+// it once and list files by what differs; "" for fewer than two paths or
+// none shared.
+std::string common_directory(const std::vector<std::string>& paths);
+
 // For the one-input, one-output commands (convert, import): `output` empty
 // or "-" means standard output. Throws (exit 2) when `output` is `input`
 // itself; only scrub writes to its input.

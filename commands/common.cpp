@@ -77,6 +77,18 @@ std::vector<std::string> expand_each(const std::vector<std::string>& paths, Term
     return files;
 }
 
+std::string common_directory(const std::vector<std::string>& paths) {
+    if (paths.size() < 2) return {};
+    std::string_view prefix = paths.front();
+    for (const auto& path : paths) {
+        size_t n = 0;
+        while (n < prefix.size() && n < path.size() && prefix[n] == path[n]) ++n;
+        prefix = prefix.substr(0, n);
+    }
+    size_t slash = prefix.rfind('/');
+    return slash == std::string_view::npos ? std::string() : std::string(prefix.substr(0, slash + 1));
+}
+
 namespace {
 bool names_a_file(const std::string& output) { return !output.empty() && output != "-"; }
 }  // namespace

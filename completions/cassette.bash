@@ -12,7 +12,7 @@ _cassette() {
         esac
     done
     if [[ -z "$cmd" ]]; then
-        COMPREPLY=($(compgen -W "show usage validate diff export import convert scrub -h --help -V --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "show usage validate diff export import convert scrub ls grep -h --help -V --version" -- "$cur"))
         return
     fi
     local opts="" files=0
@@ -86,6 +86,34 @@ _cassette() {
                 --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help -o --output --check --diff -f --format --header --query --json-key --pattern --replacement --keep --config -j --jobs --color --input-format"; files=1 ;;
+        ls)
+            case "$prev" in
+                -f|--format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --sort) COMPREPLY=($(compgen -W "file size tokens time" -- "$cur")); return ;;
+                --model) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --api) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --host) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --status) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --tool) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                -j|--jobs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+            esac
+            opts="-h --help -f --format --sort --files --model --api --host --status --tool -j --jobs --color --input-format"; files=1 ;;
+        grep)
+            case "$prev" in
+                --in) COMPREPLY=($(compgen -W "url header request prompt response text reasoning tool" -- "$cur")); return ;;
+                -C|--context) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --model) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --api) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --host) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --status) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --tool) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                -j|--jobs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+            esac
+            opts="-h --help --in -C --context -l --files-with-matches -c --count --json -i --ignore-case -F --fixed-strings -w --word-regexp --model --api --host --status --tool -j --jobs --color --input-format --no-pager"; files=1 ;;
         *) return ;;
     esac
     if [[ "$cur" == -* || $files == 0 ]]; then
