@@ -267,14 +267,15 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-Match parse_match(const nlohmann::json& j, const std::string& where) {
+Match parse_match(const nlohmann::json& j, const std::string& where, int depth = 0) {
+    if (depth > 32) throw DataError(where + ": match rules nested deeper than 32 levels");
     if (!j.is_object() || j.size() != 1) throw DataError(where + ": a match rule is an object with one key");
     Match m;
     const auto& [key, value] = *j.items().begin();
     if (key == "or" || key == "and") {
         if (!value.is_array()) throw DataError(where + ": \"" + key + "\" takes a list");
         m.kind = key == "or" ? Match::any_of : Match::all_of;
-        for (const auto& c : value) m.children.push_back(parse_match(c, where));
+        for (const auto& c : value) m.children.push_back(parse_match(c, where, depth + 1));
         return m;
     }
     if (!value.is_string()) throw DataError(where + ": \"" + key + "\" takes a string");
@@ -494,7 +495,8 @@ i128 atto(const Decimal& price, int64_t count, int64_t per) {
     i128 num = price.mantissa * static_cast<i128>(count);
     i128 scale = pow10(18 - price.scale);
     // Saturate rather than overflow on absurd counts (counters saturate at 2⁶³).
-    const i128 limit = (static_cast<i128>(1) << 125) / scale;
+    // (each term below 2¹¹⁸, so the ~60 units of a price set cannot overflow a sum).
+    const i128 limit = (static_cast<i128>(1) << 118) / scale;
     if (num > limit) num = limit;
     num *= scale;
     return (num + per / 2) / per;
@@ -682,15 +684,15 @@ PriceResult PriceData::price(std::string_view url, std::string_view model, const
     });
     std::map<const UnitDef*, int64_t> leaf;
     for (const UnitPrice* p : order) {
-        int64_t inner = 0;
+        i128 inner = 0;  // wide: saturated counters must not overflow
         for (const UnitPrice* q : order)
             if (q != p && within(*p->unit, *q->unit)) inner += leaf.at(q->unit);
-        int64_t n = reported(*p->unit) - inner;
+        i128 n = reported(*p->unit) - inner;
         if (n < 0) {
             r.why = Unpriced::bad_usage;
             return r;
         }
-        leaf[p->unit] = n;
+        leaf[p->unit] = static_cast<int64_t>(n);
     }
     bool any_tiered = std::any_of(set.prices.begin(), set.prices.end(), [](const UnitPrice& p) { return p.tiered; });
     int64_t prompt = any_tiered ? u.input_tokens : 0;

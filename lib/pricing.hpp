@@ -74,8 +74,9 @@ private:
 std::string find_price_data(const std::string& explicit_path);
 
 // The time an interaction was recorded, when the cassette says: the
-// recorder's own timestamp (Ruby VCR `recorded_at`, HAR `startedDateTime`),
-// else the response's Date header. Unix milliseconds.
+// recorder's own timestamp kept as an extra field of the interaction (Ruby
+// VCR's `recorded_at`; a `startedDateTime` if a reader keeps one), else the
+// response's Date header. Unix milliseconds.
 std::optional<int64_t> recorded_time_ms(const Interaction& ix);
 
 // Parses an HTTP date (RFC 9110 IMF-fixdate, also RFC 850 and asctime) or an

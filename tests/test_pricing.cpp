@@ -1,6 +1,7 @@
 // Pricing (lib/pricing.*, docs/cost.md): the database's matching and price
 // rules on small hand-made data, exact money, times, malformed data, and the
 // --cost / --prices command lines (golden outputs on testdata/).
+#include <limits>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -110,6 +111,20 @@ TEST_CASE("pricing: cache reads and writes at their own rates, exact to the nano
     CHECK(nanos(*d, kAcme, "tiny", usage(1, 0)) == 1);
     CHECK(nanos(*d, kAcme, "tiny", usage(0, 1)) == 0);
     CHECK(nanos(*d, kAcme, "tiny", usage(1, 3)) == 2);
+}
+
+TEST_CASE("pricing: hostile counts and data do not overflow or recurse without end", "[pricing]") {
+    auto d = PriceData::parse(kData, "data.json");
+    const int64_t max = std::numeric_limits<int64_t>::max();
+    CHECK(nanos(*d, kAcme, "cached-1", usage(max, max, max / 2, max / 2)) == max);
+    CHECK(d->price(kAcme, "cached-1", usage(max, 0, max, max), std::nullopt).why == Unpriced::bad_usage);
+    std::string deep = R"([{"id": "x", "api_pattern": "h", "models": [{"id": "m", "prices": {}, "match": )";
+    for (int i = 0; i < 100; ++i) deep += R"({"or": [)";
+    deep += R"({"equals": "m"})";
+    for (int i = 0; i < 100; ++i) deep += "]}";
+    deep += "}]}]";
+    CHECK_THROWS_AS(PriceData::parse(deep, "deep.json"), InputError);
+    CHECK_THROWS_AS(PriceData::parse(std::string(100000, '[') + std::string(100000, ']'), "nested.json"), InputError);
 }
 
 TEST_CASE("pricing: tiers by prompt size, whole prompt at the tier's rate", "[pricing]") {
