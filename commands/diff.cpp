@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -10,7 +12,9 @@
 #include "semantic_diff.hpp"
 #include "error.hpp"
 #include "reader.hpp"
+#include "pricing.hpp"
 #include "render.hpp"
+#include "usage_report.hpp"
 #include "word_diff.hpp"
 
 namespace cassette {
@@ -26,7 +30,8 @@ const char* kDiffHelp =
     "tool calls, finish reason, usage). Volatile fields (ids, timestamps, obfuscation,\n"
     "durations, Date and request-id headers, User-Agent versions) are ignored: see\n"
     "--list-ignored. No output and exit 0 when equal, exit 1 when different, 2 on\n"
-    "trouble.\n\n"
+    "trouble. When a re-recording changes the usage, the cost change is shown beside\n"
+    "it (priced with the installed price data, or --prices FILE; docs/cost.md).\n\n"
     "As a git diff driver (see `man cassette-diff` and docs/diff-git.md):\n"
     "  git config diff.cassette.command 'cassette diff'\n"
     "  git config diff.cassette.textconv 'cassette diff --textconv'\n"
@@ -142,6 +147,33 @@ private:
     Palette p_;
 };
 
+bool usage_changed(const InteractionDiff& x) {
+    return std::any_of(x.changes.begin(), x.changes.end(),
+                       [](const FieldChange& c) { return c.path.rfind("message.usage", 0) == 0; });
+}
+
+// What a changed interaction cost before and after, when both are priced.
+struct CostChange {
+    int64_t old_nanos = 0;
+    int64_t new_nanos = 0;
+};
+
+std::optional<CostChange> cost_change(const InteractionDiff& x, const Cassette& a, const Cassette& b, const PriceData* prices) {
+    if (!prices || x.kind != InteractionChangeKind::changed || !x.old_index || !x.new_index || !usage_changed(x)) return std::nullopt;
+    if (*x.old_index >= a.interactions.size() || *x.new_index >= b.interactions.size()) return std::nullopt;
+    auto before = price_interaction(a.interactions[*x.old_index], *prices);
+    auto after = price_interaction(b.interactions[*x.new_index], *prices);
+    if (!before || !after || !before->price || !after->price) return std::nullopt;
+    return CostChange{before->price->nanos, after->price->nanos};
+}
+
+std::string cost_line(const CostChange& c, const Palette& p) {
+    int64_t d = c.new_nanos - c.old_nanos;
+    std::string delta = d > 0 ? "+" + format_usd(d) : d < 0 ? "-" + format_usd(-d) : "±$0";
+    return "  " + p.bold("cost") + ": " + fmt::format("{} → {} ({})", p.red(format_usd(c.old_nanos)), p.green(format_usd(c.new_nanos)), delta) +
+           "\n";
+}
+
 std::string stat_text(const CassetteDiff& d, const Palette& p) {
     std::vector<std::pair<std::string, std::string>> rows;
     size_t changed = 0, added = 0, removed = 0, fields = 0;
@@ -243,8 +275,31 @@ int run_diff(const DiffCommandOptions& opts, Terminal& t) {
     int differ = git ? exit_ok : exit_findings;
     if (d.equal()) return exit_ok;
 
+    // Price data for the cost beside a usage change: the installed copy when
+    // there is one; a file named with --prices or CASSETTE_PRICES must load.
+    std::shared_ptr<const PriceData> prices;
+    if (!opts.stat && std::any_of(d.interactions.begin(), d.interactions.end(), usage_changed)) {
+        std::string path = find_price_data(opts.prices);
+        if (!path.empty()) {
+            try {
+                prices = PriceData::load(path);
+            } catch (const InputError& e) {
+                if (!opts.prices.empty() || std::getenv("CASSETTE_PRICES")) {
+                    t.err(error_line(format_input_error(e)));
+                    return exit_trouble;
+                }
+            }
+        }
+    }
+
     if (opts.format == "json") {
-        t.out(to_json(d).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+        nlohmann::ordered_json j = to_json(d);
+        for (size_t i = 0; i < d.interactions.size(); ++i)
+            if (auto c = cost_change(d.interactions[i], a, b, prices.get()))
+                j["interactions"][i]["cost"] = {{"old", static_cast<double>(c->old_nanos) / 1e9},
+                                                {"new", static_cast<double>(c->new_nanos) / 1e9},
+                                                {"currency", "USD"}};
+        t.out(j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
         return differ;
     }
     std::string out;
@@ -256,7 +311,14 @@ int run_diff(const DiffCommandOptions& opts, Terminal& t) {
         DiffRenderer r(palette);
         for (const auto& x : d.interactions) {
             out += r.heading(x);
-            for (const auto& c : x.changes) out += r.change(c);
+            auto cost = cost_change(x, a, b, prices.get());
+            for (size_t i = 0; i < x.changes.size(); ++i) {
+                out += r.change(x.changes[i]);
+                // Beside the last usage counter that changed.
+                bool last_usage = x.changes[i].path.rfind("message.usage", 0) == 0 &&
+                                  (i + 1 == x.changes.size() || x.changes[i + 1].path.rfind("message.usage", 0) != 0);
+                if (cost && last_usage) out += cost_line(*cost, palette);
+            }
         }
     }
     t.out(out);
@@ -285,6 +347,8 @@ const CommandInfo& diff_command() {
             sub->add_option("-f,--format", opts->format, "Output format")
                 ->check(CLI::IsMember({"text", "json"}))
                 ->default_str("text");
+            sub->add_option("--prices", opts->prices, "Price data for the cost beside a usage change (a genai-prices data.json)")
+                ->type_name("FILE");
             add_color_option(*sub, opts->color);
             add_input_format_option(*sub, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_diff(*opts, t); }; });

@@ -18,6 +18,7 @@ struct DiffCommandOptions {
     bool textconv = false;
     std::string format = "text";
     ColorMode color = ColorMode::auto_;
+    std::string prices;  // --prices FILE: price data for the cost change (docs/cost.md)
 };
 
 const CommandInfo& diff_command();

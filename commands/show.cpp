@@ -1,6 +1,7 @@
 #include "show.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -13,6 +14,8 @@
 #include "error.hpp"
 #include "formats/json_export.hpp"
 #include "formats/json_export_stream.hpp"
+#include "pricing.hpp"
+#include "usage_report.hpp"
 #include "reader.hpp"
 #include "providers/reassemble.hpp"
 #include "render.hpp"
@@ -27,7 +30,8 @@ const char* kShowHelp =
     "then the response status, duration, headers and body. A streamed LLM response\n"
     "(server-sent events, AWS event stream, NDJSON) is shown as the message the\n"
     "client library would have rebuilt: text, reasoning, tool calls, finish reason\n"
-    "and token usage.\n\n"
+    "and token usage, with what the call cost in USD when the installed price data\n"
+    "prices it (--prices FILE or CASSETTE_PRICES for another copy; docs/cost.md).\n\n"
     "  --events  list the decoded stream events instead of the message\n"
     "  --raw     print bodies exactly as recorded\n"
     "  -i N      only interaction N (0-based; repeatable)\n\n"
@@ -50,7 +54,8 @@ std::string one_line(std::string_view s) {
 
 class ShowRenderer {
 public:
-    ShowRenderer(const ShowOptions& opts, Palette p) : opts_(opts), p_(p) {}
+    ShowRenderer(const ShowOptions& opts, Palette p, std::shared_ptr<const PriceData> prices = nullptr)
+        : opts_(opts), p_(p), prices_(std::move(prices)) {}
 
     // "path  go-vcr v2 · recorded with VCR 6.2.0 · 3 interactions"; the count
     // is left out when the header goes out before the file has been read.
@@ -92,7 +97,7 @@ public:
         DecodedBody rs_body = decode_body(rs.headers, rs.body.bytes);
         std::optional<Message> message;
         if (!opts_.raw) message = reassemble(ix, rs_body);
-        out += body(rs.body, rs_body, message ? &*message : nullptr);
+        out += body(rs.body, rs_body, message ? &*message : nullptr, &ix);
         return out;
     }
 
@@ -107,7 +112,8 @@ private:
         return out;
     }
 
-    std::string body(const Body& b, const DecodedBody& d, const Message* message) const {
+    // `ix`: the interaction a response body belongs to, for the cost on the usage line.
+    std::string body(const Body& b, const DecodedBody& d, const Message* message, const Interaction* ix = nullptr) const {
         if (b.bytes.empty()) return "";
         std::string out;
         std::string size = fmt::format("{} bytes", with_thousands(static_cast<int64_t>(b.bytes.size())));
@@ -128,7 +134,7 @@ private:
             out += "  " + p_.dim("message (" + message->api + (message->streamed ? ", streamed, " : ", ") + what +
                                  decoded + "):") +
                    "\n";
-            out += render_message(*message);
+            out += render_message(*message, ix);
             return out;
         }
         switch (d.kind) {
@@ -169,7 +175,7 @@ private:
         return out;
     }
 
-    std::string render_message(const Message& m) const {
+    std::string render_message(const Message& m, const Interaction* ix) const {
         std::string out;
         auto field = [&](std::string_view name, const std::string& value) {
             if (!value.empty()) out += "    " + p_.dim(fmt::format("{:<9}", name)) + value + "\n";
@@ -211,6 +217,10 @@ private:
             s += fmt::format(" · output {}", with_thousands(u.output_tokens));
             if (u.reasoning_tokens) s += p_.dim(fmt::format(" (reasoning {})", with_thousands(u.reasoning_tokens)));
             s += fmt::format(" · total {}", with_thousands(u.total_tokens));
+            if (prices_ && ix) {
+                PriceResult cost = prices_->price(ix->request.url, usage_model(*ix, m), m.usage, recorded_time_ms(*ix));
+                if (cost.price) s += " · " + format_usd(cost.price->nanos);
+            }
             field("usage", s);
         } else {
             field("usage", p_.dim("not reported"));
@@ -221,6 +231,7 @@ private:
 
     const ShowOptions& opts_;
     Palette p_;
+    std::shared_ptr<const PriceData> prices_;
 };
 
 // One file's output, held back while it is small so that a file that turns
@@ -258,7 +269,23 @@ int run_show(const ShowOptions& opts, Terminal& t) {
     size_t missing = 0;
     std::vector<std::string> files = expand_each(opts.paths, t, missing);
     Palette palette{use_color(opts.color, t)};
-    ShowRenderer renderer(opts, palette);
+    // Costs on the usage lines: from the installed price data when there is
+    // one; a file given with --prices must load.
+    std::shared_ptr<const PriceData> prices;
+    if (opts.format != "json") {
+        std::string path = find_price_data(opts.prices);
+        if (!path.empty()) {
+            try {
+                prices = PriceData::load(path);
+            } catch (const InputError& e) {
+                if (!opts.prices.empty() || std::getenv("CASSETTE_PRICES")) {
+                    t.err(error_line(format_input_error(e)));
+                    return exit_trouble;
+                }
+            }
+        }
+    }
+    ShowRenderer renderer(opts, palette, prices);
     const std::set<long long> wanted(opts.indexes.begin(), opts.indexes.end());
     auto keep = [&](const Interaction& ix) { return wanted.empty() || wanted.count(static_cast<long long>(ix.index)); };
     const bool json = opts.format == "json";
@@ -330,6 +357,9 @@ const CommandInfo& show_command() {
                                       sub->add_flag("--events", opts->events,
                                                     "List decoded stream events in full instead of the message");
                                       sub->add_flag("--no-headers", opts->no_headers, "Leave out the HTTP headers");
+                                      sub->add_option("--prices", opts->prices,
+                                                      "Price data for the cost on usage lines (a genai-prices data.json)")
+                                          ->type_name("FILE");
                                       sub->add_option("-f,--format", opts->format, "Output format")
                                           ->check(CLI::IsMember({"text", "json"}))
                                           ->default_str("text");

@@ -17,6 +17,7 @@ struct ShowOptions {
     bool no_headers = false;
     std::string format = "text";
     ColorMode color = ColorMode::auto_;
+    std::string prices;              // --prices FILE: price data for the usage line's cost (docs/cost.md)
     // Output of a file is held back up to this many bytes (so an unreadable
     // file prints only its error), then streamed.
     size_t hold_bytes = size_t{8} << 20;

@@ -20,20 +20,22 @@ _cassette() {
         show)
             case "$prev" in
                 -i|--interaction) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --prices) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 -f|--format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
                 --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
-            opts="-h --help -i --interaction --raw --events --no-headers -f --format --color --input-format --no-pager"; files=1 ;;
+            opts="-h --help -i --interaction --raw --events --no-headers --prices -f --format --color --input-format --no-pager"; files=1 ;;
         usage)
             case "$prev" in
                 --by) COMPREPLY=($(compgen -W "interaction file model" -- "$cur")); return ;;
                 -f|--format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
                 -j|--jobs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --prices) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
                 --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
-            opts="-h --help --by -f --format -j --jobs --color --input-format"; files=1 ;;
+            opts="-h --help --by -f --format -j --jobs --cost --prices --color --input-format"; files=1 ;;
         validate)
             case "$prev" in
                 -f|--format) COMPREPLY=($(compgen -W "text json github" -- "$cur")); return ;;
@@ -47,10 +49,11 @@ _cassette() {
             case "$prev" in
                 --ignore) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 -f|--format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+                --prices) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
                 --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
-            opts="-h --help --ignore --no-ignore --list-ignored --stat --textconv -f --format --color --input-format --no-pager"; files=1 ;;
+            opts="-h --help --ignore --no-ignore --list-ignored --stat --textconv -f --format --prices --color --input-format --no-pager"; files=1 ;;
         export)
             case "$prev" in
                 -f|--format) COMPREPLY=($(compgen -W "json har" -- "$cur")); return ;;

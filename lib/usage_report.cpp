@@ -2,9 +2,13 @@
 // provider rules (reassemble.hpp), its normalised Usage summed field by field.
 #include "usage_report.hpp"
 
+#include <ctime>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "decode/body.hpp"
+#include "decode/json_read.hpp"
 #include "reader.hpp"
 #include "providers/reassemble.hpp"
 
@@ -33,6 +37,15 @@ std::string request_model(const Interaction& ix) {
 
 }  // namespace
 
+std::string usage_model(const Interaction& ix, const Message& m) { return m.model.empty() ? request_model(ix) : m.model; }
+
+std::optional<PriceResult> price_interaction(const Interaction& ix, const PriceData& prices) {
+    DecodedBody body = decode_body(ix.response.headers, ix.response.body.bytes);
+    auto m = reassemble(ix, body);
+    if (!m) return std::nullopt;
+    return prices.price(ix.request.url, usage_model(ix, *m), m->usage, recorded_time_ms(ix));
+}
+
 void UsageSum::add(const std::optional<Usage>& u) {
     ++interactions;
     if (!u) return;
@@ -44,31 +57,61 @@ void UsageSum::add(const UsageSum& other) {
     interactions += other.interactions;
     with_usage += other.with_usage;
     add_usage(usage, other.usage);
+    cost.add(other.cost);
 }
 
-FileUsage file_usage(const std::string& path) {
+void UsageSum::add(const UsageRow& row) {
+    add(row.usage);
+    if (row.cost) cost.add(*row.cost);
+}
+
+void CostSum::add(const PriceResult& r) {
+    if (r.price) {
+        ++priced;
+        nanos = json_read::add(nanos, r.price->nanos);
+    } else {
+        ++unpriced;
+    }
+}
+
+void CostSum::add(const CostSum& other) {
+    nanos = json_read::add(nanos, other.nanos);
+    priced += other.priced;
+    unpriced += other.unpriced;
+}
+
+std::string iso_time(int64_t ms) {
+    std::time_t t = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                       tm.tm_min, tm.tm_sec);
+}
+
+FileUsage file_usage(const std::string& path, const PriceData* prices) {
     FileUsage f;
     f.path = path;
     // Reassembly runs on worker threads (lib/util/ordered_work.hpp); rows are
     // added here in file order.
     OrderedWork<Interaction, std::optional<UsageRow>> work(
-        [](const Interaction& ix) -> std::optional<UsageRow> {
+        [prices](const Interaction& ix) -> std::optional<UsageRow> {
             DecodedBody body = decode_body(ix.response.headers, ix.response.body.bytes);
             auto m = reassemble(ix, body);
             if (!m) return std::nullopt;
             UsageRow row;
             row.index = ix.index;
             row.api = m->api;
-            row.model = m->model.empty() ? request_model(ix) : m->model;
+            row.model = usage_model(ix, *m);
             row.usage = std::move(m->usage);
             // The provider's own object is not reported: a row is a few
             // counters, so a file of a hundred thousand responses stays small.
             if (row.usage) row.usage->raw = nullptr;
+            if (prices) row.cost = prices->price(ix.request.url, row.model, row.usage, recorded_time_ms(ix));
             return row;
         },
         [&](Interaction&&, std::optional<UsageRow>&& row) {
             if (!row) return;
-            f.total.add(row->usage);
+            f.total.add(*row);
             f.interactions.push_back(std::move(*row));
         });
     Cassette c = read_cassette_through(path, work);
@@ -81,14 +124,14 @@ UsageReport build_usage_report(std::vector<FileUsage> files) {
     std::map<std::string, UsageSum> by_model;
     for (const auto& f : files) {
         r.total.add(f.total);
-        for (const auto& row : f.interactions) by_model[row.model].add(row.usage);
+        for (const auto& row : f.interactions) by_model[row.model].add(row);
     }
     for (auto& [model, sum] : by_model) r.models.push_back({model, sum});
     r.files = std::move(files);
     return r;
 }
 
-nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models) {
+nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models, const PriceData* prices) {
     using json = nlohmann::ordered_json;
     // The documented key order (docs/usage-semantics.md), which the sorted nlohmann::json of to_json(Usage) would lose.
     auto usage_json = [](const Usage& u) {
@@ -96,24 +139,51 @@ nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models)
                     {"reasoning_tokens", u.reasoning_tokens}, {"cache_read_tokens", u.cache_read_tokens},
                     {"cache_write_tokens", u.cache_write_tokens}, {"total_tokens", u.total_tokens}};
     };
+    // Dollars as a JSON number: the nano-dollar count over 10^9 prints as its
+    // exact decimal (shortest round trip).
+    auto dollars = [](int64_t nanos) { return json(static_cast<double>(nanos) / 1e9); };
+    auto add_cost = [&](json& into, const CostSum& c) {
+        if (!prices) return;
+        into["cost"] = dollars(c.nanos);
+        into["currency"] = "USD";
+        into["unpriced"] = c.unpriced;
+    };
     json files = json::array();
     for (const auto& f : r.files) {
         json rows = json::array();
         for (const auto& row : f.interactions) {
-            rows.push_back({{"index", row.index},
-                            {"api", row.api},
-                            {"model", row.model},
-                            {"usage", row.usage ? usage_json(*row.usage) : json(nullptr)}});
+            json j = {{"index", row.index},
+                      {"api", row.api},
+                      {"model", row.model},
+                      {"usage", row.usage ? usage_json(*row.usage) : json(nullptr)}};
+            if (prices) {
+                const std::optional<Price>& p = row.cost ? row.cost->price : std::nullopt;
+                j["cost"] = p ? dollars(p->nanos) : json(nullptr);
+                j["currency"] = "USD";
+                if (p) {
+                    j["priced_as"] = {{"provider", p->provider}, {"model", p->model}, {"at", p->at_ms ? json(iso_time(*p->at_ms)) : json("now")}};
+                } else {
+                    j["priced_as"] = {{"unpriced", unpriced_reason(row.cost ? row.cost->why : Unpriced::no_usage)}};
+                }
+            }
+            rows.push_back(std::move(j));
         }
-        files.push_back({{"path", f.path}, {"interactions", std::move(rows)}, {"total", usage_json(f.total.usage)}});
+        json file = {{"path", f.path}, {"interactions", std::move(rows)}, {"total", usage_json(f.total.usage)}};
+        add_cost(file, f.total.cost);
+        files.push_back(std::move(file));
     }
     json out = {{"files", std::move(files)}, {"total", usage_json(r.total.usage)}};
+    add_cost(out, r.total.cost);
     if (with_models) {
         json models = json::array();
-        for (const auto& m : r.models)
-            models.push_back({{"model", m.model}, {"interactions", m.total.interactions}, {"usage", usage_json(m.total.usage)}});
+        for (const auto& m : r.models) {
+            json model = {{"model", m.model}, {"interactions", m.total.interactions}, {"usage", usage_json(m.total.usage)}};
+            add_cost(model, m.total.cost);
+            models.push_back(std::move(model));
+        }
         out["models"] = std::move(models);
     }
+    if (prices) out["prices"] = prices->description();
     return out;
 }
 

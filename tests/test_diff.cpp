@@ -156,7 +156,7 @@ TEST_CASE("the canonical re-recording: the answer and the tokens, nothing else",
     CHECK(r.exit_code == 1);
     json j = json::parse(r.out);
     json expected = json::parse(
-        R"({"equal":false,"interactions":[{"index":0,"change":"changed","changes":[{"path":"message.text","old":"Oi!","new":"Olá!"},{"path":"message.usage.output_tokens","old":148,"new":84}]}]})");
+        R"({"equal":false,"interactions":[{"index":0,"change":"changed","changes":[{"path":"message.text","old":"Oi!","new":"Olá!"},{"path":"message.usage.output_tokens","old":148,"new":84}],"cost":{"old":0.0006721,"new":0.0003905,"currency":"USD"}}]})");
     CHECK(j == expected);
     testsupport::check_golden("diff/text_change.json", r.out);
 
@@ -169,6 +169,8 @@ TEST_CASE("usage-only change", "[diff]") {
     auto r = testsupport::run_cassette({"diff", kSeed, "testdata/diff/usage_b.yaml"});
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("message.usage.input_tokens: 19 → 25 (+6)") != std::string::npos);
+    // Beside it, what the call cost before and after (o4-mini: $1.10 in, $4.40 out per million).
+    CHECK(r.out.find("  cost: $0.0006721 → $0.0006787 (+$0.0000066)\n") != std::string::npos);
     CHECK(r.out.find("message.text") == std::string::npos);
     testsupport::check_golden("diff/usage_change.txt", r.out);
 }
