@@ -15,6 +15,8 @@ struct ShowOptions {
     bool raw = false;                // bodies exactly as recorded
     bool events = false;             // list decoded stream events instead of the message
     bool no_headers = false;
+    bool verbose = false;            // request tools with descriptions and parameters
+    bool full = false;               // request texts unfolded, nothing collapsed
     std::string format = "text";
     ColorMode color = ColorMode::auto_;
     // Output of a file is held back up to this many bytes (so an unreadable
