@@ -230,6 +230,7 @@ private:
     // (everything with --full), each line prefixed by `pad`.
     std::string folded(std::string_view text, std::string_view pad) const {
         std::string out;
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
         size_t lines = 0, shown = 0;
         size_t start = 0;
         while (start <= text.size()) {
@@ -238,7 +239,7 @@ private:
             ++lines;
             if (opts_.full || shown < kFoldLines) {
                 std::string l = printable(line);
-                out += std::string(pad) + (opts_.full ? l : truncate_utf8(l, kLineChars)) + "\n";
+                out += l.empty() ? "\n" : std::string(pad) + (opts_.full ? l : truncate_utf8(l, kLineChars)) + "\n";
                 ++shown;
             }
             if (end == std::string_view::npos) break;

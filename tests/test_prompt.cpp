@@ -462,3 +462,45 @@ TEST_CASE("prompt corpus sweep: every LLM request normalizes and keeps every str
     CHECK(prompts >= 800);
     CHECK(apis.size() >= 7);
 }
+
+TEST_CASE("prompt: corpus requests of Cohere v1, Ollama generate and a Gemini image", "[prompt][corpus]") {
+    auto load = [](const std::string& rel) {
+        Cassette c = load_cassette(testsupport::source_dir() + "/../shared/" + rel);
+        std::vector<Prompt> out;
+        for (const auto& ix : c.interactions) {
+            auto p = read_prompt(ix, decode_body(ix.response.headers, ix.response.body.bytes));
+            REQUIRE(p);
+            out.push_back(*p);
+        }
+        return out;
+    };
+    auto cohere = load("corpus-next/vcrpy/openllmetry/packages/opentelemetry-instrumentation-cohere/tests/cassettes/"
+                       "test_chat/test_cohere_chat_legacy_with_streaming.yaml");
+    REQUIRE(cohere.size() == 1);
+    CHECK(cohere[0].api == "cohere");
+    CHECK(cohere[0].model == "command");
+    CHECK(roles(cohere[0]) == Strings{"USER"});
+    CHECK(cohere[0].messages[0].parts.at(0).text == "Tell me a joke, pirate style");
+
+    auto gen = load("corpus-next/vcrpy/openllmetry/packages/opentelemetry-instrumentation-ollama/tests/cassettes/"
+                    "test_generation/test_ollama_async_streaming_generation_with_events_with_no_content.yaml");
+    REQUIRE(gen.size() == 1);
+    CHECK(gen[0].api == "ollama");
+    CHECK(gen[0].messages.at(0).parts.at(0).text == "Tell me a joke about OpenTelemetry");
+    CHECK(gen[0].params["stream"] == true);
+    CHECK(gen[0].extra.contains("template"));
+
+    auto img = load("corpus-next/vcrpy/pydantic-ai/tests/models/cassettes/test_multimodal_tool_returns/"
+                    "test_multimodal_tool_return_matrix[tool_return_content-url-image-google_vertex].yaml");
+    REQUIRE(img.size() >= 4);
+    const Prompt& p = img[3];
+    CHECK(p.model == "gemini-3-flash-preview");
+    REQUIRE(p.messages.size() == 8);
+    const PromptPart& image = p.messages[7].parts.at(0);
+    CHECK(image.type == "image");
+    CHECK(image.media_type == "image/png");
+    CHECK(image.source == "file");
+    CHECK(image.ref == "https://www.gstatic.com/webp/gallery3/1.png");
+    CHECK(p.messages[6].parts.at(0).type == "tool_result");
+    CHECK(p.messages[6].parts[0].id == p.messages[5].parts.at(0).id);
+}
