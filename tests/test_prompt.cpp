@@ -504,3 +504,18 @@ TEST_CASE("prompt: corpus requests of Cohere v1, Ollama generate and a Gemini im
     CHECK(p.messages[6].parts.at(0).type == "tool_result");
     CHECK(p.messages[6].parts[0].id == p.messages[5].parts.at(0).id);
 }
+
+TEST_CASE("show: an agent loop in the corpus reads as one growing conversation", "[prompt][show][corpus]") {
+    auto r = testsupport::run_cassette(
+        {"show", "--no-headers",
+         "../shared/corpus-next/vcrpy/pydantic-ai/tests/models/cassettes/test_multimodal_tool_returns/"
+         "test_multimodal_tool_return_matrix[tool_return_content-url-image-google_vertex].yaml"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("#2 messages 1\u20135 unchanged") != std::string::npos);
+    CHECK(r.out.find("[image/png file https://www.gstatic.com/webp/gallery3/1.png]") != std::string::npos);
+    auto full = testsupport::run_cassette(
+        {"show", "--no-headers", "--full",
+         "../shared/corpus-next/vcrpy/pydantic-ai/tests/models/cassettes/test_multimodal_tool_returns/"
+         "test_multimodal_tool_return_matrix[tool_return_content-url-image-google_vertex].yaml"});
+    CHECK(full.out.find("unchanged") == std::string::npos);
+}
