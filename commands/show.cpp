@@ -16,6 +16,7 @@
 #include "formats/json_export_stream.hpp"
 #include "pricing.hpp"
 #include "usage_report.hpp"
+#include "prompt.hpp"
 #include "reader.hpp"
 #include "providers/reassemble.hpp"
 #include "render.hpp"
@@ -32,8 +33,15 @@ const char* kShowHelp =
     "client library would have rebuilt: text, reasoning, tool calls, finish reason\n"
     "and token usage, with what the call cost in USD when the installed price data\n"
     "prices it (--prices FILE or CASSETTE_PRICES for another copy; docs/cost.md).\n\n"
+    "The request of an LLM call is shown as the conversation the client sent:\n"
+    "model, the parameters that were set, the tools offered, the system text and\n"
+    "one block per message (text folded to a few lines, media as type and size,\n"
+    "tool calls as name(arguments), tool results under their call id). Messages\n"
+    "that repeat the previous call's conversation are summed up in one line.\n\n"
     "  --events  list the decoded stream events instead of the message\n"
     "  --raw     print bodies exactly as recorded\n"
+    "  -v        tools with their descriptions and parameters\n"
+    "  --full    every text in full, tools as with -v, no messages collapsed\n"
     "  -i N      only interaction N (0-based; repeatable)\n\n"
     "Examples:\n"
     "  cassette show fixtures/chat.yaml\n"
@@ -41,6 +49,24 @@ const char* kShowHelp =
     "  cassette show fixtures/chat.yaml --format json | jq .interactions[0].message";
 
 constexpr size_t kEventPreviewChars = 160;
+
+constexpr size_t kFoldLines = 4;
+constexpr size_t kLineChars = 200;
+
+// The request of an LLM call as rendered, in pieces that the in-order
+// delivery compares with the previous call's (collapsing what repeats).
+struct PromptView {
+    std::string head;                 // "prompt (…)" and model/params/tools lines
+    std::string system_fp, system_block;
+    std::vector<std::string> msg_fp, msg_block;
+    std::string tail;                 // extra
+};
+
+struct ShownInteraction {
+    std::string before;  // up to the request headers
+    std::optional<PromptView> prompt;
+    std::string after;   // the request body (when no prompt) and the response
+};
 
 bool is_stream(BodyKind k) {
     return k == BodyKind::sse || k == BodyKind::eventstream || k == BodyKind::ndjson || k == BodyKind::json_stream;
@@ -71,7 +97,8 @@ public:
         return "\n" + p_.dim(fmt::format("{} interaction{}", count, count == 1 ? "" : "s")) + "\n";
     }
 
-    std::string interaction(const Interaction& ix) const {
+    ShownInteraction interaction(const Interaction& ix) const {
+        ShownInteraction shown;
         std::string out;
         const Request& rq = ix.request;
         const Response& rs = ix.response;
@@ -83,7 +110,16 @@ public:
         out += p_.dim("request") + (rq.proto && !rq.proto->empty() ? "  " + *rq.proto : "") + "\n";
         out += headers(rq.headers);
         DecodedBody rq_body = decode_body(rq.headers, rq.body.bytes);
-        out += body(rq.body, rq_body, nullptr);
+        DecodedBody rs_body = decode_body(rs.headers, rs.body.bytes);
+        std::optional<Prompt> prompt;
+        if (!opts_.raw) prompt = read_prompt(ix, rs_body, &rq_body);
+        if (prompt) {
+            shown.before = std::move(out);
+            out.clear();
+            shown.prompt = prompt_view(*prompt, rq.body.bytes.size());
+        } else {
+            out += body(rq.body, rq_body, nullptr);
+        }
 
         // Response.
         int64_t code = rs.code.value_or(0);
@@ -94,10 +130,31 @@ public:
         if (rs.duration_ms) facts += "  " + human_duration_ms(*rs.duration_ms);
         out += p_.dim("response") + "  " + p_.bold(status_text) + facts + "\n";
         out += headers(rs.headers);
-        DecodedBody rs_body = decode_body(rs.headers, rs.body.bytes);
         std::optional<Message> message;
         if (!opts_.raw) message = reassemble(ix, rs_body);
         out += body(rs.body, rs_body, message ? &*message : nullptr, &ix);
+        if (shown.prompt) shown.after = std::move(out);
+        else shown.before = std::move(out);
+        return shown;
+    }
+
+    // The request as text, messages that repeat `prev`'s (the previous call
+    // shown, at interaction `prev_index`) summed up in one line.
+    std::string prompt_text(const PromptView& v, const PromptView* prev, size_t prev_index) const {
+        std::string out = v.head;
+        size_t same = 0;
+        if (prev && !opts_.full)
+            while (same < v.msg_fp.size() && same < prev->msg_fp.size() && v.msg_fp[same] == prev->msg_fp[same]) ++same;
+        if (prev && !opts_.full && !v.system_fp.empty() && v.system_fp == prev->system_fp)
+            out += "    " + p_.dim(fmt::format("{:<9}unchanged from #{}", "system", prev_index)) + "\n";
+        else
+            out += v.system_block;
+        if (same > 0) {
+            std::string range = same == 1 ? "message 1" : fmt::format("messages 1–{}", same);
+            out += "    " + p_.dim(fmt::format("#{} {} unchanged", prev_index, range)) + "\n";
+        }
+        for (size_t i = same; i < v.msg_block.size(); ++i) out += v.msg_block[i];
+        out += v.tail;
         return out;
     }
 
@@ -173,6 +230,149 @@ private:
             case BodyKind::empty: break;
         }
         return out;
+    }
+
+    // Text folded to kFoldLines lines of at most kLineChars characters
+    // (everything with --full), each line prefixed by `pad`.
+    std::string folded(std::string_view text, std::string_view pad) const {
+        std::string out;
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+        size_t lines = 0, shown = 0;
+        size_t start = 0;
+        while (start <= text.size()) {
+            size_t end = text.find('\n', start);
+            std::string_view line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+            ++lines;
+            if (opts_.full || shown < kFoldLines) {
+                std::string l = printable(line);
+                out += l.empty() ? "\n" : std::string(pad) + (opts_.full ? l : truncate_utf8(l, kLineChars)) + "\n";
+                ++shown;
+            }
+            if (end == std::string_view::npos) break;
+            start = end + 1;
+        }
+        if (lines > shown) out += std::string(pad) + p_.dim(fmt::format("… ({} more lines)", lines - shown)) + "\n";
+        return out;
+    }
+
+    std::string one_liner(std::string_view s) const {
+        std::string l = printable(one_line(s));
+        return opts_.full ? l : truncate_utf8(l, kLineChars);
+    }
+
+    std::string compact(const nlohmann::json& v) const {
+        return v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+
+    std::string part_text(const PromptPart& part) const {
+        const std::string pad = "      ";
+        std::string out;
+        if (part.type == "text") {
+            out += folded(part.text, pad);
+        } else if (part.type == "reasoning") {
+            std::string sig = part.signature ? (*part.signature ? " (signed)" : " (no signature)") : "";
+            out += pad + p_.dim("reasoning" + sig) + "\n";
+            if (!part.text.empty()) out += p_.dim(folded(part.text, pad + "  "));
+        } else if (part.type == "refusal") {
+            out += pad + p_.red("refusal") + "\n" + folded(part.text, pad + "  ");
+        } else if (part.type == "tool_call") {
+            std::string args = part.arguments;
+            if (auto j = parse_ordered_json(args)) args = j->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+            out += pad + (part.server ? p_.dim("server ") : "") + p_.bold(printable(part.name)) + "(" +
+                   one_liner(args) + ")" + (part.id.empty() ? "" : p_.dim("  " + printable(part.id))) + "\n";
+        } else if (part.type == "tool_result") {
+            std::string label = part.server ? "server result" : "result";
+            std::string who = part.id.empty() ? part.name : part.id + (part.name.empty() ? "" : " (" + part.name + ")");
+            out += pad + p_.dim(label) + " " + printable(who) + (part.is_error ? " " + p_.red("error") : "") + "\n";
+            out += folded(part.text, pad + "  ");
+        } else if (part.type == "image" || part.type == "audio" || part.type == "document") {
+            out += pad + p_.cyan("[" + printable(media_label(part)) + "]") + "\n";
+            if (!part.text.empty() && opts_.full) out += folded(part.text, pad + "  ");
+        } else {
+            std::string what = part.name.empty() ? part.type : part.type + ": " + part.name;
+            out += pad + p_.dim("[" + printable(what) + "]") +
+                   (part.extra.is_null() ? "" : " " + p_.dim(one_liner(compact(part.extra)))) + "\n";
+            return out;
+        }
+        if (!part.extra.is_null() && (opts_.verbose || opts_.full))
+            out += pad + p_.dim("  extra " + one_liner(compact(part.extra))) + "\n";
+        return out;
+    }
+
+    PromptView prompt_view(const Prompt& pr, size_t bytes) const {
+        PromptView v;
+        auto line = [&](std::string_view name, const std::string& value) {
+            return "    " + p_.dim(fmt::format("{:<9}", name)) + value + "\n";
+        };
+        v.head += "  " + p_.dim(fmt::format("prompt ({}, {} bytes, {} message{}):", pr.api,
+                                              with_thousands(static_cast<int64_t>(bytes)), pr.messages.size(),
+                                              pr.messages.size() == 1 ? "" : "s")) +
+                  "\n";
+        if (!pr.model.empty()) v.head += line("model", printable(pr.model));
+        std::vector<std::string> params;
+        for (auto it = pr.params.begin(); it != pr.params.end(); ++it) {
+            if (it.key() == "cache_control" && it->is_array()) {
+                std::string marks;
+                for (const auto& m : *it) {
+                    if (!marks.empty()) marks += ", ";
+                    marks += compact(m.value("where", nlohmann::json("")));
+                    if (m.contains("ttl") && m["ttl"].is_string()) marks += " " + m["ttl"].get<std::string>();
+                }
+                params.push_back("cache " + marks);
+                continue;
+            }
+            params.push_back(it.key() + " " + compact(*it));
+        }
+        if (!params.empty()) {
+            std::string joined;
+            for (const auto& s : params) joined += (joined.empty() ? "" : " · ") + s;
+            v.head += line("params", printable(joined));
+        }
+        if (!pr.tools.empty()) {
+            if (opts_.verbose || opts_.full) {
+                v.head += line("tools", std::to_string(pr.tools.size()));
+                for (const auto& t : pr.tools) {
+                    std::string sig;
+                    for (const auto& prm : t.parameters) sig += (sig.empty() ? "" : ", ") + prm.name + (prm.required ? "" : "?");
+                    std::string kind = t.server || t.type != "function" ? p_.dim(" [" + t.type + (t.server ? ", server" : "") + "]") : "";
+                    v.head += "      " + p_.bold(printable(t.name)) + "(" + printable(sig) + ")" + kind + "\n";
+                    if (!t.description.empty()) v.head += p_.dim(folded(t.description, "        "));
+                }
+            } else {
+                std::string names;
+                for (const auto& t : pr.tools)
+                    names += (names.empty() ? "" : ", ") + t.name + (t.server ? " (server)" : "");
+                v.head += line("tools", printable(names));
+            }
+        }
+        if (!pr.tool_choice.is_null()) v.head += line("choice", printable(one_liner(compact(pr.tool_choice))));
+        if (!pr.system.empty()) {
+            v.system_fp = pr.system;
+            size_t n = static_cast<size_t>(std::count(pr.system.begin(), pr.system.end(), '\n')) + 1;
+            v.system_block = "    " + p_.dim(fmt::format("system   ({} line{}, {} chars)", n, n == 1 ? "" : "s",
+                                                         with_thousands(static_cast<int64_t>(pr.system.size())))) +
+                             "\n" + folded(pr.system, "      ");
+        }
+        for (size_t i = 0; i < pr.messages.size(); ++i) {
+            const PromptMessage& m = pr.messages[i];
+            std::string block = "    " + p_.dim(fmt::format("{}", i + 1)) + " " + p_.bold(printable(m.role)) + "\n";
+            for (const auto& part : m.parts) block += part_text(part);
+            if (!m.extra.is_null()) block += "      " + p_.dim("extra " + one_liner(compact(m.extra))) + "\n";
+            v.msg_block.push_back(std::move(block));
+            v.msg_fp.push_back(nlohmann::json{{"role", m.role}, {"parts", [&] {
+                                                   nlohmann::json a = nlohmann::json::array();
+                                                   for (const auto& part : m.parts) a.push_back(to_json(part));
+                                                   return a;
+                                               }()}, {"extra", m.extra}}
+                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        }
+        if (!pr.extra.empty()) {
+            std::string keys;
+            for (auto it = pr.extra.begin(); it != pr.extra.end(); ++it)
+                keys += (keys.empty() ? "" : " · ") + it.key() + " " + compact(*it);
+            v.tail = line("extra", one_liner(keys));
+        }
+        return v;
     }
 
     std::string render_message(const Message& m, const Interaction* ix) const {
@@ -310,9 +510,21 @@ int run_show(const ShowOptions& opts, Terminal& t) {
                 };
                 // Rendering runs on worker threads past the first MiB
                 // (lib/util/ordered_work.hpp); the text is written in file order.
-                OrderedWork<Interaction, std::string> work(
+                // The request's messages are compared with the previous
+                // call's here, in file order.
+                std::optional<PromptView> prev;
+                size_t prev_index = 0;
+                OrderedWork<Interaction, ShownInteraction> work(
                     [&](const Interaction& ix) { return renderer.interaction(ix); },
-                    [&](Interaction&&, std::string&& text) { held.write(text); });
+                    [&](Interaction&& ix, ShownInteraction&& shown) {
+                        if (shown.prompt) {
+                            shown.before += renderer.prompt_text(*shown.prompt, prev ? &*prev : nullptr, prev_index);
+                            shown.before += shown.after;
+                            prev = std::move(shown.prompt);
+                            prev_index = ix.index;
+                        }
+                        held.write(shown.before);
+                    });
                 c = read_cassette_through(path, work, ropts, keep);
                 if (!c.problems.empty()) {
                     for (const auto& p : c.problems) t.err(error_line(format_input_error(problem_error(path, p))));
@@ -360,6 +572,10 @@ const CommandInfo& show_command() {
                                       sub->add_option("--prices", opts->prices,
                                                       "Price data for the cost on usage lines (a genai-prices data.json)")
                                           ->type_name("FILE");
+                                      sub->add_flag("-v,--verbose", opts->verbose,
+                                                    "Show the request's tools with their descriptions and parameters");
+                                      sub->add_flag("--full", opts->full,
+                                                    "Show every text of the request in full, repeated messages included");
                                       sub->add_option("-f,--format", opts->format, "Output format")
                                           ->check(CLI::IsMember({"text", "json"}))
                                           ->default_str("text");

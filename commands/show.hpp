@@ -15,6 +15,8 @@ struct ShowOptions {
     bool raw = false;                // bodies exactly as recorded
     bool events = false;             // list decoded stream events instead of the message
     bool no_headers = false;
+    bool verbose = false;            // request tools with descriptions and parameters
+    bool full = false;               // request texts unfolded, nothing collapsed
     std::string format = "text";
     ColorMode color = ColorMode::auto_;
     std::string prices;              // --prices FILE: price data for the usage line's cost (docs/cost.md)

@@ -25,7 +25,7 @@ _cassette() {
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
                 --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
-            opts="-h --help -i --interaction --raw --events --no-headers --prices -f --format --color --input-format --no-pager"; files=1 ;;
+            opts="-h --help -i --interaction --raw --events --no-headers --prices -v --verbose --full -f --format --color --input-format --no-pager"; files=1 ;;
         usage)
             case "$prev" in
                 --by) COMPREPLY=($(compgen -W "interaction file model" -- "$cur")); return ;;

@@ -18,6 +18,8 @@ complete -c cassette -n '__fish_seen_subcommand_from show' -l raw -d 'Print bodi
 complete -c cassette -n '__fish_seen_subcommand_from show' -l events -d 'List decoded stream events in full instead of the message'
 complete -c cassette -n '__fish_seen_subcommand_from show' -l no-headers -d 'Leave out the HTTP headers'
 complete -c cassette -n '__fish_seen_subcommand_from show' -l prices -r -F -d 'Price data for the cost on usage lines (a genai-prices data.json)'
+complete -c cassette -n '__fish_seen_subcommand_from show' -s v -l verbose -d 'Show the request\'s tools with their descriptions and parameters'
+complete -c cassette -n '__fish_seen_subcommand_from show' -l full -d 'Show every text of the request in full, repeated messages included'
 complete -c cassette -n '__fish_seen_subcommand_from show' -s f -l format -x -a 'text json' -d 'Output format'
 complete -c cassette -n '__fish_seen_subcommand_from show' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
 complete -c cassette -n '__fish_seen_subcommand_from show' -l input-format -x -a 'auto httprr nock har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock'

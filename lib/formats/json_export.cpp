@@ -2,6 +2,7 @@
 
 #include "decode/base64.hpp"
 #include "decode/body.hpp"
+#include "prompt.hpp"
 #include "providers/reassemble.hpp"
 #include "util/utf8.hpp"
 
@@ -122,6 +123,7 @@ json interaction_to_json(const Interaction& ix, const JsonExportOptions& opts) {
     o["id"] = ix.id ? json(*ix.id) : json(nullptr);
 
     std::optional<Message> message;
+    std::optional<Prompt> prompt;
     if (opts.decoded) {
         DecodedBody rq_body = decode_body(rq.headers, rq.body.bytes);
         if (rq_body.json) req["json"] = *rq_body.json;
@@ -132,10 +134,12 @@ json interaction_to_json(const Interaction& ix, const JsonExportOptions& opts) {
         if (rs_body.json) res["json"] = *rs_body.json;
         if (is_stream(rs_body.kind)) res["events"] = events_to_json(rs_body);
         message = reassemble(ix, rs_body);
+        prompt = read_prompt(ix, rs_body, &rq_body);
     }
     o["request"] = std::move(req);
     o["response"] = std::move(res);
     if (message) o["message"] = to_json(*message);
+    if (prompt) o["prompt"] = to_json(*prompt);
     put_extra(o, ix.extra);
     return o;
 }
