@@ -3,6 +3,8 @@
 // on a hostile fixture).
 #include "search.hpp"
 
+#include "prompt.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -172,6 +174,17 @@ std::string decoded_body_text(const DecodedBody& b) {
 std::string request_prompt_text(InteractionView& v) {
     const DecodedBody& rq = v.request();
     std::string out;
+    // The normalized prompt of a recognised API (lib/prompt.hpp): system
+    // text, message texts, tool results and tool-call arguments in order.
+    if (auto prompt = read_prompt(v.interaction(), v.response(), &rq)) {
+        for (const auto& text : prompt_texts(*prompt)) {
+            if (text.empty()) continue;
+            if (!out.empty()) out += '\n';
+            out += text;
+        }
+        return out;
+    }
+    // Otherwise the strings under the keys prompts are usually sent in.
     if (rq.json) collect_prompt(*rq.json, false, out, 0);
     return out;
 }

@@ -56,10 +56,11 @@ std::string decoded_body_text(const DecodedBody& body);
 // JSON with its strings unescaped: indented (two spaces) or on one line.
 std::string unescaped_json(const nlohmann::json& j, bool indented);
 
-// The conversation the request sends, for `--in prompt`: the text strings
-// of the decoded request JSON under the keys that hold message and system
-// text (content, text, prompt, input, instructions, system), one per line.
-// The one place to point at a normalized request prompt once there is one.
+// The conversation the request sends, for `--in prompt`: the texts of the
+// normalized prompt (lib/prompt.hpp: system, messages, tool results, tool-call
+// arguments), one per line; for a request of an API the tool does not
+// recognise, the JSON strings under the keys prompts are sent in (content,
+// text, prompt, input, instructions, system).
 std::string request_prompt_text(InteractionView& v);
 
 struct PatternOptions {
