@@ -2,6 +2,8 @@
 // and dispatching to the provider's reassembler (providers.hpp).
 #include "providers/reassemble.hpp"
 
+#include "formats/aquila.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -128,6 +130,7 @@ std::string detect_api(const Interaction& ix, const DecodedBody& response) {
 }
 
 std::optional<Message> reassemble(const Interaction& ix, const DecodedBody& response) {
+    if (is_aquila_events(ix)) return aquila_message(ix);  // a parsed stream, not a response body
     std::string api = detect_api(ix, response);
     std::optional<Message> m;
     if (api == "openai-chat") m = reassemble_openai_chat(ix, response);
