@@ -331,3 +331,16 @@ TEST_CASE("every corpus-3 HAR and Aquila file reads", "[formats][recorders][corp
     CHECK(aquila == 9);  // README: 5 cassettes, 9 requests
     CHECK(messages == 9);
 }
+
+TEST_CASE("cassetter forced on a file that is not one: a problem, not an empty cassette", "[formats][recorders]") {
+    ReadOptions opts;
+    opts.input_format = "cassetter";
+    Cassette c = load_cassette(data("aquila/pong.meta.jsonl"), opts);
+    REQUIRE_FALSE(c.problems.empty());
+    CHECK(c.problems[0].message.find("no `interactions`") != std::string::npos);
+    CHECK_THROWS_WITH(load_cassette_from_string("version = 1\n[other]\nx = 1\n", "t.toml", opts),
+                      Catch::Contains("not a cassetter cassette"));
+    Cassette t = load_cassette_from_string("version = 1\n[[grpc_interactions]]\nx = 1\n", "t.toml", opts);
+    CHECK(t.problems.empty());
+    CHECK(t.interactions.empty());
+}

@@ -286,6 +286,7 @@ Cassette read_yaml(std::string_view text, const std::string& name, const Interac
         header_sent = true;
     };
     size_t index = 0;
+    bool sections = false;  // interactions, grpc_interactions or ws_interactions seen
     ys.next();  // STREAM_START
     if (ys.next().type == YAML_STREAM_END_EVENT) ys.fail(Position{1, 1}, "empty file: no YAML document", "schema");
     if (ys.next().type != YAML_MAPPING_START_EVENT)
@@ -293,6 +294,8 @@ Cassette read_yaml(std::string_view text, const std::string& name, const Interac
     while (ys.next().type != YAML_MAPPING_END_EVENT) {
         YamlNode key = ys.build_node();
         ys.next();
+        if (key_is(key, "interactions") || key_is(key, "grpc_interactions") || key_is(key, "ws_interactions"))
+            sections = true;
         if (key_is(key, "interactions") && ys.current().type == YAML_SEQUENCE_START_EVENT) {
             while (ys.next().type != YAML_SEQUENCE_END_EVENT) {
                 YamlNode node = ys.build_node();
@@ -315,6 +318,7 @@ Cassette read_yaml(std::string_view text, const std::string& name, const Interac
             c.extra.push_back(ExtraField{key.is_scalar() ? key.value : yaml_node_json(key), yaml_node_json(v), key.pos});
         }
     }
+    if (!sections) top.problem(Position{1, 1}, "not a cassetter cassette: no `interactions` (nor gRPC or WebSocket sections)");
     c.interaction_count = index;
     send_header();
     return c;
@@ -505,6 +509,8 @@ Cassette read_toml(std::string_view text, const std::string& name, const Interac
         }
     }
     std::vector<Interaction> all;
+    if (!doc.contains("interactions") && !doc.contains("grpc_interactions") && !doc.contains("ws_interactions"))
+        top.problem(Position{1, 1}, "not a cassetter cassette: no `interactions` (nor gRPC or WebSocket sections)");
     if (const toml::node* list = doc.get("interactions")) {
         if (const toml::array* a = list->as_array()) {
             TomlReader conv(c);
