@@ -67,6 +67,14 @@ TEST_CASE("Playwright HAR: a missing or unsafe sidecar is a problem at its _file
     CHECK(c.problems[0].message.find("content._file") != std::string::npos);
     CHECK(c.problems[0].message.find("not found next to the HAR") != std::string::npos);
     CHECK(c.problems[0].pos.line > 1);
+    // Older Playwright named the field `_sha1`.
+    std::string sha1 = har;
+    sha1.replace(sha1.find("\"_file\""), 7, "\"_sha1\"");
+    write(dir + "/old.har", sha1);
+    write(dir + "/har-sha1-main-response.txt", "Hello, world");
+    Cassette old = load_cassette(dir + "/old.har");
+    CHECK(old.problems.empty());
+    CHECK(old.interactions[0].response.body.bytes == "Hello, world");
     // A name with a directory part is never followed.
     std::string escaped = har;
     escaped.replace(escaped.find("\"har-sha1-main-response.txt\""), 28, "\"../../etc/passwd\"");

@@ -64,10 +64,12 @@ bool inline_sidecars(json& log, const HarSidecars& sidecars, std::vector<Sidecar
     bool changed = false;
     if (!log.contains("entries") || !log["entries"].is_array()) return false;
     auto take = [&](json& holder, const char* text_key, const char* enc_key, const std::string& where) {
-        auto f = holder.find("_file");
+        // `_sha1` is the name Playwright before 1.23 gave the same file.
+        const char* key = holder.contains("_file") ? "_file" : "_sha1";
+        auto f = holder.find(key);
         if (f == holder.end() || f->is_null()) return;
         if (!f->is_string()) {
-            problems.push_back({where + "._file", "expected a file name (a string)"});
+            problems.push_back({where + "." + key, "expected a file name (a string)"});
             return;
         }
         // An inline body wins: Playwright writes one or the other.
@@ -76,7 +78,7 @@ bool inline_sidecars(json& log, const HarSidecars& sidecars, std::vector<Sidecar
         std::string why;
         std::optional<std::string> bytes = sidecars ? sidecars(f->get<std::string>(), why) : std::nullopt;
         if (!bytes) {
-            problems.push_back({where + "._file", "body file `" + f->get<std::string>() + "`: " +
+            problems.push_back({where + "." + key, "body file `" + f->get<std::string>() + "`: " +
                                                       (why.empty() ? std::string("not found") : why)});
             return;
         }
