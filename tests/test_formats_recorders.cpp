@@ -135,6 +135,13 @@ TEST_CASE("browser HAR: BOM, no version or creator, pseudo-headers, status 0", "
     const Interaction& blocked = c.interactions[1];
     CHECK_FALSE(blocked.response.code.has_value());
     CHECK(blocked.response.status == "no response (net::ERR_BLOCKED_BY_CLIENT)");
+    // Exported as HAR and read again, it is still a request with no answer.
+    auto exported = testsupport::run_cassette({"export", "-f", "har", data("browser-har/unanswered.har")});
+    REQUIRE(exported.exit_code == 0);
+    Cassette again = load_cassette_from_string(exported.out, "again.har");
+    REQUIRE(again.interactions.size() == 2);
+    CHECK_FALSE(again.interactions[1].response.code.has_value());
+    CHECK(again.interactions[1].response.status == "no response (net::ERR_BLOCKED_BY_CLIENT)");
 }
 
 TEST_CASE("Aquila: requests, parsed streams and -N.json answers become calls with messages", "[formats][recorders]") {

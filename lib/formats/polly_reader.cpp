@@ -118,6 +118,9 @@ void mark_unanswered(const json& log, std::vector<Interaction>& all) {
         rs.status = "no response";
         if (auto err = r.find("_error"); err != r.end() && err->is_string() && !err->get_ref<const std::string&>().empty())
             rs.status += " (" + err->get<std::string>() + ")";
+        else if (auto text = r.find("statusText"); text != r.end() && text->is_string() &&
+                 text->get_ref<const std::string&>().rfind("no response", 0) == 0)
+            rs.status = text->get<std::string>();  // as `export --format har` writes it back
     }
 }
 
