@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "error.hpp"
+#include "formats/aquila.hpp"
 #include "formats/govcr_writer.hpp"
 #include "formats/har_writer.hpp"
 #include "formats/json_export.hpp"
@@ -20,15 +21,17 @@ namespace {
 
 const char* kConvertHelp =
     "Reads a cassette of any format `cassette` reads (go-vcr, VCR.py, Ruby VCR,\n"
-    "Polly HAR, httprr, nock; detected from the content, or --input-format) and\n"
-    "writes it as:\n\n"
+    "Polly and Playwright HAR, httprr, nock, cassetter; detected from the content,\n"
+    "or --input-format) and writes it as:\n\n"
     "  --to go-vcr   go-vcr format 2 YAML, as go-vcr v4 saves it\n"
     "  --to vcrpy    VCR.py version 1 YAML (body, headers, method, uri; body.string, status)\n"
     "  --to har      HAR 1.2; fields HAR has no place for are kept under `_` names\n\n"
     "Request and response bytes, headers, methods, URLs and status codes always\n"
     "survive. Every other field the target cannot hold is named in a warning on\n"
     "standard error (`cassette: warning: vcrpy cannot hold …`). With -o the output\n"
-    "is written to a temporary file and renamed into place.";
+    "is written to a temporary file and renamed into place. Aquila logs keep\n"
+    "parsed streams, not HTTP responses, and are refused; a cassetter file's gRPC\n"
+    "and WebSocket sections are not HTTP and are named in the warnings.";
 
 // Field name -> number of interactions (or 1 for cassette-level) that had it.
 using Lost = std::map<std::string, size_t>;
@@ -86,6 +89,7 @@ void govcr_losses(const Cassette& c, Lost& lost) {
 }  // namespace
 
 Converted convert_cassette(const Cassette& c, const std::string& to) {
+    if (auto why = not_convertible(c)) throw InputError(c.path, {}, "cannot be converted to " + to + ": " + *why, "", "schema");
     Converted out;
     Lost lost;
     if (to == "vcrpy") {

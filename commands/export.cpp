@@ -8,6 +8,7 @@
 
 #include "util/atomic_file.hpp"
 #include "error.hpp"
+#include "formats/aquila.hpp"
 #include "formats/har_writer.hpp"
 #include "formats/json_export.hpp"
 #include "formats/json_export_stream.hpp"
@@ -103,7 +104,10 @@ void export_har(const std::vector<std::string>& files, bool pretty,
         try {
             log.begin_page(path);
             ReadOptions ropts;
-            ropts.on_header = [&](const Cassette& c) { log.page_header(c); };
+            ropts.on_header = [&](const Cassette& c) {
+                if (auto why = not_convertible(c)) throw InputError(path, {}, "cannot be exported as HAR: " + *why, "", "schema");
+                log.page_header(c);
+            };
             Cassette c = read_cassette(
                 path,
                 [&](Interaction&& ix) {

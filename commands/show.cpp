@@ -12,6 +12,7 @@
 
 #include "decode/body.hpp"
 #include "error.hpp"
+#include "formats/sniff.hpp"
 #include "formats/json_export.hpp"
 #include "formats/json_export_stream.hpp"
 #include "pricing.hpp"
@@ -93,6 +94,8 @@ public:
         return p_.bold(c.path) + p_.dim("  " + facts) + "\n";
     }
 
+    std::string note(const std::string& text) const { return p_.dim(text); }
+
     std::string file_footer(size_t count) const {
         return "\n" + p_.dim(fmt::format("{} interaction{}", count, count == 1 ? "" : "s")) + "\n";
     }
@@ -125,6 +128,8 @@ public:
         int64_t code = rs.code.value_or(0);
         std::string status = rs.status.empty() ? std::to_string(code) : rs.status;
         std::string status_text = code >= 400 ? p_.red(status) : code >= 300 ? p_.yellow(status) : p_.green(status);
+        // No status: a request that got no answer (HAR status 0), or a log that keeps none (Aquila).
+        if (!rs.code) status_text = p_.dim(rs.status.empty() ? "(no status recorded)" : rs.status);
         std::string facts;
         if (rs.proto && !rs.proto->empty()) facts += "  " + *rs.proto;
         if (rs.duration_ms) facts += "  " + human_duration_ms(*rs.duration_ms);
@@ -550,6 +555,9 @@ int run_show(const ShowOptions& opts, Terminal& t) {
         } else {
             t.out(json ? held.take() : separator + renderer.file_header(c, c.interaction_count) + held.take());
         }
+        // What the file holds beside HTTP (cassetter's gRPC and WebSocket sections).
+        if (std::string note = non_http_note(c); !note.empty() && !json)
+            t.out("\n" + renderer.note("also " + note) + "\n");
     }
     return status;
 }

@@ -13,6 +13,7 @@
 
 #include "decode/encoding.hpp"
 #include "error.hpp"
+#include "formats/aquila.hpp"
 #include "formats/sniff.hpp"
 #include "formats/govcr_reader.hpp"
 
@@ -43,7 +44,9 @@ struct Format {
 const Format kFormats[] = {
     {"httprr", httprr_sniff, nullptr, httprr_read},
     {"nock", nock_sniff, nullptr, nock_read},
+    {"aquila", aquila_sniff, nullptr, aquila_read},
     {"har", polly_sniff, nullptr, polly_read},
+    {"cassetter", cassetter_sniff, nullptr, cassetter_read},
     {"ruby-vcr", rubyvcr_sniff, rubyvcr_read, nullptr},
     {"vcrpy", vcrpy_sniff, vcrpy_read, nullptr},
     {"go-vcr", govcr_sniff, govcr_read, nullptr},
@@ -105,8 +108,8 @@ std::string gunzip_head(std::string_view in, size_t limit) {
         throw InputError(name, Position{1, 1}, "empty file: not a cassette", "", "schema");
     throw InputError(name, Position{1, 1},
                      "not a recognised cassette: expected go-vcr or VCR.py YAML (`interactions:`), Ruby VCR "
-                     "(`http_interactions:`), a HAR log, an httprr trace or a nock fixture (force one with "
-                     "--input-format)",
+                     "(`http_interactions:`), a HAR log, an httprr trace, a nock fixture, a cassetter cassette or "
+                     "an Aquila log (force one with --input-format)",
                      "", "schema");
 }
 
@@ -136,6 +139,7 @@ bool version_comes_first(std::string_view head) {
 }
 
 Cassette read_text(std::string_view text, const std::string& name, const InteractionSink& sink, const ReadOptions& opts) {
+    if (is_zip(text)) return har_zip_read(text, name, sink, opts);  // Playwright .har.zip
     if (is_gzip(text)) {
         Decompressed d = decompress(text, Compression::gzip);
         if (!d.ok) throw InputError(name, {}, "gzipped file cannot be decompressed: " + d.error, "", "schema");
@@ -200,6 +204,18 @@ std::string detect_format(const std::string& path) {
     std::string head(kSniffBytes, '\0');
     head.resize(std::fread(head.data(), 1, head.size(), file.get()));
     if (is_gzip(head)) head = gunzip_head(head, kSniffBytes);
+    if (is_zip(head)) {  // a .har.zip: only when it holds a HAR
+        std::error_code ec;
+        if (fs::file_size(path, ec) > limits().body_bytes || ec) return {};
+        std::rewind(file.get());
+        std::string all;
+        try {
+            all = slurp(file.get(), path);
+        } catch (const InputError&) {
+            return {};
+        }
+        return har_zip_claims(all) ? "har" : "";
+    }
     const Format* f = sniff_format(head);
     return f ? f->name : "";
 }
@@ -218,7 +234,7 @@ Cassette read_cassette(const std::string& path, const InteractionSink& sink, con
     std::string head(kSniffBytes, '\0');
     head.resize(std::fread(head.data(), 1, head.size(), file.get()));
     if (std::ferror(file.get())) throw InputError(path, {}, std::string("cannot read: ") + std::strerror(errno), "", "io");
-    if (is_gzip(head)) {
+    if (is_gzip(head) || is_zip(head)) {
         std::rewind(file.get());
         return read_text(slurp(file.get(), path), path, sink, opts);
     }
@@ -267,7 +283,13 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
             // other extensions only when their content is a cassette.
             if (ext == ".yaml" || ext == ".yml") {
                 found.push_back(it->path().string());
-            } else if (ext == ".json" || ext == ".har" || ext == ".httprr" || ext == ".gz") {
+            } else if (ext == ".jsonl" || ext == ".toml") {
+                // cassetter TOML; an Aquila cassette once, by its requests file
+                const std::string file = it->path().filename().string();
+                if ((ext == ".toml" || (file.size() > 11 && file.rfind(".meta.jsonl") == file.size() - 11)) &&
+                    !detect_format(it->path().string()).empty())
+                    found.push_back(it->path().string());
+            } else if (ext == ".json" || ext == ".har" || ext == ".httprr" || ext == ".gz" || ext == ".zip") {
                 if (!detect_format(it->path().string()).empty()) found.push_back(it->path().string());
             }
         }

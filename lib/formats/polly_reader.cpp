@@ -6,12 +6,16 @@
 //   - `_fromType: "array"` on headers that arrived as arrays: plain headers.
 //   - `_id` / `_order` (Polly's request identity and repeat count) and
 //     `_recordingName` / `creator`: kept as extra fields.
+#include <filesystem>
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "decode/base64.hpp"
 #include "error.hpp"
 #include "formats/sniff.hpp"
 #include "formats/har_reader.hpp"
+#include "limits.hpp"
 
 namespace cassette {
 
@@ -47,6 +51,113 @@ std::string creator_name(const json& creator) {
     return version.empty() ? name : name + " " + version;
 }
 
+struct SidecarProblem {
+    std::string where;  // JSON path of the `_file` value
+    std::string what;
+};
+
+// Puts the body files that Playwright names in `_file` into the log, as
+// base64 text (content `encoding`, postData `_encoding`), so the HAR reader
+// reads them as any other body. True when something was put in; a file that
+// cannot be had is a problem at its `_file`, and that body stays empty.
+bool inline_sidecars(json& log, const HarSidecars& sidecars, std::vector<SidecarProblem>& problems) {
+    bool changed = false;
+    if (!log.contains("entries") || !log["entries"].is_array()) return false;
+    auto take = [&](json& holder, const char* text_key, const char* enc_key, const std::string& where) {
+        // `_sha1` is the name Playwright before 1.23 gave the same file.
+        const char* key = holder.contains("_file") ? "_file" : "_sha1";
+        auto f = holder.find(key);
+        if (f == holder.end() || f->is_null()) return;
+        if (!f->is_string()) {
+            problems.push_back({where + "." + key, "expected a file name (a string)"});
+            return;
+        }
+        // An inline body wins: Playwright writes one or the other.
+        if (holder.contains(text_key) && holder[text_key].is_string() && !holder[text_key].get_ref<const std::string&>().empty())
+            return;
+        std::string why;
+        std::optional<std::string> bytes = sidecars ? sidecars(f->get<std::string>(), why) : std::nullopt;
+        if (!bytes) {
+            problems.push_back({where + "." + key, "body file `" + f->get<std::string>() + "`: " +
+                                                      (why.empty() ? std::string("not found") : why)});
+            return;
+        }
+        holder[text_key] = base64_encode(*bytes);
+        holder[enc_key] = "base64";
+        changed = true;
+    };
+    auto& entries = log["entries"];
+    for (size_t i = 0; i < entries.size(); ++i) {
+        json& e = entries[i];
+        if (!e.is_object()) continue;
+        std::string where = "$.log.entries[" + std::to_string(i) + "]";
+        if (e.contains("response") && e["response"].is_object() && e["response"].contains("content") &&
+            e["response"]["content"].is_object())
+            take(e["response"]["content"], "text", "encoding", where + ".response.content");
+        if (e.contains("request") && e["request"].is_object() && e["request"].contains("postData") &&
+            e["request"]["postData"].is_object())
+            take(e["request"]["postData"], "text", "_encoding", where + ".request.postData");
+    }
+    return changed;
+}
+
+// Browsers export a request that got no answer (blocked, cancelled, offline)
+// with `status: 0` and the reason in `_error`: no status was received, so
+// the interaction has none, and its status text says why.
+void mark_unanswered(const json& log, std::vector<Interaction>& all) {
+    const json& entries = log["entries"];
+    if (!entries.is_array() || entries.size() != all.size()) return;
+    for (size_t i = 0; i < all.size(); ++i) {
+        const json& e = entries[i];
+        if (!e.is_object() || !e.contains("response") || !e["response"].is_object()) continue;
+        const json& r = e["response"];
+        auto st = r.find("status");
+        if (st == r.end() || !st->is_number() || st->get<double>() != 0) continue;
+        Response& rs = all[i].response;
+        rs.code.reset();
+        rs.status = "no response";
+        if (auto err = r.find("_error"); err != r.end() && err->is_string() && !err->get_ref<const std::string&>().empty())
+            rs.status += " (" + err->get<std::string>() + ")";
+        else if (auto text = r.find("statusText"); text != r.end() && text->is_string() &&
+                 text->get_ref<const std::string&>().rfind("no response", 0) == 0)
+            rs.status = text->get<std::string>();  // as `export --format har` writes it back
+    }
+}
+
+// Body files next to the HAR at `path`: a plain file name (no directory part,
+// as Playwright writes them), at most the body size limit.
+HarSidecars directory_sidecars(const std::string& path) {
+    namespace fs = std::filesystem;
+    return [path](const std::string& file, std::string& why) -> std::optional<std::string> {
+        if (path == "-") {
+            why = "a HAR read from standard input has no directory to find it in";
+            return std::nullopt;
+        }
+        if (file.empty() || file == "." || file == ".." || file.find_first_of("/\\") != std::string::npos) {
+            why = "not a plain file name next to the HAR";
+            return std::nullopt;
+        }
+        fs::path p = fs::path(path).parent_path() / file;
+        std::error_code ec;
+        if (!fs::is_regular_file(p, ec)) {
+            why = "not found next to the HAR (" + p.string() + ")";
+            return std::nullopt;
+        }
+        auto size = fs::file_size(p, ec);
+        if (ec || size > limits().body_bytes) {
+            why = ec ? "cannot read its size" : "larger than the body size limit (" + limit_hint(&Limits::body_bytes) + ")";
+            return std::nullopt;
+        }
+        std::ifstream in(p, std::ios::binary);
+        std::string bytes(static_cast<size_t>(size), '\0');
+        if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+            why = "cannot be read";
+            return std::nullopt;
+        }
+        return bytes;
+    };
+}
+
 }  // namespace
 
 bool polly_sniff(std::string_view head) {
@@ -58,6 +169,11 @@ bool polly_sniff(std::string_view head) {
 
 Cassette polly_read(std::string_view text, const std::string& name, const InteractionSink& sink,
                     const ReadOptions& opts) {
+    return har_read_with_sidecars(text, name, sink, opts, directory_sidecars(name));
+}
+
+Cassette har_read_with_sidecars(std::string_view text, const std::string& name, const InteractionSink& sink,
+                                const ReadOptions& opts, const HarSidecars& sidecars) {
     json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("log") || !doc["log"].is_object())
         throw InputError(name, Position{1, 1}, "not a HAR log: expected a JSON object with `log`", "", "schema");
@@ -66,7 +182,8 @@ Cassette polly_read(std::string_view text, const std::string& name, const Intera
     if (!log.contains("entries") || !log["entries"].is_array())
         throw InputError(name, where.at("$.log.entries"), "not a HAR log: `log.entries` must be an array", "", "schema");
     std::vector<std::vector<ExtraField>> entry_extra;
-    bool chunked = false;
+    std::vector<SidecarProblem> sidecar_problems;
+    bool chunked = inline_sidecars(log, sidecars, sidecar_problems);
     if (log.contains("entries") && log["entries"].is_array()) {
         for (auto& e : log["entries"]) {
             std::vector<ExtraField> extra;
@@ -97,6 +214,13 @@ Cassette polly_read(std::string_view text, const std::string& name, const Intera
     Cassette c = har_to_cassette(chunked ? std::string_view(doc.dump()) : text, name, har_problems);
     for (const auto& p : har_problems)
         c.problems.push_back(Problem{"schema", where.at(p.where), p.entry, p.where + ": " + p.what});
+    for (const auto& p : sidecar_problems) {
+        size_t open = p.where.find('['), close = p.where.find(']');
+        std::optional<size_t> entry;
+        if (open != std::string::npos && close != std::string::npos)
+            entry = std::stoul(p.where.substr(open + 1, close - open - 1));
+        c.problems.push_back(Problem{"schema", where.at(p.where), entry, p.where + ": " + p.what});
+    }
     c.path = name;
     c.format = "har";
     c.version = 0;
@@ -110,6 +234,7 @@ Cassette polly_read(std::string_view text, const std::string& name, const Intera
         c.extra.push_back(ExtraField{"_recordingName", log["_recordingName"].dump(), {}});
     std::vector<Interaction> all = std::move(c.interactions);
     c.interactions.clear();
+    mark_unanswered(log, all);
     c.interaction_count = all.size();
     if (opts.on_header) opts.on_header(c);
     for (size_t i = 0; i < all.size(); ++i) {

@@ -8,6 +8,7 @@
 // parsed at all throws InputError. See docs/formats.md for the field mapping.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,7 +41,8 @@ int vcr_yaml_flavour(std::string_view head);
 bool rubyvcr_sniff(std::string_view head);   // http_interactions
 bool polly_sniff(std::string_view head);     // HAR JSON ({"log": …})
 bool httprr_sniff(std::string_view head);    // "httprr trace v1\n"
-bool nock_sniff(std::string_view head);      // JSON array of {scope, method, path …}
+bool nock_sniff(std::string_view head);
+bool cassetter_sniff(std::string_view head); // cassetter YAML/TOML: bodies {type: json|text|binary|none, content}      // JSON array of {scope, method, path …}
 
 // ---- readers ---------------------------------------------------------------
 // YAML (or JSON, which libyaml reads as YAML) streamed from `ys`.
@@ -50,6 +52,26 @@ Cassette rubyvcr_read(YamlEventStream& ys, const std::string& name, const Intera
 // Whole-text formats.
 Cassette polly_read(std::string_view text, const std::string& name, const InteractionSink& sink,
                     const ReadOptions& opts);
+// A HAR whose `_file` bodies (Playwright) come from `sidecars`: given the
+// file name, its bytes, or nullopt with the reason in `why`. polly_read looks
+// next to the file it reads.
+using HarSidecars = std::function<std::optional<std::string>(const std::string& file, std::string& why)>;
+Cassette har_read_with_sidecars(std::string_view text, const std::string& name, const InteractionSink& sink,
+                                const ReadOptions& opts, const HarSidecars& sidecars);
+// cassetter YAML or TOML (cassetter_reader.cpp).
+Cassette cassetter_read(std::string_view text, const std::string& name, const InteractionSink& sink,
+                        const ReadOptions& opts);
+bool cassetter_is_toml(std::string_view text);  // the TOML form (else YAML)
+// What a cassetter file holds beside HTTP ("1 gRPC call and 2 WebSocket
+// connections (not HTTP: …)"), read from its `grpc_interactions` /
+// `ws_interactions` fields; "" for every other file.
+std::string non_http_note(const Cassette& c);
+// Playwright's `.har.zip` (har_zip.cpp): the one `.har` in a zip archive, its
+// `_file` bodies from the same archive; read in memory, never extracted.
+bool is_zip(std::string_view head);  // "PK\3\4"
+bool har_zip_claims(std::string_view bytes);  // a zip holding a .har
+Cassette har_zip_read(std::string_view bytes, const std::string& name, const InteractionSink& sink,
+                      const ReadOptions& opts);
 Cassette httprr_read(std::string_view text, const std::string& name, const InteractionSink& sink,
                      const ReadOptions& opts);
 Cassette nock_read(std::string_view text, const std::string& name, const InteractionSink& sink,

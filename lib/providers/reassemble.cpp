@@ -3,6 +3,8 @@
 // reassembler.
 #include "providers/reassemble.hpp"
 
+#include "formats/aquila.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -109,6 +111,7 @@ std::string detect_api(const Interaction& ix, const DecodedBody& response) {
 }
 
 std::optional<Message> reassemble(const Interaction& ix, const DecodedBody& response) {
+    if (is_aquila_events(ix)) return aquila_message(ix);  // a parsed stream, not a response body
     const ApiRow* row = detect_row(ix, response);
     if (!row) return std::nullopt;
     std::optional<Message> m = row->reassemble(ix, response);
