@@ -51,7 +51,7 @@ bool load(const std::string& path, Cassette& out, Terminal& t) {
         return false;
     }
     if (!out.problems.empty()) {
-        for (const auto& p : out.problems) t.err(error_line(format_input_error(problem_error(path, p))));
+        for (const auto& line : problem_error_lines(path, out.problems)) t.err(line);
         return false;
     }
     return true;

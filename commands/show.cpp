@@ -288,7 +288,7 @@ int run_show(const ShowOptions& opts, Terminal& t) {
                     [&](Interaction&&, std::string&& text) { held.write(text); });
                 c = read_cassette_through(path, work, ropts, keep);
                 if (!c.problems.empty()) {
-                    for (const auto& p : c.problems) t.err(error_line(format_input_error(problem_error(path, p))));
+                    for (const auto& line : problem_error_lines(path, c.problems)) t.err(line);
                     status = exit_trouble;
                     continue;
                 }

@@ -44,7 +44,7 @@ FileResult read_one(const std::string& path) {
     try {
         FileUsage f = file_usage(path);
         if (!f.problems.empty()) {
-            for (const auto& p : f.problems) r.errors.push_back(error_line(format_input_error(problem_error(path, p))));
+            r.errors = problem_error_lines(path, f.problems);
         } else {
             r.usage = std::move(f);
         }
