@@ -289,6 +289,20 @@ std::string yaml_node_json(const YamlNode& node) {
 namespace {
 
 
+// `s` from its first line that is not blank, a `#` comment or `---`
+// (VCR.py 0.x's own fixtures open with comments).
+std::string_view first_content_line(std::string_view s) {
+    while (!s.empty()) {
+        size_t nl = s.find('\n');
+        std::string_view line = s.substr(0, nl);
+        size_t k = line.find_first_not_of(" \t\r");
+        if (k != std::string_view::npos && line[k] != '#' && line.substr(0, 3) != "---") return s;
+        if (nl == std::string_view::npos) return {};
+        s.remove_prefix(nl + 1);
+    }
+    return s;
+}
+
 bool line_key(std::string_view head, std::string_view key, bool indented) {
     size_t pos = 0;
     while ((pos = head.find(key, pos)) != std::string_view::npos) {
@@ -561,7 +575,7 @@ bool vcrpy_sniff(std::string_view head) {
     if (line_key(head, "requests:", false) && line_key(head, "responses:", false)) return true;
     // Pre-1.0 VCR.py: the whole file is a list of interactions. Only at the
     // top of the file: go-vcr format 1 writes `interactions:\n- request:` too.
-    if (s.substr(0, 10) == "- request:" || s.substr(0, 14) == "---\n- request:") return true;
+    if (first_content_line(s).substr(0, 10) == "- request:") return true;
     if (!line_key(head, "interactions:", false)) return false;
     if (int f = vcr_yaml_flavour(head); f >= 0) return f == 1;
     // go-vcr writes `url:` and `code:`; VCR.py `uri:` and `status: {code}`.
