@@ -10,6 +10,7 @@
 #include "error.hpp"
 #include "formats/har_writer.hpp"
 #include "formats/json_export.hpp"
+#include "formats/message_log.hpp"
 #include "formats/json_export_stream.hpp"
 #include "reader.hpp"
 #include "version.hpp"
@@ -103,7 +104,14 @@ void export_har(const std::vector<std::string>& files, bool pretty,
         try {
             log.begin_page(path);
             ReadOptions ropts;
-            ropts.on_header = [&](const Cassette& c) { log.page_header(c); };
+            ropts.on_header = [&](const Cassette& c) {
+                if (!c.not_http.empty())
+                    throw InputError(path, {},
+                                     "a " + not_http_description(c.not_http) +
+                                         ", not HTTP: HAR holds HTTP requests and responses (--format json writes it)",
+                                     "", "schema");
+                log.page_header(c);
+            };
             Cassette c = read_cassette(
                 path,
                 [&](Interaction&& ix) {

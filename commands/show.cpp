@@ -16,6 +16,8 @@
 #include "reader.hpp"
 #include "providers/reassemble.hpp"
 #include "render.hpp"
+#include "render_log.hpp"
+#include "formats/message_log.hpp"
 #include "util/utf8.hpp"
 
 namespace cassette {
@@ -58,12 +60,15 @@ public:
         std::string facts = c.format;
         if (c.version) facts += fmt::format(" v{}", c.version);
         if (!c.recorder.empty()) facts += " · recorded with " + printable(c.recorder);
-        if (count) facts += fmt::format(" · {} interaction{}", *count, *count == 1 ? "" : "s");
+        if (!c.not_http.empty()) facts += " · " + not_http_description(c.not_http) + ", not HTTP";
+        const char* noun = c.not_http.empty() ? "interaction" : "message";
+        if (count) facts += fmt::format(" · {} {}{}", *count, noun, *count == 1 ? "" : "s");
         return p_.bold(c.path) + p_.dim("  " + facts) + "\n";
     }
 
-    std::string file_footer(size_t count) const {
-        return "\n" + p_.dim(fmt::format("{} interaction{}", count, count == 1 ? "" : "s")) + "\n";
+    std::string file_footer(const Cassette& c, size_t count) const {
+        const char* noun = c.not_http.empty() ? "interaction" : "message";
+        return "\n" + p_.dim(fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s")) + "\n";
     }
 
     std::string interaction(const Interaction& ix) const {
@@ -280,11 +285,16 @@ int run_show(const ShowOptions& opts, Terminal& t) {
                     header.format = h.format;
                     header.version = h.version;
                     header.recorder = h.recorder;
+                    header.not_http = h.not_http;
                 };
                 // Rendering runs on worker threads past the first MiB
                 // (lib/util/ordered_work.hpp); the text is written in file order.
                 OrderedWork<Interaction, std::string> work(
-                    [&](const Interaction& ix) { return renderer.interaction(ix); },
+                    [&](const Interaction& ix) {
+                        // A WebSocket or gRPC log is listed as its messages, never as HTTP.
+                        return header.not_http.empty() ? renderer.interaction(ix)
+                                                       : render_log_record(ix, header.not_http, palette);
+                    },
                     [&](Interaction&&, std::string&& text) { held.write(text); });
                 c = read_cassette_through(path, work, ropts, keep);
                 if (!c.problems.empty()) {
@@ -307,7 +317,7 @@ int run_show(const ShowOptions& opts, Terminal& t) {
             }
         }
         if (held.streaming()) {
-            if (!json) t.out(renderer.file_footer(c.interaction_count));
+            if (!json) t.out(renderer.file_footer(c, c.interaction_count));
         } else {
             t.out(json ? held.take() : separator + renderer.file_header(c, c.interaction_count) + held.take());
         }

@@ -10,6 +10,7 @@
 #include "error.hpp"
 #include "reader.hpp"
 #include "render.hpp"
+#include "formats/message_log.hpp"
 #include "usage_report.hpp"
 
 namespace cassette {
@@ -37,6 +38,7 @@ const char* kUsageHelp =
 struct FileResult {
     std::optional<FileUsage> usage;
     std::vector<std::string> errors;  // already formatted `cassette: error:` lines
+    std::string note;                 // a file skipped (not HTTP), said on standard error
 };
 
 FileResult read_one(const std::string& path) {
@@ -45,6 +47,8 @@ FileResult read_one(const std::string& path) {
         FileUsage f = file_usage(path);
         if (!f.problems.empty()) {
             r.errors = problem_error_lines(path, f.problems);
+        } else if (!f.not_http.empty()) {
+            r.note = "cassette: note: " + path + ": a " + not_http_description(f.not_http) + ", not HTTP: skipped\n";
         } else {
             r.usage = std::move(f);
         }
@@ -202,6 +206,7 @@ int run_usage(const UsageOptions& opts, Terminal& t) {
     std::vector<FileUsage> read;
     for (auto& r : results) {
         for (const auto& e : r.errors) t.err(e);
+        if (!r.note.empty()) t.err(r.note);
         if (!r.errors.empty()) status = exit_trouble;
         if (r.usage) read.push_back(std::move(*r.usage));
     }

@@ -473,18 +473,20 @@ void convert_response(YamlConvert& cv, YamlNode& node, Response& r) {
     if (!has_status) cv.problem(node.pos, "`response` has no `status`");
 }
 
-// Records that are VCR-shaped but not HTTP (pydantic-ai's WebSocket logs and
-// xAI gRPC samples): kept whole as extra fields, not reported as broken.
-bool non_http_record(const YamlNode& node) {
+// Records that are VCR-shaped but not HTTP: pydantic-ai's WebSocket logs
+// (`kind`/`direction`/`data`) are "websocket", xAI gRPC samples
+// (`request_sample`, `response_stream`, `collections_method` …) "grpc";
+// nullptr for anything else.
+const char* non_http_record(const YamlNode& node) {
+    const char* kind = nullptr;
     for (size_t i = 0; i < node.children.size(); i += 2) {
         const YamlNode& k = node.children[i];
         if (!k.is_scalar()) continue;
         std::string_view v = k.value;
-        if (v == "kind" || v == "direction" || v == "collections_method" || v.substr(0, 8) == "request_" ||
-            v.substr(0, 9) == "response_")
-            return true;
+        if (v == "kind" || v == "direction") return "websocket";
+        if (v == "collections_method" || v.substr(0, 8) == "request_" || v.substr(0, 9) == "response_") kind = "grpc";
     }
-    return false;
+    return kind;
 }
 
 Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
@@ -512,7 +514,12 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
             ix.extra.push_back(ExtraField{k.is_scalar() ? k.value : yaml_node_json(k), yaml_node_json(v), k.pos});
         }
     }
-    if (!has_request && !has_response && non_http_record(node)) return ix;
+    if (!has_request && !has_response) {
+        if (const char* kind = non_http_record(node)) {
+            if (c.not_http.empty()) c.not_http = kind;
+            return ix;
+        }
+    }
     if (!has_request) cv.problem(node.pos, "interaction has no `request`");
     if (!has_response) cv.problem(node.pos, "interaction has no `response`");
     return ix;
