@@ -222,6 +222,9 @@ TEST_CASE("WebSocket and gRPC logs are read as what they are, never as HTTP", "[
     CHECK(conv.exit_code == 2);
     CHECK(conv.err.find("WebSocket message log, not HTTP") != std::string::npos);
     CHECK(conv.out.empty());
+    auto diff = run_cassette({"diff", ws, grpc});
+    CHECK(diff.exit_code == 2);
+    CHECK(diff.err.find("WebSocket message log, not HTTP") != std::string::npos);
     auto har = run_cassette({"export", "--format", "har", grpc});
     CHECK(har.exit_code == 2);
     CHECK(har.err.find("gRPC sample log, not HTTP") != std::string::npos);

@@ -272,6 +272,15 @@ nlohmann::json node_to_json(const YamlNode& n) {
     return n.value;
 }
 
+nlohmann::ordered_json ordered_scalar(const YamlNode& n) {
+    nlohmann::json j = node_to_json(n);
+    if (j.is_string()) return j.get<std::string>();
+    if (j.is_boolean()) return j.get<bool>();
+    if (j.is_number_integer()) return j.get<int64_t>();
+    if (j.is_number_float()) return j.get<double>();
+    return nullptr;
+}
+
 }  // namespace
 
 std::string python_json_dumps(const YamlNode& node) {
@@ -517,6 +526,10 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
     if (!has_request && !has_response) {
         if (const char* kind = non_http_record(node)) {
             if (c.not_http.empty()) c.not_http = kind;
+            // Its fields are the message: kept with their keys in recorded order.
+            for (size_t i = 0; i + 1 < node.children.size() && i / 2 < ix.extra.size(); i += 2)
+                ix.extra[i / 2].json = yaml_tree_json<nlohmann::ordered_json>(node.children[i + 1], ordered_scalar)
+                                           .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
             return ix;
         }
     }
