@@ -11,6 +11,8 @@
 
 namespace CLI { class App; }
 
+namespace cassette { struct Problem; }
+
 namespace cassette {
 
 class Terminal {
@@ -58,6 +60,11 @@ std::optional<std::string> pager_command(const Terminal& t);
 
 // Formats an InputError / other failure as the one-line `cassette: error:` text.
 std::string error_line(const std::string& message);
+
+// The `cassette: error:` lines for a file's schema problems, as a person
+// reads them: the first 20, then `… and N more (cassette validate FILE lists
+// all)`, as compilers' -fmax-errors does.
+std::vector<std::string> problem_error_lines(const std::string& path, const std::vector<Problem>& problems);
 
 // Expands each command-line path on its own (lib expand_paths): a path that
 // does not exist or holds no cassette is reported on `t` and counted in

@@ -10,6 +10,7 @@
 #include "command.hpp"
 #include "error.hpp"
 #include "reader.hpp"
+#include "render.hpp"
 
 namespace cassette {
 
@@ -59,6 +60,16 @@ std::optional<std::string> pager_command(const Terminal& t) {
 }
 
 std::string error_line(const std::string& message) { return "cassette: error: " + message + "\n"; }
+
+std::vector<std::string> problem_error_lines(const std::string& path, const std::vector<Problem>& problems) {
+    constexpr size_t kShown = 20;
+    std::vector<std::string> lines;
+    for (const InputError& e : problem_errors(path, problems, kShown)) lines.push_back(error_line(format_input_error(e)));
+    if (problems.size() > kShown)
+        lines.push_back(error_line(path + ": … and " + with_thousands(static_cast<int64_t>(problems.size() - kShown)) +
+                                   " more (cassette validate " + path + " lists all)"));
+    return lines;
+}
 
 std::vector<std::string> expand_each(const std::vector<std::string>& paths, Terminal& t, size_t& failed) {
     std::vector<std::string> files;

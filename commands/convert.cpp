@@ -8,6 +8,7 @@
 
 #include "error.hpp"
 #include "formats/aquila.hpp"
+#include "formats/message_log.hpp"
 #include "formats/govcr_writer.hpp"
 #include "formats/har_writer.hpp"
 #include "formats/json_export.hpp"
@@ -90,6 +91,12 @@ void govcr_losses(const Cassette& c, Lost& lost) {
 
 Converted convert_cassette(const Cassette& c, const std::string& to) {
     if (auto why = not_convertible(c)) throw InputError(c.path, {}, "cannot be converted to " + to + ": " + *why, "", "schema");
+    // A WebSocket or gRPC log has no requests and responses to write.
+    if (!c.not_http.empty())
+        throw InputError(c.path, {},
+                         "a " + not_http_description(c.not_http) + ", not HTTP: it has no requests and responses to write as " +
+                             to + " (`cassette show` lists its messages, `export --format json` writes them)",
+                         "", "schema");
     Converted out;
     Lost lost;
     if (to == "vcrpy") {

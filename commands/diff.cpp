@@ -11,6 +11,7 @@
 
 #include "semantic_diff.hpp"
 #include "error.hpp"
+#include "formats/message_log.hpp"
 #include "reader.hpp"
 #include "pricing.hpp"
 #include "render.hpp"
@@ -56,7 +57,12 @@ bool load(const std::string& path, Cassette& out, Terminal& t) {
         return false;
     }
     if (!out.problems.empty()) {
-        for (const auto& p : out.problems) t.err(error_line(format_input_error(problem_error(path, p))));
+        for (const auto& line : problem_error_lines(path, out.problems)) t.err(line);
+        return false;
+    }
+    if (!out.not_http.empty()) {
+        t.err(error_line(path + ": a " + not_http_description(out.not_http) +
+                         ", not HTTP: diff compares HTTP interactions (diff two `cassette export --format json` outputs)"));
         return false;
     }
     return true;

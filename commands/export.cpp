@@ -11,6 +11,7 @@
 #include "formats/aquila.hpp"
 #include "formats/har_writer.hpp"
 #include "formats/json_export.hpp"
+#include "formats/message_log.hpp"
 #include "formats/json_export_stream.hpp"
 #include "reader.hpp"
 #include "version.hpp"
@@ -106,6 +107,11 @@ void export_har(const std::vector<std::string>& files, bool pretty,
             ReadOptions ropts;
             ropts.on_header = [&](const Cassette& c) {
                 if (auto why = not_convertible(c)) throw InputError(path, {}, "cannot be exported as HAR: " + *why, "", "schema");
+                if (!c.not_http.empty())
+                    throw InputError(path, {},
+                                     "a " + not_http_description(c.not_http) +
+                                         ", not HTTP: HAR holds HTTP requests and responses (--format json writes it)",
+                                     "", "schema");
                 log.page_header(c);
             };
             Cassette c = read_cassette(

@@ -21,6 +21,8 @@
 #include "reader.hpp"
 #include "providers/reassemble.hpp"
 #include "render.hpp"
+#include "render_log.hpp"
+#include "formats/message_log.hpp"
 #include "util/utf8.hpp"
 
 namespace cassette {
@@ -90,14 +92,17 @@ public:
         std::string facts = c.format;
         if (c.version) facts += fmt::format(" v{}", c.version);
         if (!c.recorder.empty()) facts += " · recorded with " + printable(c.recorder);
-        if (count) facts += fmt::format(" · {} interaction{}", *count, *count == 1 ? "" : "s");
+        if (!c.not_http.empty()) facts += " · " + not_http_description(c.not_http) + ", not HTTP";
+        const char* noun = c.not_http.empty() ? "interaction" : "message";
+        if (count) facts += fmt::format(" · {} {}{}", *count, noun, *count == 1 ? "" : "s");
         return p_.bold(c.path) + p_.dim("  " + facts) + "\n";
     }
 
     std::string note(const std::string& text) const { return p_.dim(text); }
 
-    std::string file_footer(size_t count) const {
-        return "\n" + p_.dim(fmt::format("{} interaction{}", count, count == 1 ? "" : "s")) + "\n";
+    std::string file_footer(const Cassette& c, size_t count) const {
+        const char* noun = c.not_http.empty() ? "interaction" : "message";
+        return "\n" + p_.dim(fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s")) + "\n";
     }
 
     ShownInteraction interaction(const Interaction& ix) const {
@@ -512,6 +517,7 @@ int run_show(const ShowOptions& opts, Terminal& t) {
                     header.format = h.format;
                     header.version = h.version;
                     header.recorder = h.recorder;
+                    header.not_http = h.not_http;
                 };
                 // Rendering runs on worker threads past the first MiB
                 // (lib/util/ordered_work.hpp); the text is written in file order.
@@ -520,7 +526,12 @@ int run_show(const ShowOptions& opts, Terminal& t) {
                 std::optional<PromptView> prev;
                 size_t prev_index = 0;
                 OrderedWork<Interaction, ShownInteraction> work(
-                    [&](const Interaction& ix) { return renderer.interaction(ix); },
+                    [&](const Interaction& ix) {
+                        // A WebSocket or gRPC log is listed as its messages, never as HTTP.
+                        if (!header.not_http.empty())
+                            return ShownInteraction{render_log_record(ix, header.not_http, palette), std::nullopt, {}};
+                        return renderer.interaction(ix);
+                    },
                     [&](Interaction&& ix, ShownInteraction&& shown) {
                         if (shown.prompt) {
                             shown.before += renderer.prompt_text(*shown.prompt, prev ? &*prev : nullptr, prev_index);
@@ -532,7 +543,7 @@ int run_show(const ShowOptions& opts, Terminal& t) {
                     });
                 c = read_cassette_through(path, work, ropts, keep);
                 if (!c.problems.empty()) {
-                    for (const auto& p : c.problems) t.err(error_line(format_input_error(problem_error(path, p))));
+                    for (const auto& line : problem_error_lines(path, c.problems)) t.err(line);
                     status = exit_trouble;
                     continue;
                 }
@@ -551,7 +562,7 @@ int run_show(const ShowOptions& opts, Terminal& t) {
             }
         }
         if (held.streaming()) {
-            if (!json) t.out(renderer.file_footer(c.interaction_count));
+            if (!json) t.out(renderer.file_footer(c, c.interaction_count));
         } else {
             t.out(json ? held.take() : separator + renderer.file_header(c, c.interaction_count) + held.take());
         }

@@ -12,6 +12,7 @@
 #include "pricing.hpp"
 #include "reader.hpp"
 #include "render.hpp"
+#include "formats/message_log.hpp"
 #include "usage_report.hpp"
 
 namespace cassette {
@@ -47,6 +48,7 @@ const char* kUsageHelp =
 struct FileResult {
     std::optional<FileUsage> usage;
     std::vector<std::string> errors;  // already formatted `cassette: error:` lines
+    std::string note;                 // a file skipped (not HTTP), said on standard error
 };
 
 FileResult read_one(const std::string& path, const PriceData* prices) {
@@ -54,7 +56,9 @@ FileResult read_one(const std::string& path, const PriceData* prices) {
     try {
         FileUsage f = file_usage(path, prices);
         if (!f.problems.empty()) {
-            for (const auto& p : f.problems) r.errors.push_back(error_line(format_input_error(problem_error(path, p))));
+            r.errors = problem_error_lines(path, f.problems);
+        } else if (!f.not_http.empty()) {
+            r.note = "cassette: note: " + path + ": a " + not_http_description(f.not_http) + ", not HTTP: skipped\n";
         } else {
             r.usage = std::move(f);
         }
@@ -278,6 +282,7 @@ int run_usage(const UsageOptions& opts, Terminal& t) {
     std::vector<FileUsage> read;
     for (auto& r : results) {
         for (const auto& e : r.errors) t.err(e);
+        if (!r.note.empty()) t.err(r.note);
         if (!r.errors.empty()) status = exit_trouble;
         if (r.usage) read.push_back(std::move(*r.usage));
     }

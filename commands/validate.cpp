@@ -76,6 +76,10 @@ std::string format_validate_json(const std::vector<FileReport>& reports, bool st
     size_t errors = 0, warnings = 0;
     for (const FileReport& r : reports) {
         if (r.trouble) continue;  // reported on standard error
+        if (r.skipped) {
+            files.push_back(OJ{{"path", r.path}, {"skipped", *r.skipped}});
+            continue;
+        }
         OJ findings = OJ::array();
         for (const Finding& f : r.findings) {
             OJ j;
@@ -122,9 +126,14 @@ std::string format_validate_github(const std::vector<FileReport>& reports) {
 std::string format_validate_text(const std::vector<FileReport>& reports, bool strict, bool quiet, bool color) {
     Palette p{color};
     std::string out;
-    size_t errors = 0, warnings = 0, files = 0, failing = 0;
+    size_t errors = 0, warnings = 0, files = 0, failing = 0, skipped = 0;
     for (const FileReport& r : reports) {
         if (r.trouble) continue;
+        if (r.skipped) {
+            ++skipped;
+            if (!quiet) out += p.bold(r.path) + ": " + p.dim("skipped: " + *r.skipped) + "\n";
+            continue;
+        }
         ++files;
         if (!file_valid(r, strict)) ++failing;
         for (const Finding& f : r.findings) {
@@ -142,6 +151,7 @@ std::string format_validate_text(const std::vector<FileReport>& reports, bool st
         std::string summary = "checked " + plural(files, "file") + ": " + plural(errors, "error") + ", " +
                               plural(warnings, "warning");
         if (failing) summary += " (" + plural(failing, "file") + " failing" + (strict ? " under --strict" : "") + ")";
+        if (skipped) summary += "; " + plural(skipped, "file") + " skipped (not HTTP)";
         out += (failing ? p.red(summary) : p.green(summary)) + "\n";
     }
     return out;

@@ -25,6 +25,7 @@ std::string format_input_error(const InputError& e) {
 
 }  // namespace cassette
 
+#include <algorithm>
 #include <fstream>
 
 namespace cassette {
@@ -42,10 +43,51 @@ std::string source_line_of(const std::string& path, int line) {
     return {};
 }
 
-InputError problem_error(const std::string& path, const Problem& p) {
+namespace {
+
+InputError make_problem_error(const std::string& path, const Problem& p, std::string source_line) {
     std::string message = p.message;
     if (p.interaction) message = "interaction " + std::to_string(*p.interaction) + ": " + message;
-    return InputError(path, p.pos, message, source_line_of(path, p.pos.line), p.rule);
+    return InputError(path, p.pos, message, std::move(source_line), p.rule);
+}
+
+}  // namespace
+
+InputError problem_error(const std::string& path, const Problem& p) {
+    return make_problem_error(path, p, source_line_of(path, p.pos.line));
+}
+
+std::vector<InputError> problem_errors(const std::string& path, const std::vector<Problem>& problems, size_t limit) {
+    const size_t n = std::min(limit, problems.size());
+    // The lines wanted, sorted, then one pass over the file picks them up.
+    std::vector<int> wanted;
+    for (size_t i = 0; i < n; ++i)
+        if (problems[i].pos.line > 0) wanted.push_back(problems[i].pos.line);
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    std::vector<std::string> text(wanted.size());
+    if (path != "-" && !wanted.empty()) {
+        std::ifstream in(path, std::ios::binary);
+        std::string s;
+        size_t next = 0;
+        for (int i = 1; next < wanted.size() && std::getline(in, s); ++i) {
+            if (i != wanted[next]) continue;
+            if (!s.empty() && s.back() == '\r') s.pop_back();
+            text[next++] = std::move(s);
+        }
+    }
+    std::vector<InputError> out;
+    out.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        const Problem& p = problems[i];
+        std::string line;
+        if (p.pos.line > 0) {
+            auto it = std::lower_bound(wanted.begin(), wanted.end(), p.pos.line);
+            line = text[static_cast<size_t>(it - wanted.begin())];
+        }
+        out.push_back(make_problem_error(path, p, std::move(line)));
+    }
+    return out;
 }
 
 }  // namespace cassette

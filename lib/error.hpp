@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "model.hpp"
 
@@ -50,5 +51,10 @@ std::string source_line_of(const std::string& path, int line);
 
 // A schema problem as an InputError, with its source line for the caret.
 InputError problem_error(const std::string& path, const Problem& p);
+
+// The first `limit` problems as InputErrors with their source lines, the file
+// read once for all of them (a file of many broken interactions is reported
+// in time linear in its size, not in size times problems).
+std::vector<InputError> problem_errors(const std::string& path, const std::vector<Problem>& problems, size_t limit);
 
 }  // namespace cassette

@@ -149,6 +149,10 @@ struct Cassette {
     // it ("VCR 6.2.0", "Polly.JS 6.0.6"); empty when the format does not say.
     std::string recorder;
     Position version_pos;
+    // "" for HTTP. A VCR-shaped file that holds no HTTP says what it holds:
+    // "websocket" (message logs) or "grpc" (sample logs); its records are
+    // interactions with everything in `extra` (lib/formats/message_log.hpp).
+    std::string not_http;
     std::vector<Interaction> interactions;
     std::vector<ExtraField> extra;  // unknown top-level keys
     std::vector<Problem> problems;

@@ -116,6 +116,7 @@ FileUsage file_usage(const std::string& path, const PriceData* prices) {
         });
     Cassette c = read_cassette_through(path, work);
     f.problems = std::move(c.problems);
+    f.not_http = c.not_http;
     return f;
 }
 

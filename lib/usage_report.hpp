@@ -48,6 +48,7 @@ struct FileUsage {
     std::vector<UsageRow> interactions;  // LLM interactions only, in file order
     UsageSum total;
     std::vector<Problem> problems;       // malformed fields: the file is refused (exit 2)
+    std::string not_http;                // Cassette::not_http: a WebSocket or gRPC log, skipped
 };
 
 struct ModelUsage {

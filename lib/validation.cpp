@@ -11,6 +11,7 @@
 #include "decode/body.hpp"
 #include "decode/encoding.hpp"
 #include "error.hpp"
+#include "formats/message_log.hpp"
 #include "reader.hpp"
 #include "providers/api_table.hpp"
 #include "providers/reassemble.hpp"
@@ -566,9 +567,13 @@ FileReport validate_file(const std::string& path) {
     try {
         Cassette c = read_cassette_through(path, work, opts, [&](const Interaction&) {
             if (live) sync_problems(*live);
-            return true;
+            return !live || live->not_http.empty();  // a WebSocket or gRPC log has no HTTP to check
         });
         live = nullptr;
+        if (!c.not_http.empty()) {
+            report.skipped = "a " + not_http_description(c.not_http) + ", not HTTP";
+            return report;
+        }
         sync_problems(c);
         v.finish(c);
     } catch (const InputError& e) {

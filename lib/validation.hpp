@@ -69,6 +69,10 @@ struct FileReport {
     // unreadable): trouble, not a finding (exit 2). Already formatted as
     // "FILE: message".
     std::optional<std::string> trouble;
+    // Set for a file that holds no HTTP (a WebSocket or gRPC log,
+    // Cassette::not_http): not checked, and said so ("a WebSocket message
+    // log, not HTTP").
+    std::optional<std::string> skipped;
 };
 
 // Reads `path` streaming ("-" = standard input) and checks everything;

@@ -25,17 +25,27 @@ struct Message {
     bool ok = true;
 };
 
-// Splits one HTTP/1.x message into start line, headers and body.
+// Splits one HTTP/1.x message into start line, headers and body. As Go's
+// net/textproto reads them, a line ends at LF with an optional CR before it,
+// and the header ends at the first empty line: CRLF and bare-LF files alike
+// (a body's own blank lines, "\r\n\r\n" in an SSE stream, are never taken
+// for the header's end).
 Message split_message(std::string_view m) {
     Message out;
-    size_t end = m.find("\r\n\r\n");
-    size_t sep = 4;
-    if (end == std::string_view::npos) {
-        end = m.find("\n\n");
-        sep = 2;
+    size_t end = std::string_view::npos, body_at = 0;
+    for (size_t pos = 0; pos < m.size();) {
+        size_t nl = m.find('\n', pos);
+        if (nl == std::string_view::npos) break;
+        std::string_view line = m.substr(pos, nl - pos);
+        if (line.empty() || line == "\r") {
+            end = pos;
+            body_at = nl + 1;
+            break;
+        }
+        pos = nl + 1;
     }
     std::string_view head = end == std::string_view::npos ? m : m.substr(0, end);
-    if (end != std::string_view::npos) out.body.assign(m.substr(end + sep));
+    if (end != std::string_view::npos) out.body.assign(m.substr(body_at));
     else out.ok = false;
     size_t nl = head.find('\n');
     out.start_line = std::string(trim(head.substr(0, nl)));

@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "formats/json_export.hpp"
+#include "formats/message_log.hpp"
 #include "reader.hpp"
 
 namespace cassette {
@@ -24,15 +25,20 @@ Cassette stream_cassette_json(const std::string& path, bool pretty, const TextSi
     bool first = true;
     bool opened = false;
     nlohmann::json header_sent;
+    // A file that is not HTTP (lib/formats/message_log.hpp): its records go
+    // under their own key ("websocket", "grpc"), never as interactions.
+    std::string not_http;
     auto open = [&](const Cassette& c) {
         header_sent = cassette_header_to_json(c);
+        not_http = c.not_http;
+        const std::string key = not_http.empty() ? "interactions" : not_http_key(not_http);
         std::string h = dump_json(header_sent, pretty ? 2 : -1);
         h.pop_back();  // drop the closing brace
         if (pretty) {
             while (!h.empty() && (h.back() == '\n' || h.back() == ' ')) h.pop_back();
-            write(h + ",\n  \"interactions\": [");
+            write(h + ",\n  \"" + key + "\": [");
         } else {
-            write(h + ",\"interactions\":[");
+            write(h + ",\"" + key + "\":[");
         }
         opened = true;
     };
@@ -41,7 +47,10 @@ Cassette stream_cassette_json(const std::string& path, bool pretty, const TextSi
     // (lib/util/ordered_work.hpp) and written here, in file order.
     OrderedWork<Interaction, std::string> work(
         [&](const Interaction& ix) {
-            std::string text = dump_json(interaction_to_json(ix, jopts), pretty ? 2 : -1);
+            std::string text = not_http.empty()
+                                   ? dump_json(interaction_to_json(ix, jopts), pretty ? 2 : -1)
+                                   : not_http_entry(ix).dump(pretty ? 2 : -1, ' ', false,
+                                                             nlohmann::ordered_json::error_handler_t::replace);
             return pretty ? indent_lines(text, "    ") : text;
         },
         [&](Interaction&&, std::string&& text) {

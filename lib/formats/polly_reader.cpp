@@ -8,6 +8,7 @@
 //     `_recordingName` / `creator`: kept as extra fields.
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,7 @@
 #include "formats/sniff.hpp"
 #include "formats/har_reader.hpp"
 #include "limits.hpp"
+#include "formats/har_yaml.hpp"
 
 namespace cassette {
 
@@ -101,6 +103,44 @@ bool inline_sidecars(json& log, const HarSidecars& sidecars, std::vector<Sidecar
     return changed;
 }
 
+// Polly keeps a header that arrived several times as one `{name, value:
+// [v1, v2]}`; HAR has one `{name, value}` per value. Splits such entries in
+// `headers` lists of requests and responses; true when it changed anything.
+// A list holding anything but strings is left for the HAR reader to report.
+bool split_array_header_values(json& entries) {
+    bool changed = false;
+    auto split = [&](json& message) {
+        if (!message.is_object() || !message.contains("headers") || !message["headers"].is_array()) return;
+        json& headers = message["headers"];
+        bool any = false;
+        for (const auto& h : headers)
+            if (h.is_object() && h.contains("value") && h["value"].is_array()) any = true;
+        if (!any) return;
+        json out = json::array();
+        for (auto& h : headers) {
+            const bool strings = h.is_object() && h.contains("value") && h["value"].is_array() &&
+                                 std::all_of(h["value"].begin(), h["value"].end(), [](const json& v) { return v.is_string(); });
+            if (!strings) {
+                out.push_back(std::move(h));
+                continue;
+            }
+            for (const auto& v : h["value"]) {
+                json one = h;
+                one["value"] = v;
+                out.push_back(std::move(one));
+            }
+            changed = true;
+        }
+        headers = std::move(out);
+    };
+    for (auto& e : entries) {
+        if (!e.is_object()) continue;
+        if (e.contains("request")) split(e["request"]);
+        if (e.contains("response")) split(e["response"]);
+    }
+    return changed;
+}
+
 // Browsers export a request that got no answer (blocked, cancelled, offline)
 // with `status: 0` and the reason in `_error`: no status was received, so
 // the interaction has none, and its status text says why.
@@ -162,10 +202,11 @@ HarSidecars directory_sidecars(const std::string& path) {
 
 bool polly_sniff(std::string_view head) {
     std::string_view s = skip_ws(head);
-    if (s.substr(0, 1) != "{") return false;
+    if (s.substr(0, 1) != "{") return har_yaml_sniff(head);
     size_t log = s.find("\"log\"");
     return log != std::string_view::npos && s.find("\"entries\"") != std::string_view::npos;
 }
+
 
 Cassette polly_read(std::string_view text, const std::string& name, const InteractionSink& sink,
                     const ReadOptions& opts) {
@@ -174,7 +215,8 @@ Cassette polly_read(std::string_view text, const std::string& name, const Intera
 
 Cassette har_read_with_sidecars(std::string_view text, const std::string& name, const InteractionSink& sink,
                                 const ReadOptions& opts, const HarSidecars& sidecars) {
-    json doc = json::parse(text.begin(), text.end(), nullptr, false);
+    const bool yaml = har_yaml_sniff(text.substr(0, 64 * 1024));
+    json doc = yaml ? har_yaml_document(text, name, opts) : json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("log") || !doc["log"].is_object())
         throw InputError(name, Position{1, 1}, "not a HAR log: expected a JSON object with `log`", "", "schema");
     json& log = doc["log"];
@@ -210,8 +252,11 @@ Cassette har_read_with_sidecars(std::string_view text, const std::string& name, 
     // Polly replays `request` {method, url, headers} against `response`
     // {status, headers, content}: an entry missing or mistyping one of them is
     // a schema Problem at its line:column, and the entry is still read.
+    const bool split = split_array_header_values(log["entries"]);
     std::vector<HarProblem> har_problems;
-    Cassette c = har_to_cassette(chunked ? std::string_view(doc.dump()) : text, name, har_problems);
+    std::string rewritten;
+    if (chunked || split || yaml) rewritten = doc.dump(-1, ' ', false, json::error_handler_t::replace);
+    Cassette c = har_to_cassette(rewritten.empty() ? text : std::string_view(rewritten), name, har_problems);
     for (const auto& p : har_problems)
         c.problems.push_back(Problem{"schema", where.at(p.where), p.entry, p.where + ": " + p.what});
     for (const auto& p : sidecar_problems) {

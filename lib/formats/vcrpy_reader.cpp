@@ -272,6 +272,15 @@ nlohmann::json node_to_json(const YamlNode& n) {
     return n.value;
 }
 
+nlohmann::ordered_json ordered_scalar(const YamlNode& n) {
+    nlohmann::json j = node_to_json(n);
+    if (j.is_string()) return j.get<std::string>();
+    if (j.is_boolean()) return j.get<bool>();
+    if (j.is_number_integer()) return j.get<int64_t>();
+    if (j.is_number_float()) return j.get<double>();
+    return nullptr;
+}
+
 }  // namespace
 
 std::string python_json_dumps(const YamlNode& node) {
@@ -288,6 +297,20 @@ std::string yaml_node_json(const YamlNode& node) {
 
 namespace {
 
+
+// `s` from its first line that is not blank, a `#` comment or `---`
+// (VCR.py 0.x's own fixtures open with comments).
+std::string_view first_content_line(std::string_view s) {
+    while (!s.empty()) {
+        size_t nl = s.find('\n');
+        std::string_view line = s.substr(0, nl);
+        size_t k = line.find_first_not_of(" \t\r");
+        if (k != std::string_view::npos && line[k] != '#' && line.substr(0, 3) != "---") return s;
+        if (nl == std::string_view::npos) return {};
+        s.remove_prefix(nl + 1);
+    }
+    return s;
+}
 
 bool line_key(std::string_view head, std::string_view key, bool indented) {
     size_t pos = 0;
@@ -459,18 +482,20 @@ void convert_response(YamlConvert& cv, YamlNode& node, Response& r) {
     if (!has_status) cv.problem(node.pos, "`response` has no `status`");
 }
 
-// Records that are VCR-shaped but not HTTP (pydantic-ai's WebSocket logs and
-// xAI gRPC samples): kept whole as extra fields, not reported as broken.
-bool non_http_record(const YamlNode& node) {
+// Records that are VCR-shaped but not HTTP: pydantic-ai's WebSocket logs
+// (`kind`/`direction`/`data`) are "websocket", xAI gRPC samples
+// (`request_sample`, `response_stream`, `collections_method` …) "grpc";
+// nullptr for anything else.
+const char* non_http_record(const YamlNode& node) {
+    const char* kind = nullptr;
     for (size_t i = 0; i < node.children.size(); i += 2) {
         const YamlNode& k = node.children[i];
         if (!k.is_scalar()) continue;
         std::string_view v = k.value;
-        if (v == "kind" || v == "direction" || v == "collections_method" || v.substr(0, 8) == "request_" ||
-            v.substr(0, 9) == "response_")
-            return true;
+        if (v == "kind" || v == "direction") return "websocket";
+        if (v == "collections_method" || v.substr(0, 8) == "request_" || v.substr(0, 9) == "response_") kind = "grpc";
     }
-    return false;
+    return kind;
 }
 
 Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
@@ -498,7 +523,16 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
             ix.extra.push_back(ExtraField{k.is_scalar() ? k.value : yaml_node_json(k), yaml_node_json(v), k.pos});
         }
     }
-    if (!has_request && !has_response && non_http_record(node)) return ix;
+    if (!has_request && !has_response) {
+        if (const char* kind = non_http_record(node)) {
+            if (c.not_http.empty()) c.not_http = kind;
+            // Its fields are the message: kept with their keys in recorded order.
+            for (size_t i = 0; i + 1 < node.children.size() && i / 2 < ix.extra.size(); i += 2)
+                ix.extra[i / 2].json = yaml_tree_json<nlohmann::ordered_json>(node.children[i + 1], ordered_scalar)
+                                           .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+            return ix;
+        }
+    }
     if (!has_request) cv.problem(node.pos, "interaction has no `request`");
     if (!has_response) cv.problem(node.pos, "interaction has no `response`");
     return ix;
@@ -561,7 +595,7 @@ bool vcrpy_sniff(std::string_view head) {
     if (line_key(head, "requests:", false) && line_key(head, "responses:", false)) return true;
     // Pre-1.0 VCR.py: the whole file is a list of interactions. Only at the
     // top of the file: go-vcr format 1 writes `interactions:\n- request:` too.
-    if (s.substr(0, 10) == "- request:" || s.substr(0, 14) == "---\n- request:") return true;
+    if (first_content_line(s).substr(0, 10) == "- request:") return true;
     if (!line_key(head, "interactions:", false)) return false;
     if (int f = vcr_yaml_flavour(head); f >= 0) return f == 1;
     // go-vcr writes `url:` and `code:`; VCR.py `uri:` and `status: {code}`.

@@ -152,8 +152,39 @@ void YamlConvert::headers(const YamlNode& n, Headers& out) {
     }
 }
 
-void YamlConvert::any_headers(const YamlNode& n, Headers& out, Position* headers_pos) {
-    if (headers_pos) *headers_pos = n.pos;
+namespace {
+
+// PyYAML's full dumper writes what it cannot represent safely as a call:
+// `!!python/object/apply:F [args…]` or `!!python/object/new:C [args…]`
+// (or their mapping form `{args: [...], state: …}`). multidict's
+// case-insensitive header names (`istr`) and VCR.py 0.x's frozenset of header
+// tuples come this way; their data is the first argument. Nothing is
+// constructed: the node is only looked into.
+const YamlNode* python_call_arg(const YamlNode& n) {
+    std::string_view tag = n.tag;
+    if (tag.substr(0, 38) != "tag:yaml.org,2002:python/object/apply:" &&
+        tag.substr(0, 36) != "tag:yaml.org,2002:python/object/new:")
+        return nullptr;
+    if (n.is_sequence() && !n.children.empty()) return &n.children[0];
+    if (const YamlNode* a = map_get(n, "args"); a && a->is_sequence() && !a->children.empty()) return &a->children[0];
+    return nullptr;
+}
+
+const YamlNode& python_call_data(const YamlNode& n) {
+    const YamlNode* p = &n;
+    for (int depth = 0; depth < 8; ++depth) {
+        const YamlNode* a = python_call_arg(*p);
+        if (!a) break;
+        p = a;
+    }
+    return *p;
+}
+
+}  // namespace
+
+void YamlConvert::any_headers(const YamlNode& n_in, Headers& out, Position* headers_pos) {
+    const YamlNode& n = python_call_data(n_in);
+    if (headers_pos) *headers_pos = n_in.pos;
     if (n.is_null()) return;
     auto add = [&](std::string name, Position pos, std::vector<std::string> values) {
         for (auto& h : out.items) {
@@ -180,7 +211,7 @@ void YamlConvert::any_headers(const YamlNode& n, Headers& out, Position* headers
     if (n.is_mapping()) {
         for (size_t i = 0; i + 1 < n.children.size(); i += 2) {
             const YamlNode& k = n.children[i];
-            auto name = string(k, "headers");
+            auto name = string(python_call_data(k), "headers");  // `? !!python/object/apply:…istr [Name]`
             if (!name) continue;
             add(*name, k.pos, values_of(n.children[i + 1], *name));
         }
@@ -189,7 +220,7 @@ void YamlConvert::any_headers(const YamlNode& n, Headers& out, Position* headers
     if (n.is_sequence()) {
         for (const auto& item : n.children) {
             if (item.is_sequence() && item.children.size() == 2) {  // (name, [values]) tuples
-                auto name = string(item.children[0], "headers");
+                auto name = string(python_call_data(item.children[0]), "headers");
                 if (name) add(*name, item.pos, values_of(item.children[1], *name));
             } else if (item.is_scalar()) {  // "Name: value\r\n" (vcrpy < 1.0)
                 std::string line = item.value;

@@ -655,7 +655,7 @@ def main():
             continue  # not a cassette (a LICENSE.json, package.json …)
         files += 1
         doc = json.loads(p.stdout)
-        for ix in doc['interactions']:
+        for ix in doc.get('interactions', []):  # WebSocket and gRPC logs have none
             got = ix.get('message')
             if not got:
                 continue
