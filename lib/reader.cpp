@@ -43,6 +43,14 @@ struct Format {
 const Format kFormats[] = {
     {"httprr", httprr_sniff, nullptr, httprr_read},
     {"nock", nock_sniff, nullptr, nock_read},
+    // Read whole (formats/doc_reader.hpp); before VCR.py, whose JSON sniff
+    // takes any `[{"request"…` list or `{"interactions"…` object.
+    {"exvcr", exvcr_sniff, nullptr, exvcr_read},
+    {"php-vcr", phpvcr_sniff, nullptr, phpvcr_read},
+    {"dvr", dvr_sniff, nullptr, dvr_read},
+    {"talkback", talkback_sniff, nullptr, talkback_read},
+    {"dd-trace", ddtrace_sniff, nullptr, ddtrace_read},
+    {"betamax", betamax_sniff, nullptr, betamax_read},
     {"har", polly_sniff, nullptr, polly_read},
     {"ruby-vcr", rubyvcr_sniff, rubyvcr_read, nullptr},
     {"vcrpy", vcrpy_sniff, vcrpy_read, nullptr},
@@ -58,6 +66,9 @@ const Format* format_named(std::string_view name) {
     if (name == "polly") name = "har";
     if (name == "ruby" || name == "vcr") name = "ruby-vcr";
     if (name == "vcr.py") name = "vcrpy";
+    if (name == "ex_vcr") name = "exvcr";
+    if (name == "phpvcr") name = "php-vcr";
+    if (name == "dd-trace-json" || name == "ddtrace") name = "dd-trace";
     for (const Format& f : kFormats)
         if (name == f.name) return &f;
     return nullptr;
@@ -105,8 +116,8 @@ std::string gunzip_head(std::string_view in, size_t limit) {
         throw InputError(name, Position{1, 1}, "empty file: not a cassette", "", "schema");
     throw InputError(name, Position{1, 1},
                      "not a recognised cassette: expected go-vcr or VCR.py YAML (`interactions:`), Ruby VCR "
-                     "(`http_interactions:`), a HAR log, an httprr trace or a nock fixture (force one with "
-                     "--input-format)",
+                     "(`http_interactions:`), a HAR log, an httprr trace, a nock fixture, or an ExVCR, Betamax, "
+                     "php-vcr, DVR, talkback or dd-trace JSON recording (force one with --input-format)",
                      "", "schema");
 }
 
@@ -267,7 +278,8 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
             // other extensions only when their content is a cassette.
             if (ext == ".yaml" || ext == ".yml") {
                 found.push_back(it->path().string());
-            } else if (ext == ".json" || ext == ".har" || ext == ".httprr" || ext == ".gz") {
+            } else if (ext == ".json" || ext == ".har" || ext == ".httprr" || ext == ".gz" || ext == ".json5" ||
+                       ext.empty()) {  // php-vcr's default cassette name has no extension
                 if (!detect_format(it->path().string()).empty()) found.push_back(it->path().string());
             }
         }
