@@ -22,7 +22,7 @@ _cassette() {
                 -i|--interaction) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 -f|--format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help -i --interaction --raw --events --no-headers -f --format --color --input-format --no-pager"; files=1 ;;
         usage)
@@ -31,7 +31,7 @@ _cassette() {
                 -f|--format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
                 -j|--jobs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help --by -f --format -j --jobs --color --input-format"; files=1 ;;
         validate)
@@ -40,7 +40,7 @@ _cassette() {
                 --ignore) COMPREPLY=($(compgen -W "yaml-syntax schema interaction-id status content-length json-body sse-syntax stream-truncated eventstream-crc usage-mismatch secret duration" -- "$cur")); return ;;
                 -j|--jobs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help -f --format --strict --ignore -q --quiet -j --jobs --color --input-format"; files=1 ;;
         diff)
@@ -48,14 +48,14 @@ _cassette() {
                 --ignore) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 -f|--format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help --ignore --no-ignore --list-ignored --stat --textconv -f --format --color --input-format --no-pager"; files=1 ;;
         export)
             case "$prev" in
                 -f|--format) COMPREPLY=($(compgen -W "json har" -- "$cur")); return ;;
                 -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help -f --format -o --output --compact --input-format"; files=1 ;;
         import)
@@ -67,7 +67,7 @@ _cassette() {
             case "$prev" in
                 -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --to) COMPREPLY=($(compgen -W "go-vcr vcrpy har" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help -o --output --to --input-format"; files=1 ;;
         scrub)
@@ -83,7 +83,7 @@ _cassette() {
                 --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 -j|--jobs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help -o --output --check --diff -f --format --header --query --json-key --pattern --replacement --keep --config -j --jobs --color --input-format"; files=1 ;;
         *) return ;;

@@ -17,7 +17,7 @@ complete -c cassette -n '__fish_seen_subcommand_from show' -l events -d 'List de
 complete -c cassette -n '__fish_seen_subcommand_from show' -l no-headers -d 'Leave out the HTTP headers'
 complete -c cassette -n '__fish_seen_subcommand_from show' -s f -l format -x -a 'text json' -d 'Output format'
 complete -c cassette -n '__fish_seen_subcommand_from show' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
-complete -c cassette -n '__fish_seen_subcommand_from show' -l input-format -x -a 'auto httprr nock har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock'
+complete -c cassette -n '__fish_seen_subcommand_from show' -l input-format -x -a 'auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace'
 complete -c cassette -n '__fish_seen_subcommand_from show' -l no-pager -d 'Write straight to standard output, not through the pager'
 complete -c cassette -n '__fish_seen_subcommand_from show' -F
 complete -c cassette -n '__fish_seen_subcommand_from usage' -s h -l help -d 'Print this help message and exit'
@@ -25,7 +25,7 @@ complete -c cassette -n '__fish_seen_subcommand_from usage' -l by -x -a 'interac
 complete -c cassette -n '__fish_seen_subcommand_from usage' -s f -l format -x -a 'table json csv' -d 'Output format'
 complete -c cassette -n '__fish_seen_subcommand_from usage' -s j -l jobs -r -F -d 'Files read in parallel (default: one per core)'
 complete -c cassette -n '__fish_seen_subcommand_from usage' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
-complete -c cassette -n '__fish_seen_subcommand_from usage' -l input-format -x -a 'auto httprr nock har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock'
+complete -c cassette -n '__fish_seen_subcommand_from usage' -l input-format -x -a 'auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace'
 complete -c cassette -n '__fish_seen_subcommand_from usage' -F
 complete -c cassette -n '__fish_seen_subcommand_from validate' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from validate' -s f -l format -x -a 'text json github' -d 'Output format: text, json or github'
@@ -34,7 +34,7 @@ complete -c cassette -n '__fish_seen_subcommand_from validate' -l ignore -x -a '
 complete -c cassette -n '__fish_seen_subcommand_from validate' -s q -l quiet -d 'Text: print only failing findings, no summary'
 complete -c cassette -n '__fish_seen_subcommand_from validate' -s j -l jobs -r -F -d 'Files checked in parallel (default: all cores)'
 complete -c cassette -n '__fish_seen_subcommand_from validate' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
-complete -c cassette -n '__fish_seen_subcommand_from validate' -l input-format -x -a 'auto httprr nock har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock'
+complete -c cassette -n '__fish_seen_subcommand_from validate' -l input-format -x -a 'auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace'
 complete -c cassette -n '__fish_seen_subcommand_from validate' -F
 complete -c cassette -n '__fish_seen_subcommand_from diff' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from diff' -l ignore -r -F -d 'Also ignore fields matching PATH (e.g. \'request.body.metadata\', \'response.headers.X-*\', \'**.seed\'; repeatable)'
@@ -44,14 +44,14 @@ complete -c cassette -n '__fish_seen_subcommand_from diff' -l stat -d 'Only a su
 complete -c cassette -n '__fish_seen_subcommand_from diff' -l textconv -d 'Print one cassette as normalized text (one line per field, volatile fields left out), for git\'s textconv'
 complete -c cassette -n '__fish_seen_subcommand_from diff' -s f -l format -x -a 'text json' -d 'Output format'
 complete -c cassette -n '__fish_seen_subcommand_from diff' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
-complete -c cassette -n '__fish_seen_subcommand_from diff' -l input-format -x -a 'auto httprr nock har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock'
+complete -c cassette -n '__fish_seen_subcommand_from diff' -l input-format -x -a 'auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace'
 complete -c cassette -n '__fish_seen_subcommand_from diff' -l no-pager -d 'Write straight to standard output, not through the pager'
 complete -c cassette -n '__fish_seen_subcommand_from diff' -F
 complete -c cassette -n '__fish_seen_subcommand_from export' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from export' -s f -l format -x -a 'json har' -d 'Output format'
 complete -c cassette -n '__fish_seen_subcommand_from export' -s o -l output -r -F -d 'Write to this file (atomically) instead of standard output'
 complete -c cassette -n '__fish_seen_subcommand_from export' -l compact -d 'json: one line per cassette even for a single file (JSON Lines); har: no indentation'
-complete -c cassette -n '__fish_seen_subcommand_from export' -l input-format -x -a 'auto httprr nock har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock'
+complete -c cassette -n '__fish_seen_subcommand_from export' -l input-format -x -a 'auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace'
 complete -c cassette -n '__fish_seen_subcommand_from export' -F
 complete -c cassette -n '__fish_seen_subcommand_from import' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from import' -s o -l output -r -F -d 'Write the cassette to this file (atomically) instead of standard output'
@@ -59,7 +59,7 @@ complete -c cassette -n '__fish_seen_subcommand_from import' -F
 complete -c cassette -n '__fish_seen_subcommand_from convert' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from convert' -s o -l output -r -F -d 'Write to this file (atomically) instead of standard output'
 complete -c cassette -n '__fish_seen_subcommand_from convert' -l to -x -a 'go-vcr vcrpy har' -d 'Target format: go-vcr, vcrpy or har'
-complete -c cassette -n '__fish_seen_subcommand_from convert' -l input-format -x -a 'auto httprr nock har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock'
+complete -c cassette -n '__fish_seen_subcommand_from convert' -l input-format -x -a 'auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace'
 complete -c cassette -n '__fish_seen_subcommand_from convert' -F
 complete -c cassette -n '__fish_seen_subcommand_from scrub' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from scrub' -s o -l output -r -F -d 'Write the scrubbed copy of the one input here (atomically) and leave the input alone'
@@ -75,5 +75,5 @@ complete -c cassette -n '__fish_seen_subcommand_from scrub' -l keep -x -a 'heade
 complete -c cassette -n '__fish_seen_subcommand_from scrub' -l config -r -F -d 'Read [scrub] settings from this file instead of the nearest .cassette.toml'
 complete -c cassette -n '__fish_seen_subcommand_from scrub' -s j -l jobs -r -F -d 'Files scrubbed in parallel (default: all cores)'
 complete -c cassette -n '__fish_seen_subcommand_from scrub' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
-complete -c cassette -n '__fish_seen_subcommand_from scrub' -l input-format -x -a 'auto httprr nock har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock'
+complete -c cassette -n '__fish_seen_subcommand_from scrub' -l input-format -x -a 'auto httprr nock exvcr php-vcr dvr talkback dd-trace betamax har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace'
 complete -c cassette -n '__fish_seen_subcommand_from scrub' -F
