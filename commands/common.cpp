@@ -42,7 +42,7 @@ void add_input_format_option(CLI::App& command, bool listed) {
         .add_option_function<std::string>(
             "--input-format", [](const std::string& name) { set_default_input_format(name); },
             "Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, "
-            "cassetter, aquila")
+            "exvcr, betamax, php-vcr, dvr, talkback, dd-trace, cassetter, aquila")
         ->check(CLI::IsMember(known_input_formats()))
         ->group(listed ? "Options" : "");
 }

@@ -23,7 +23,7 @@ _cassette() {
                 --prices) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 -f|--format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help -i --interaction --raw --events --no-headers --prices -v --verbose --full -f --format --color --input-format --no-pager"; files=1 ;;
         usage)
@@ -33,7 +33,7 @@ _cassette() {
                 -j|--jobs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --prices) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help --by -f --format -j --jobs --cost --prices --color --input-format"; files=1 ;;
         validate)
@@ -42,7 +42,7 @@ _cassette() {
                 --ignore) COMPREPLY=($(compgen -W "yaml-syntax schema interaction-id status content-length json-body sse-syntax stream-truncated eventstream-crc usage-mismatch secret duration" -- "$cur")); return ;;
                 -j|--jobs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help -f --format --strict --ignore -q --quiet -j --jobs --color --input-format"; files=1 ;;
         diff)
@@ -51,14 +51,14 @@ _cassette() {
                 -f|--format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
                 --prices) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help --ignore --no-ignore --list-ignored --stat --textconv -f --format --prices --color --input-format --no-pager"; files=1 ;;
         export)
             case "$prev" in
                 -f|--format) COMPREPLY=($(compgen -W "json har" -- "$cur")); return ;;
                 -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help -f --format -o --output --compact --input-format"; files=1 ;;
         import)
@@ -70,7 +70,7 @@ _cassette() {
             case "$prev" in
                 -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --to) COMPREPLY=($(compgen -W "go-vcr vcrpy har" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help -o --output --to --input-format"; files=1 ;;
         scrub)
@@ -86,7 +86,7 @@ _cassette() {
                 --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 -j|--jobs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help -o --output --check --diff -f --format --header --query --json-key --pattern --replacement --keep --config -j --jobs --color --input-format"; files=1 ;;
         ls)
@@ -100,7 +100,7 @@ _cassette() {
                 --tool) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 -j|--jobs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help -f --format --sort --files --model --api --host --status --tool -j --jobs --color --input-format"; files=1 ;;
         grep)
@@ -114,7 +114,7 @@ _cassette() {
                 --tool) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 -j|--jobs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --color) COMPREPLY=($(compgen -W "always auto never" -- "$cur")); return ;;
-                --input-format) COMPREPLY=($(compgen -W "auto httprr nock har ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
+                --input-format) COMPREPLY=($(compgen -W "auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr" -- "$cur")); return ;;
             esac
             opts="-h --help --in -C --context -l --files-with-matches -c --count --json -i --ignore-case -F --fixed-strings -w --word-regexp --model --api --host --status --tool -j --jobs --color --input-format --no-pager"; files=1 ;;
         *) return ;;

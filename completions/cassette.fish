@@ -22,7 +22,7 @@ complete -c cassette -n '__fish_seen_subcommand_from show' -s v -l verbose -d 'S
 complete -c cassette -n '__fish_seen_subcommand_from show' -l full -d 'Show every text of the request in full, repeated messages included'
 complete -c cassette -n '__fish_seen_subcommand_from show' -s f -l format -x -a 'text json' -d 'Output format'
 complete -c cassette -n '__fish_seen_subcommand_from show' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
-complete -c cassette -n '__fish_seen_subcommand_from show' -l input-format -x -a 'auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, cassetter, aquila'
+complete -c cassette -n '__fish_seen_subcommand_from show' -l input-format -x -a 'auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace, cassetter, aquila'
 complete -c cassette -n '__fish_seen_subcommand_from show' -l no-pager -d 'Write straight to standard output, not through the pager'
 complete -c cassette -n '__fish_seen_subcommand_from show' -F
 complete -c cassette -n '__fish_seen_subcommand_from usage' -s h -l help -d 'Print this help message and exit'
@@ -32,7 +32,7 @@ complete -c cassette -n '__fish_seen_subcommand_from usage' -s j -l jobs -r -F -
 complete -c cassette -n '__fish_seen_subcommand_from usage' -l cost -d 'Price each call in USD (docs/cost.md)'
 complete -c cassette -n '__fish_seen_subcommand_from usage' -l prices -r -F -d 'Price data to use (a genai-prices data.json; implies --cost)'
 complete -c cassette -n '__fish_seen_subcommand_from usage' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
-complete -c cassette -n '__fish_seen_subcommand_from usage' -l input-format -x -a 'auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, cassetter, aquila'
+complete -c cassette -n '__fish_seen_subcommand_from usage' -l input-format -x -a 'auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace, cassetter, aquila'
 complete -c cassette -n '__fish_seen_subcommand_from usage' -F
 complete -c cassette -n '__fish_seen_subcommand_from validate' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from validate' -s f -l format -x -a 'text json github' -d 'Output format: text, json or github'
@@ -41,7 +41,7 @@ complete -c cassette -n '__fish_seen_subcommand_from validate' -l ignore -x -a '
 complete -c cassette -n '__fish_seen_subcommand_from validate' -s q -l quiet -d 'Text: print only failing findings, no summary'
 complete -c cassette -n '__fish_seen_subcommand_from validate' -s j -l jobs -r -F -d 'Files checked in parallel (default: all cores)'
 complete -c cassette -n '__fish_seen_subcommand_from validate' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
-complete -c cassette -n '__fish_seen_subcommand_from validate' -l input-format -x -a 'auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, cassetter, aquila'
+complete -c cassette -n '__fish_seen_subcommand_from validate' -l input-format -x -a 'auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace, cassetter, aquila'
 complete -c cassette -n '__fish_seen_subcommand_from validate' -F
 complete -c cassette -n '__fish_seen_subcommand_from diff' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from diff' -l ignore -r -F -d 'Also ignore fields matching PATH (e.g. \'request.body.metadata\', \'response.headers.X-*\', \'**.seed\'; repeatable)'
@@ -52,14 +52,14 @@ complete -c cassette -n '__fish_seen_subcommand_from diff' -l textconv -d 'Print
 complete -c cassette -n '__fish_seen_subcommand_from diff' -s f -l format -x -a 'text json' -d 'Output format'
 complete -c cassette -n '__fish_seen_subcommand_from diff' -l prices -r -F -d 'Price data for the cost beside a usage change (a genai-prices data.json)'
 complete -c cassette -n '__fish_seen_subcommand_from diff' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
-complete -c cassette -n '__fish_seen_subcommand_from diff' -l input-format -x -a 'auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, cassetter, aquila'
+complete -c cassette -n '__fish_seen_subcommand_from diff' -l input-format -x -a 'auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace, cassetter, aquila'
 complete -c cassette -n '__fish_seen_subcommand_from diff' -l no-pager -d 'Write straight to standard output, not through the pager'
 complete -c cassette -n '__fish_seen_subcommand_from diff' -F
 complete -c cassette -n '__fish_seen_subcommand_from export' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from export' -s f -l format -x -a 'json har' -d 'Output format'
 complete -c cassette -n '__fish_seen_subcommand_from export' -s o -l output -r -F -d 'Write to this file (atomically) instead of standard output'
 complete -c cassette -n '__fish_seen_subcommand_from export' -l compact -d 'json: one line per cassette even for a single file (JSON Lines); har: no indentation'
-complete -c cassette -n '__fish_seen_subcommand_from export' -l input-format -x -a 'auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, cassetter, aquila'
+complete -c cassette -n '__fish_seen_subcommand_from export' -l input-format -x -a 'auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace, cassetter, aquila'
 complete -c cassette -n '__fish_seen_subcommand_from export' -F
 complete -c cassette -n '__fish_seen_subcommand_from import' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from import' -s o -l output -r -F -d 'Write the cassette to this file (atomically) instead of standard output'
@@ -67,7 +67,7 @@ complete -c cassette -n '__fish_seen_subcommand_from import' -F
 complete -c cassette -n '__fish_seen_subcommand_from convert' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from convert' -s o -l output -r -F -d 'Write to this file (atomically) instead of standard output'
 complete -c cassette -n '__fish_seen_subcommand_from convert' -l to -x -a 'go-vcr vcrpy har' -d 'Target format: go-vcr, vcrpy or har'
-complete -c cassette -n '__fish_seen_subcommand_from convert' -l input-format -x -a 'auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, cassetter, aquila'
+complete -c cassette -n '__fish_seen_subcommand_from convert' -l input-format -x -a 'auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace, cassetter, aquila'
 complete -c cassette -n '__fish_seen_subcommand_from convert' -F
 complete -c cassette -n '__fish_seen_subcommand_from scrub' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from scrub' -s o -l output -r -F -d 'Write the scrubbed copy of the one input here (atomically) and leave the input alone'
@@ -83,7 +83,7 @@ complete -c cassette -n '__fish_seen_subcommand_from scrub' -l keep -x -a 'heade
 complete -c cassette -n '__fish_seen_subcommand_from scrub' -l config -r -F -d 'Read [scrub] settings from this file instead of the nearest .cassette.toml'
 complete -c cassette -n '__fish_seen_subcommand_from scrub' -s j -l jobs -r -F -d 'Files scrubbed in parallel (default: all cores)'
 complete -c cassette -n '__fish_seen_subcommand_from scrub' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
-complete -c cassette -n '__fish_seen_subcommand_from scrub' -l input-format -x -a 'auto httprr nock aquila har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, cassetter, aquila'
+complete -c cassette -n '__fish_seen_subcommand_from scrub' -l input-format -x -a 'auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace, cassetter, aquila'
 complete -c cassette -n '__fish_seen_subcommand_from scrub' -F
 complete -c cassette -n '__fish_seen_subcommand_from ls' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from ls' -s f -l format -x -a 'table json csv' -d 'Output format'
@@ -96,7 +96,7 @@ complete -c cassette -n '__fish_seen_subcommand_from ls' -l status -r -F -d 'Onl
 complete -c cassette -n '__fish_seen_subcommand_from ls' -l tool -r -F -d 'Only interactions with a call of this tool, in the response or the request'
 complete -c cassette -n '__fish_seen_subcommand_from ls' -s j -l jobs -r -F -d 'Files read in parallel (default: one per core)'
 complete -c cassette -n '__fish_seen_subcommand_from ls' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
-complete -c cassette -n '__fish_seen_subcommand_from ls' -l input-format -x -a 'auto httprr nock har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock'
+complete -c cassette -n '__fish_seen_subcommand_from ls' -l input-format -x -a 'auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace, cassetter, aquila'
 complete -c cassette -n '__fish_seen_subcommand_from ls' -F
 complete -c cassette -n '__fish_seen_subcommand_from grep' -s h -l help -d 'Print this help message and exit'
 complete -c cassette -n '__fish_seen_subcommand_from grep' -l in -x -a 'url header request prompt response text reasoning tool' -d 'Search only these fields (repeatable, or comma-separated)'
@@ -114,6 +114,6 @@ complete -c cassette -n '__fish_seen_subcommand_from grep' -l status -r -F -d 'O
 complete -c cassette -n '__fish_seen_subcommand_from grep' -l tool -r -F -d 'Only interactions with a call of this tool, in the response or the request'
 complete -c cassette -n '__fish_seen_subcommand_from grep' -s j -l jobs -r -F -d 'Files searched in parallel (default: one per core)'
 complete -c cassette -n '__fish_seen_subcommand_from grep' -l color -x -a 'always auto never' -d 'Colour output: auto (on a terminal, unless NO_COLOR is set), always, never'
-complete -c cassette -n '__fish_seen_subcommand_from grep' -l input-format -x -a 'auto httprr nock har ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock'
+complete -c cassette -n '__fish_seen_subcommand_from grep' -l input-format -x -a 'auto httprr nock aquila exvcr php-vcr dvr talkback dd-trace betamax har cassetter ruby-vcr vcrpy go-vcr' -d 'Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, exvcr, betamax, php-vcr, dvr, talkback, dd-trace, cassetter, aquila'
 complete -c cassette -n '__fish_seen_subcommand_from grep' -l no-pager -d 'Write straight to standard output, not through the pager'
 complete -c cassette -n '__fish_seen_subcommand_from grep' -F

@@ -45,6 +45,14 @@ const Format kFormats[] = {
     {"httprr", httprr_sniff, nullptr, httprr_read},
     {"nock", nock_sniff, nullptr, nock_read},
     {"aquila", aquila_sniff, nullptr, aquila_read},
+    // Read whole (formats/doc_reader.hpp); before VCR.py, whose JSON sniff
+    // takes any `[{"request"…` list or `{"interactions"…` object.
+    {"exvcr", exvcr_sniff, nullptr, exvcr_read},
+    {"php-vcr", phpvcr_sniff, nullptr, phpvcr_read},
+    {"dvr", dvr_sniff, nullptr, dvr_read},
+    {"talkback", talkback_sniff, nullptr, talkback_read},
+    {"dd-trace", ddtrace_sniff, nullptr, ddtrace_read},
+    {"betamax", betamax_sniff, nullptr, betamax_read},
     {"har", polly_sniff, nullptr, polly_read},
     {"cassetter", cassetter_sniff, nullptr, cassetter_read},
     {"ruby-vcr", rubyvcr_sniff, rubyvcr_read, nullptr},
@@ -61,6 +69,9 @@ const Format* format_named(std::string_view name) {
     if (name == "polly") name = "har";
     if (name == "ruby" || name == "vcr") name = "ruby-vcr";
     if (name == "vcr.py") name = "vcrpy";
+    if (name == "ex_vcr") name = "exvcr";
+    if (name == "phpvcr") name = "php-vcr";
+    if (name == "dd-trace-json" || name == "ddtrace") name = "dd-trace";
     for (const Format& f : kFormats)
         if (name == f.name) return &f;
     return nullptr;
@@ -108,8 +119,9 @@ std::string gunzip_head(std::string_view in, size_t limit) {
         throw InputError(name, Position{1, 1}, "empty file: not a cassette", "", "schema");
     throw InputError(name, Position{1, 1},
                      "not a recognised cassette: expected go-vcr or VCR.py YAML (`interactions:`), Ruby VCR "
-                     "(`http_interactions:`), a HAR log, an httprr trace, a nock fixture, a cassetter cassette or "
-                     "an Aquila log (force one with --input-format)",
+                     "(`http_interactions:`), a HAR log, an httprr trace, a nock fixture, an ExVCR, Betamax, "
+                     "php-vcr, DVR, talkback or dd-trace JSON recording, a cassetter cassette or an Aquila log "
+                     "(force one with --input-format)",
                      "", "schema");
 }
 
@@ -289,7 +301,8 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
                 if ((ext == ".toml" || (file.size() > 11 && file.rfind(".meta.jsonl") == file.size() - 11)) &&
                     !detect_format(it->path().string()).empty())
                     found.push_back(it->path().string());
-            } else if (ext == ".json" || ext == ".har" || ext == ".httprr" || ext == ".gz" || ext == ".zip") {
+            } else if (ext == ".json" || ext == ".har" || ext == ".httprr" || ext == ".gz" || ext == ".zip" ||
+                       ext == ".json5" || ext.empty()) {  // php-vcr's default cassette name has no extension
                 if (!detect_format(it->path().string()).empty()) found.push_back(it->path().string());
             }
         }

@@ -1,6 +1,7 @@
 // Reading cassettes. Formats are tried in turn, each answering "mine or not"
 // from the first bytes (bloaty-style): go-vcr format 1 and 2, VCR.py, Ruby
-// VCR, Polly.JS HAR, Go httprr and nock (lib/formats/sniff.hpp). Gzipped files are
+// VCR, Polly.JS HAR, Go httprr, nock, ExVCR, Betamax, php-vcr, DVR, talkback
+// and dd-trace-py JSON (lib/formats/sniff.hpp). Gzipped files are
 // recognised by their magic bytes and read decompressed.
 //
 // The go-vcr reader streams libyaml events: it holds one interaction at a
@@ -28,7 +29,8 @@ struct ReadOptions {
     // defaults (lib/limits.hpp) unless set here.
     size_t max_depth = limits().yaml_depth;                   // YAML nesting
     size_t max_alias_expansion = limits().yaml_alias_nodes;  // nodes produced by aliases
-    // Forces a format ("go-vcr", "vcrpy", "ruby-vcr", "har", "httprr", "nock");
+    // Forces a format ("go-vcr", "vcrpy", "ruby-vcr", "har", "httprr", "nock",
+    // "exvcr", "betamax", "php-vcr", "dvr", "talkback", "dd-trace");
     // "auto" detects from the content; empty uses default_input_format().
     std::string input_format;
 };
@@ -88,8 +90,9 @@ Cassette load_cassette(const std::string& path, const ReadOptions& opts = {});
 Cassette load_cassette_from_string(std::string_view text, const std::string& name, const ReadOptions& opts = {});
 
 // Expands command-line paths: files as given, directories recursed (sorted,
-// so output order is stable) for *.yaml / *.yml, and for *.json, *.har,
-// *.httprr and *.gz only when detect_format() claims them (a package.json in
+// so output order is stable) for *.yaml / *.yml, and for *.json, *.json5,
+// *.har, *.httprr, *.gz and names without an extension only when
+// detect_format() claims them (a package.json in
 // a fixture tree is not a cassette); "-" kept.
 // Throws InputError for a path that does not exist.
 std::vector<std::string> expand_paths(const std::vector<std::string>& paths);

@@ -1,5 +1,6 @@
 // The cassette formats other than go-vcr: VCR.py, Ruby VCR, Polly.JS HAR,
-// Go httprr and nock. Each has a "mine or not" sniff over the first bytes and
+// Go httprr, nock, ExVCR, Betamax, php-vcr, DVR, talkback and dd-trace-py's
+// single-interaction JSON. Each has a "mine or not" sniff over the first bytes and
 // a reader into the format-neutral model; lib/reader.cpp tries them in turn.
 //
 // YAML formats stream (one interaction subtree at a time, as go-vcr does);
@@ -44,6 +45,14 @@ bool httprr_sniff(std::string_view head);    // "httprr trace v1\n"
 bool nock_sniff(std::string_view head);
 bool cassetter_sniff(std::string_view head); // cassetter YAML/TOML: bodies {type: json|text|binary|none, content}      // JSON array of {scope, method, path …}
 
+// Recorders whose files are read whole (lib/formats/doc_reader.hpp).
+bool exvcr_sniff(std::string_view head);     // JSON array with "status_code" / "request_body", or `[]`
+bool betamax_sniff(std::string_view head);   // http_interactions + recorded_with "betamax…" (JSON or YAML)
+bool phpvcr_sniff(std::string_view head);    // top-level list whose request has `url:` (YAML) or JSON list
+bool dvr_sniff(std::string_view head);       // {"interactions", "recorded_at": <number>}
+bool talkback_sniff(std::string_view head);  // JSON5 object whose first key is `meta`
+bool ddtrace_sniff(std::string_view head);   // JSON object whose first key is "request"
+
 // ---- readers ---------------------------------------------------------------
 // YAML (or JSON, which libyaml reads as YAML) streamed from `ys`.
 Cassette vcrpy_read(YamlEventStream& ys, const std::string& name, const InteractionSink& sink, const ReadOptions& opts);
@@ -76,6 +85,22 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
                      const ReadOptions& opts);
 Cassette nock_read(std::string_view text, const std::string& name, const InteractionSink& sink,
                    const ReadOptions& opts);
+Cassette exvcr_read(std::string_view text, const std::string& name, const InteractionSink& sink,
+                    const ReadOptions& opts);
+Cassette betamax_read(std::string_view text, const std::string& name, const InteractionSink& sink,
+                      const ReadOptions& opts);
+Cassette phpvcr_read(std::string_view text, const std::string& name, const InteractionSink& sink,
+                     const ReadOptions& opts);
+Cassette dvr_read(std::string_view text, const std::string& name, const InteractionSink& sink,
+                  const ReadOptions& opts);
+Cassette talkback_read(std::string_view text, const std::string& name, const InteractionSink& sink,
+                       const ReadOptions& opts);
+Cassette ddtrace_read(std::string_view text, const std::string& name, const InteractionSink& sink,
+                      const ReadOptions& opts);
+
+// The bytes an Erlang external term (term_to_binary) wraps: a binary,
+// bit-binary, byte string or []; nullopt, with `why`, for anything else.
+std::optional<std::string> erlang_term_bytes(std::string_view term, std::string& why);
 
 // ---- helpers shared by the readers (vcrpy_reader.cpp) -----------------------
 
