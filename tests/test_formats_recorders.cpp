@@ -99,7 +99,7 @@ TEST_CASE("Playwright .har.zip: the HAR and its sidecars are read from the archi
     auto listed = expand_paths({data("playwright-har")});
     CHECK(std::count(listed.begin(), listed.end(), zip) == 1);
 
-    Cassette missing = load_cassette(data("playwright-har/missing-sidecar.har.zip"));
+    Cassette missing = load_cassette(data("../formats-malformed/playwright-missing-sidecar.har.zip"));
     REQUIRE(missing.problems.size() == 1);
     CHECK(missing.problems[0].message.find("not in the archive") != std::string::npos);
 }

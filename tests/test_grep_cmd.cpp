@@ -291,12 +291,20 @@ TEST_CASE("ls: one line per interaction, per file, sorted, filtered", "[ls]") {
 }
 
 TEST_CASE("ls reads every format of testdata", "[ls]") {
-    auto r = run_cassette({"ls", "--format", "json", "testdata/formats"});
+    // Every file is read and listed, those with no interactions (an empty
+    // ExVCR cassette) too.
+    auto r = run_cassette({"ls", "--files", "--format", "json", "testdata/formats"});
     CHECK(r.exit_code == 0);
     auto doc = nlohmann::json::parse(r.out);
-    std::set<std::string> files;
-    for (const auto& row : doc["interactions"]) files.insert(row["file"].get<std::string>());
+    std::set<std::string> files, formats;
+    for (const auto& row : doc["files"]) {
+        files.insert(row["path"].get<std::string>());
+        formats.insert(row["format"].get<std::string>());
+    }
     CHECK(files.size() == expand_paths({src("testdata/formats")}).size());
+    for (const char* f : {"vcrpy", "ruby-vcr", "har", "httprr", "nock", "exvcr", "betamax", "php-vcr", "dvr", "talkback",
+                          "dd-trace", "cassetter", "aquila"})
+        CHECK(formats.count(f) == 1);
 }
 
 TEST_CASE("grep and ls on malformed files: reported, never a crash, output the same on any -j", "[grep][ls]") {
