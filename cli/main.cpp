@@ -24,7 +24,9 @@ namespace {
 
 class StdTerminal final : public cassette::Terminal {
 public:
-    void out(std::string_view text) override { std::cout.write(text.data(), static_cast<std::streamsize>(text.size())); }
+    void out(std::string_view text) override {
+        std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+    }
     void err(std::string_view text) override {
         std::cout.flush();
         std::cerr.write(text.data(), static_cast<std::streamsize>(text.size()));

@@ -22,9 +22,8 @@ namespace cassette {
 
 const std::vector<const CommandInfo*>& command_table() {
     static const std::vector<const CommandInfo*> table{
-        &show_command(),   &usage_command(),  &validate_command(), &diff_command(),
-        &export_command(), &import_command(), &convert_command(),  &scrub_command(),
-        &ls_command(),     &grep_command(),
+        &show_command(),   &usage_command(),   &validate_command(), &diff_command(), &export_command(),
+        &import_command(), &convert_command(), &scrub_command(),    &ls_command(),   &grep_command(),
     };
     return table;
 }
@@ -34,8 +33,7 @@ namespace {
 // 1073741824 -> "1G": the spelling set_limit accepts back.
 std::string size_text(size_t n) {
     for (auto [shift, suffix] : {std::pair{30, 'G'}, std::pair{20, 'M'}, std::pair{10, 'K'}})
-        if (n >= (size_t{1} << shift) && n % (size_t{1} << shift) == 0)
-            return fmt::format("{}{}", n >> shift, suffix);
+        if (n >= (size_t{1} << shift) && n % (size_t{1} << shift) == 0) return fmt::format("{}{}", n >> shift, suffix);
     return std::to_string(n);
 }
 
@@ -45,8 +43,8 @@ std::string limits_help() {
     std::string out = "Limits on hostile input can be raised through the environment (see docs/limits.md):\n";
     const Limits defaults{};
     for (const auto& spec : limit_specs())
-        out += fmt::format("  {:<36}{}\n", fmt::format("{}={}", spec.name, size_text(defaults.*spec.field)),
-                           spec.meaning);
+        out +=
+            fmt::format("  {:<36}{}\n", fmt::format("{}={}", spec.name, size_text(defaults.*spec.field)), spec.meaning);
     out += "e.g. CASSETTE_MAX_BODY_BYTES=4G (suffixes K, M, G).";
     return out;
 }
@@ -84,7 +82,9 @@ void build_app(CLI::App& app, Action& action, bool& no_pager) {
     auto shell = std::make_shared<std::string>();
     CLI::App* completion = app.add_subcommand("completion", "Print the shell completion script");
     completion->group("");
-    completion->add_option("shell", *shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+    completion->add_option("shell", *shell, "bash, zsh or fish")
+        ->required()
+        ->check(CLI::IsMember({"bash", "zsh", "fish"}));
     completion->callback([&app, &action, shell] {
         action = [&app, shell](Terminal& t) {
             t.out(completion_script(app, *shell));
@@ -225,7 +225,9 @@ std::string bash_script(const std::vector<OptionSpec>& top, const std::vector<Co
         "        esac\n"
         "    done\n"
         "    if [[ -z \"$cmd\" ]]; then\n"
-        "        COMPREPLY=($(compgen -W \"" + joined(first) + "\" -- \"$cur\"))\n"
+        "        COMPREPLY=($(compgen -W \"" +
+        joined(first) +
+        "\" -- \"$cur\"))\n"
         "        return\n"
         "    fi\n"
         "    local opts=\"\" files=0\n"
@@ -266,9 +268,12 @@ std::string bash_script(const std::vector<OptionSpec>& top, const std::vector<Co
 std::string zsh_text(const std::string& s) {
     std::string out;
     for (char ch : s) {
-        if (ch == '\'') out += "'\\''";
-        else if (ch == '[' || ch == ']' || ch == ':' || ch == '\\') out += std::string("\\") + ch;
-        else out += ch;
+        if (ch == '\'')
+            out += "'\\''";
+        else if (ch == '[' || ch == ']' || ch == ':' || ch == '\\')
+            out += std::string("\\") + ch;
+        else
+            out += ch;
     }
     return out;
 }

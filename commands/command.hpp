@@ -9,17 +9,21 @@
 #include <vector>
 #include <string_view>
 
-namespace CLI { class App; }
+namespace CLI {
+class App;
+}
 
-namespace cassette { struct Problem; }
+namespace cassette {
+struct Problem;
+}
 
 namespace cassette {
 
 class Terminal {
 public:
     virtual ~Terminal() = default;
-    virtual void out(std::string_view text) = 0;   // standard output
-    virtual void err(std::string_view text) = 0;   // standard error
+    virtual void out(std::string_view text) = 0;  // standard output
+    virtual void err(std::string_view text) = 0;  // standard error
     virtual bool out_is_tty() const = 0;
     virtual bool err_is_tty() const = 0;
     virtual std::optional<std::string> env(const char* name) const = 0;

@@ -64,7 +64,8 @@ std::string error_line(const std::string& message) { return "cassette: error: " 
 std::vector<std::string> problem_error_lines(const std::string& path, const std::vector<Problem>& problems) {
     constexpr size_t kShown = 20;
     std::vector<std::string> lines;
-    for (const InputError& e : problem_errors(path, problems, kShown)) lines.push_back(error_line(format_input_error(e)));
+    for (const InputError& e : problem_errors(path, problems, kShown))
+        lines.push_back(error_line(format_input_error(e)));
     if (problems.size() > kShown)
         lines.push_back(error_line(path + ": … and " + with_thousands(static_cast<int64_t>(problems.size() - kShown)) +
                                    " more (cassette validate " + path + " lists all)"));

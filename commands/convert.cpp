@@ -90,12 +90,14 @@ void govcr_losses(const Cassette& c, Lost& lost) {
 }  // namespace
 
 Converted convert_cassette(const Cassette& c, const std::string& to) {
-    if (auto why = not_convertible(c)) throw InputError(c.path, {}, "cannot be converted to " + to + ": " + *why, "", "schema");
+    if (auto why = not_convertible(c))
+        throw InputError(c.path, {}, "cannot be converted to " + to + ": " + *why, "", "schema");
     // A WebSocket or gRPC log has no requests and responses to write.
     if (!c.not_http.empty())
         throw InputError(c.path, {},
-                         "a " + not_http_description(c.not_http) + ", not HTTP: it has no requests and responses to write as " +
-                             to + " (`cassette show` lists its messages, `export --format json` writes them)",
+                         "a " + not_http_description(c.not_http) +
+                             ", not HTTP: it has no requests and responses to write as " + to +
+                             " (`cassette show` lists its messages, `export --format json` writes them)",
                          "", "schema");
     Converted out;
     Lost lost;
@@ -114,7 +116,7 @@ Converted convert_cassette(const Cassette& c, const std::string& to) {
     } else if (to == "har") {
         // HAR keeps unknown fields under `_extra`: nothing is lost.
         std::vector<const Cassette*> list{&c};
-        out.text = dump_json(cassettes_to_har(list, CASSETTE_VERSION), 2) ;
+        out.text = dump_json(cassettes_to_har(list, CASSETTE_VERSION), 2);
         if (out.text.empty() || out.text.back() != '\n') out.text += '\n';
     } else {
         throw std::invalid_argument("unknown target format `" + to + "` (known: go-vcr, vcrpy, har)");
@@ -142,8 +144,7 @@ const CommandInfo& convert_command() {
             CLI::App* sub = &command;
             sub->footer(kConvertHelp);
             sub->add_option("file", opts->input, "Cassette to read ('-' for standard input)")->required();
-            sub->add_option("-o,--output", opts->output,
-                            "Write to this file (atomically) instead of standard output");
+            sub->add_option("-o,--output", opts->output, "Write to this file (atomically) instead of standard output");
             sub->add_option("--to", opts->to, "Target format: go-vcr, vcrpy or har")
                 ->required()
                 ->check(CLI::IsMember({"go-vcr", "vcrpy", "har"}));

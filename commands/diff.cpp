@@ -61,8 +61,9 @@ bool load(const std::string& path, Cassette& out, Terminal& t) {
         return false;
     }
     if (!out.not_http.empty()) {
-        t.err(error_line(path + ": a " + not_http_description(out.not_http) +
-                         ", not HTTP: diff compares HTTP interactions (diff two `cassette export --format json` outputs)"));
+        t.err(error_line(
+            path + ": a " + not_http_description(out.not_http) +
+            ", not HTTP: diff compares HTTP interactions (diff two `cassette export --format json` outputs)"));
         return false;
     }
     return true;
@@ -87,8 +88,7 @@ public:
         std::string request = x.method + " " + printable(x.url);
         switch (x.kind) {
             case InteractionChangeKind::added: return p_.green(fmt::format("+ {} {} (added)", where, request)) + "\n";
-            case InteractionChangeKind::removed:
-                return p_.red(fmt::format("- {} {} (removed)", where, request)) + "\n";
+            case InteractionChangeKind::removed: return p_.red(fmt::format("- {} {} (removed)", where, request)) + "\n";
             case InteractionChangeKind::changed: break;
         }
         return p_.cyan("@@ " + where) + " " + p_.bold(request) + "\n";
@@ -105,7 +105,8 @@ public:
             out = label + " " + numbers(a, b);
             for (const auto& part : c.parts)
                 if (part.old_value && part.new_value)
-                    out += p_.dim(fmt::format(" · {} {}", last_segment(part.path), numbers(*part.old_value, *part.new_value)));
+                    out += p_.dim(
+                        fmt::format(" · {} {}", last_segment(part.path), numbers(*part.old_value, *part.new_value)));
             return out + "\n";
         }
         if (a.is_string() && b.is_string()) {
@@ -114,8 +115,9 @@ public:
             return label + "\n" + indent(words, "    ") + "\n";
         }
         if (a.is_structured() && b.is_structured()) {
-            return label + " " + word_text(a.dump(-1, ' ', false, json::error_handler_t::replace),
-                                           b.dump(-1, ' ', false, json::error_handler_t::replace)) +
+            return label + " " +
+                   word_text(a.dump(-1, ' ', false, json::error_handler_t::replace),
+                             b.dump(-1, ' ', false, json::error_handler_t::replace)) +
                    "\n";
         }
         return label + " " + p_.red(value_text(a)) + " → " + p_.green(value_text(b)) + "\n";
@@ -130,7 +132,8 @@ private:
     std::string numbers(const json& a, const json& b) const {
         if (a.is_number_integer() && b.is_number_integer()) {
             int64_t x = a.get<int64_t>(), y = b.get<int64_t>();
-            return fmt::format("{} → {} ({})", p_.red(with_thousands(x)), p_.green(with_thousands(y)), signed_int(y - x));
+            return fmt::format("{} → {} ({})", p_.red(with_thousands(x)), p_.green(with_thousands(y)),
+                               signed_int(y - x));
         }
         double x = a.get<double>(), y = b.get<double>();
         return fmt::format("{} → {} ({:+g})", p_.red(fmt::format("{:g}", x)), p_.green(fmt::format("{:g}", y)), y - x);
@@ -164,8 +167,10 @@ struct CostChange {
     int64_t new_nanos = 0;
 };
 
-std::optional<CostChange> cost_change(const InteractionDiff& x, const Cassette& a, const Cassette& b, const PriceData* prices) {
-    if (!prices || x.kind != InteractionChangeKind::changed || !x.old_index || !x.new_index || !usage_changed(x)) return std::nullopt;
+std::optional<CostChange> cost_change(const InteractionDiff& x, const Cassette& a, const Cassette& b,
+                                      const PriceData* prices) {
+    if (!prices || x.kind != InteractionChangeKind::changed || !x.old_index || !x.new_index || !usage_changed(x))
+        return std::nullopt;
     if (*x.old_index >= a.interactions.size() || *x.new_index >= b.interactions.size()) return std::nullopt;
     auto before = price_interaction(a.interactions[*x.old_index], *prices);
     auto after = price_interaction(b.interactions[*x.new_index], *prices);
@@ -176,8 +181,8 @@ std::optional<CostChange> cost_change(const InteractionDiff& x, const Cassette& 
 std::string cost_line(const CostChange& c, const Palette& p) {
     int64_t d = c.new_nanos - c.old_nanos;
     std::string delta = d > 0 ? "+" + format_usd(d) : d < 0 ? "-" + format_usd(-d) : "±$0";
-    return "  " + p.bold("cost") + ": " + fmt::format("{} → {} ({})", p.red(format_usd(c.old_nanos)), p.green(format_usd(c.new_nanos)), delta) +
-           "\n";
+    return "  " + p.bold("cost") + ": " +
+           fmt::format("{} → {} ({})", p.red(format_usd(c.old_nanos)), p.green(format_usd(c.new_nanos)), delta) + "\n";
 }
 
 std::string stat_text(const CassetteDiff& d, const Palette& p) {
@@ -193,8 +198,14 @@ std::string stat_text(const CassetteDiff& d, const Palette& p) {
                 what = fmt::format("{} field{} ", x.changes.size(), x.changes.size() == 1 ? "" : "s") +
                        p.yellow(std::string(std::min<size_t>(x.changes.size(), 40), '~'));
                 break;
-            case InteractionChangeKind::added: ++added; what = p.green("added"); break;
-            case InteractionChangeKind::removed: ++removed; what = p.red("removed"); break;
+            case InteractionChangeKind::added:
+                ++added;
+                what = p.green("added");
+                break;
+            case InteractionChangeKind::removed:
+                ++removed;
+                what = p.red("removed");
+                break;
         }
         rows.emplace_back(std::move(label), std::move(what));
     }
@@ -216,8 +227,9 @@ std::string textconv_text(const Cassette& c, const std::vector<IgnoreRule>& rule
         for (const auto& [path, value] : visible_fields(ix, rules)) {
             if (path == "request.method" || path == "request.url") continue;
             // Numbers as written (no thousands separators): a stable, greppable view.
-            std::string text = value.is_string() ? printable(value.get<std::string>())
-                                                 : printable(value.dump(-1, ' ', false, json::error_handler_t::replace));
+            std::string text = value.is_string()
+                                   ? printable(value.get<std::string>())
+                                   : printable(value.dump(-1, ' ', false, json::error_handler_t::replace));
             if (value.is_string() && text.find('\n') != std::string::npos) {
                 out += path + ": |\n" + indent(text, "  ");
                 if (text.back() != '\n') out += "\n";
@@ -264,14 +276,16 @@ int run_diff(const DiffCommandOptions& opts, Terminal& t) {
     // path old-file old-hex old-mode new-file new-hex new-mode [new-path xfrm-msg].
     bool git = opts.files.size() == 7 || opts.files.size() == 9;
     if (!git && opts.files.size() != 2) {
-        t.err(error_line(fmt::format("diff takes two cassettes (A B) or git's 7 diff-driver arguments, got {}",
-                                     opts.files.size())));
+        t.err(error_line(
+            fmt::format("diff takes two cassettes (A B) or git's 7 diff-driver arguments, got {}", opts.files.size())));
         return exit_trouble;
     }
     std::string path_a = git ? opts.files[1] : opts.files[0];
     std::string path_b = git ? opts.files[4] : opts.files[1];
     std::string name_a = git ? (path_a == "/dev/null" ? path_a : "a/" + opts.files[0]) : path_a;
-    std::string name_b = git ? (path_b == "/dev/null" ? path_b : "b/" + (opts.files.size() == 9 ? opts.files[7] : opts.files[0])) : path_b;
+    std::string name_b =
+        git ? (path_b == "/dev/null" ? path_b : "b/" + (opts.files.size() == 9 ? opts.files[7] : opts.files[0]))
+            : path_b;
 
     Cassette a, b;
     if (!load(path_a, a, t) || !load(path_b, b, t)) return exit_trouble;
@@ -344,7 +358,8 @@ const CommandInfo& diff_command() {
                             "Also ignore fields matching PATH (e.g. 'request.body.metadata', 'response.headers.X-*', "
                             "'**.seed'; repeatable)")
                 ->type_name("PATH");
-            sub->add_flag("--no-ignore", opts->no_ignore, "Compare volatile fields too (only --ignore paths are left out)");
+            sub->add_flag("--no-ignore", opts->no_ignore,
+                          "Compare volatile fields too (only --ignore paths are left out)");
             sub->add_flag("--list-ignored", opts->list_ignored, "Print the ignored field patterns and exit");
             sub->add_flag("--stat", opts->stat, "Only a summary: changed fields per interaction, added, removed");
             sub->add_flag("--textconv", opts->textconv,
@@ -353,7 +368,8 @@ const CommandInfo& diff_command() {
             sub->add_option("-f,--format", opts->format, "Output format")
                 ->check(CLI::IsMember({"text", "json"}))
                 ->default_str("text");
-            sub->add_option("--prices", opts->prices, "Price data for the cost beside a usage change (a genai-prices data.json)")
+            sub->add_option("--prices", opts->prices,
+                            "Price data for the cost beside a usage change (a genai-prices data.json)")
                 ->type_name("FILE");
             add_color_option(*sub, opts->color);
             add_input_format_option(*sub, false);

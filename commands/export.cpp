@@ -90,12 +90,14 @@ void report_failure(const InputError& e, bool streamed, Outcome& outcome, Termin
 // known once their first entry is seen). Memory stays one interaction (plus a
 // file's entries up to kHoldBytes). A file that fails leaves no entry and no
 // page (the log and its clock are rolled back to before it).
-void export_har(const std::vector<std::string>& files, bool pretty,
-                const std::function<void(std::string_view)>& write, Outcome& outcome, Terminal& t) {
+void export_har(const std::vector<std::string>& files, bool pretty, const std::function<void(std::string_view)>& write,
+                Outcome& outcome, Terminal& t) {
     HarLog log(CASSETTE_VERSION);
     const std::string nl = pretty ? "\n" : "";
     const std::string entry_pad = "      ";
-    write("{" + nl + (pretty ? "  \"log\": {\n    \"version\": \"1.2\",\n    \"creator\": " : "\"log\":{\"version\":\"1.2\",\"creator\":") +
+    write("{" + nl +
+          (pretty ? "  \"log\": {\n    \"version\": \"1.2\",\n    \"creator\": "
+                  : "\"log\":{\"version\":\"1.2\",\"creator\":") +
           dump_json(log.creator()) + (pretty ? ",\n    \"entries\": [" : ",\"entries\":["));
     bool first = true;
     for (const auto& path : files) {
@@ -106,7 +108,8 @@ void export_har(const std::vector<std::string>& files, bool pretty,
             log.begin_page(path);
             ReadOptions ropts;
             ropts.on_header = [&](const Cassette& c) {
-                if (auto why = not_convertible(c)) throw InputError(path, {}, "cannot be exported as HAR: " + *why, "", "schema");
+                if (auto why = not_convertible(c))
+                    throw InputError(path, {}, "cannot be exported as HAR: " + *why, "", "schema");
                 if (!c.not_http.empty())
                     throw InputError(path, {},
                                      "a " + not_http_description(c.not_http) +
@@ -118,8 +121,10 @@ void export_har(const std::vector<std::string>& files, bool pretty,
                 path,
                 [&](Interaction&& ix) {
                     std::string text = dump_json(log.entry(ix), pretty ? 2 : -1);
-                    if (pretty) hold.write(std::string(first ? "\n" : ",\n") + indent_lines(text, entry_pad));
-                    else hold.write(std::string(first ? "" : ",") + text);
+                    if (pretty)
+                        hold.write(std::string(first ? "\n" : ",\n") + indent_lines(text, entry_pad));
+                    else
+                        hold.write(std::string(first ? "" : ",") + text);
                     first = false;
                 },
                 ropts);
@@ -137,8 +142,8 @@ void export_har(const std::vector<std::string>& files, bool pretty,
         }
     }
     if (pretty) {
-        write(std::string(first ? "]" : "\n    ]") + ",\n    \"pages\": " + indent_lines(dump_json(log.pages(), 2), "    ").substr(4) +
-              "\n  }\n}\n");
+        write(std::string(first ? "]" : "\n    ]") +
+              ",\n    \"pages\": " + indent_lines(dump_json(log.pages(), 2), "    ").substr(4) + "\n  }\n}\n");
     } else {
         write("],\"pages\":" + dump_json(log.pages()) + "}}\n");
     }
@@ -147,8 +152,8 @@ void export_har(const std::vector<std::string>& files, bool pretty,
 // One JSON document per file (JSON Lines for several); a file that fails
 // leaves no line, unless it failed past kHoldBytes: then its line is cut, and
 // ended so the next document starts on a line of its own.
-void export_json(const std::vector<std::string>& files, bool pretty,
-                 const std::function<void(std::string_view)>& write, Outcome& outcome, Terminal& t) {
+void export_json(const std::vector<std::string>& files, bool pretty, const std::function<void(std::string_view)>& write,
+                 Outcome& outcome, Terminal& t) {
     for (const auto& f : files) {
         FileHold hold(write);
         try {
@@ -182,8 +187,10 @@ int run_export(const ExportOptions& opts, Terminal& t) {
         out = std::make_unique<AtomicFile>(opts.output);
     }
     std::function<void(std::string_view)> write = [&](std::string_view s) {
-        if (out) out->write(s);
-        else t.out(s);
+        if (out)
+            out->write(s);
+        else
+            t.out(s);
     };
     if (opts.format == "har") {
         export_har(files, !opts.compact, write, outcome, t);
@@ -212,7 +219,8 @@ int run_export(const ExportOptions& opts, Terminal& t) {
 
 const CommandInfo& export_command() {
     static const CommandInfo info{
-        "export", "Write cassettes as JSON (the whole model, nothing lost) or HAR 1.2", [](CLI::App& command, Action& action) {
+        "export", "Write cassettes as JSON (the whole model, nothing lost) or HAR 1.2",
+        [](CLI::App& command, Action& action) {
             auto opts = std::make_shared<ExportOptions>();
             CLI::App* sub = &command;
             sub->footer(kExportHelp);
@@ -221,7 +229,8 @@ const CommandInfo& export_command() {
                 ->check(CLI::IsMember({"json", "har"}))
                 ->default_str("json");
             sub->add_option("-o,--output", opts->output, "Write to this file (atomically) instead of standard output");
-            sub->add_flag("--compact", opts->compact, "json: one line per cassette even for a single file (JSON Lines); har: no indentation");
+            sub->add_flag("--compact", opts->compact,
+                          "json: one line per cassette even for a single file (JSON Lines); har: no indentation");
             add_input_format_option(*sub, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_export(*opts, t); }; });
         }};

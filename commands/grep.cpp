@@ -52,7 +52,8 @@ FileResult search_one(const std::string& path, const Pattern& p, FieldSet fields
     try {
         FileSearch s = search_file(path, p, fields, filter);
         if (!s.problems.empty()) {
-            for (const auto& pr : s.problems) r.errors.push_back(error_line(format_input_error(problem_error(path, pr))));
+            for (const auto& pr : s.problems)
+                r.errors.push_back(error_line(format_input_error(problem_error(path, pr))));
         } else {
             r.search = std::move(s);
         }
@@ -139,7 +140,8 @@ private:
     std::string head(const std::string& path, int line, size_t index, Field f, char sep) const {
         std::string out = p_.magenta(printable(path));
         if (line > 0) out += p_.paint("2", std::string(1, sep)) + p_.green(std::to_string(line));
-        return out + " " + p_.bold(fmt::format("#{}", index)) + " " + p_.cyan(field_name(f)) + std::string(1, sep) + " ";
+        return out + " " + p_.bold(fmt::format("#{}", index)) + " " + p_.cyan(field_name(f)) + std::string(1, sep) +
+               " ";
     }
 
     std::string field(const std::string& path, size_t index, const FieldHits& f, bool& first_group) const {
@@ -196,8 +198,9 @@ int run_grep(const GrepOptions& opts, Terminal& t) {
     if (missing) trouble = true;
     unsigned jobs = opts.jobs ? opts.jobs : t.cores();
     std::vector<FileResult> results(files.size());
-    for_each_file(files.size(), jobs, [&](size_t i) { results[i] = search_one(files[i], pattern, fields, opts.filter); },
-                  t, "grep");
+    for_each_file(
+        files.size(), jobs, [&](size_t i) { results[i] = search_one(files[i], pattern, fields, opts.filter); }, t,
+        "grep");
 
     Printer printer(opts, Palette{use_color(opts.color, t)});
     bool found = false;
@@ -226,14 +229,16 @@ const CommandInfo& grep_command() {
                 ->delimiter(',');
             sub->add_option("-C,--context", opts->context, "Lines of decoded text shown around each match")
                 ->check(CLI::Range(0u, 1000u));
-            auto* l = sub->add_flag("-l,--files-with-matches", opts->files_with_matches, "Only the names of files with a match");
+            auto* l = sub->add_flag("-l,--files-with-matches", opts->files_with_matches,
+                                    "Only the names of files with a match");
             auto* c = sub->add_flag("-c,--count", opts->count, "Only the number of matching lines per file");
             auto* j = sub->add_flag("--json", opts->json,
                                     "One JSON object per match: file, interaction, field, line, text, offsets, match");
             l->excludes(c)->excludes(j);
             c->excludes(j);
             sub->add_flag("-i,--ignore-case", opts->ignore_case, "Match upper and lower case alike");
-            sub->add_flag("-F,--fixed-strings", opts->fixed, "The pattern is a literal string, not a regular expression");
+            sub->add_flag("-F,--fixed-strings", opts->fixed,
+                          "The pattern is a literal string, not a regular expression");
             sub->add_flag("-w,--word-regexp", opts->word, "Match whole words only");
             add_filter_options(*sub, opts->filter);
             sub->add_option("-j,--jobs", opts->jobs, "Files searched in parallel (default: one per core)")

@@ -13,8 +13,8 @@ namespace cassette {
 struct GrepOptions {
     std::string pattern;
     std::vector<std::string> paths;
-    std::vector<std::string> in;  // field names; empty = every field
-    unsigned context = 0;         // -C
+    std::vector<std::string> in;      // field names; empty = every field
+    unsigned context = 0;             // -C
     bool files_with_matches = false;  // -l
     bool count = false;               // -c
     bool ignore_case = false;         // -i

@@ -120,7 +120,8 @@ FileTotals totals(const FileListing& f) {
         t.input += r.input_tokens.value_or(0);
         t.output += r.output_tokens.value_or(0);
         t.bytes += r.response_bytes;
-        if (!r.recorded_at.empty() && (t.first_time.empty() || r.recorded_at < t.first_time)) t.first_time = r.recorded_at;
+        if (!r.recorded_at.empty() && (t.first_time.empty() || r.recorded_at < t.first_time))
+            t.first_time = r.recorded_at;
     }
     return t;
 }
@@ -170,9 +171,10 @@ int list_files(const LsOptions& opts, const std::vector<const FileListing*>& fil
     const std::string dir = common_directory(paths);
     std::vector<std::vector<std::string>> table{{"FILE", "INTERACTIONS", "CALLS", "IN", "OUT", "BYTES", "FORMAT"}};
     for (const auto& r : rows)
-        table.push_back({printable(r.file->path.substr(dir.size())), with_thousands(static_cast<int64_t>(r.file->rows.size())),
-                         with_thousands(static_cast<int64_t>(r.calls)), with_thousands(r.input), with_thousands(r.output),
-                         with_thousands(static_cast<int64_t>(r.bytes)), printable(format_name(*r.file))});
+        table.push_back(
+            {printable(r.file->path.substr(dir.size())), with_thousands(static_cast<int64_t>(r.file->rows.size())),
+             with_thousands(static_cast<int64_t>(r.calls)), with_thousands(r.input), with_thousands(r.output),
+             with_thousands(static_cast<int64_t>(r.bytes)), printable(format_name(*r.file))});
     std::string out = dir.empty() ? std::string() : p.dim("in " + printable(dir)) + "\n";
     t.out(out + render_table(table, {false, true, true, true, true, true, false}, p));
     return exit_ok;
@@ -182,12 +184,14 @@ int list_files(const LsOptions& opts, const std::vector<const FileListing*>& fil
 
 void add_filter_options(CLI::App& command, InteractionFilter& filter) {
     command.add_option("--model", filter.model, "Only interactions whose model matches this glob (e.g. 'gpt-5*')");
-    command.add_option("--api", filter.api,
-                       "Only this LLM API: openai-chat, openai-responses, anthropic, gemini, bedrock-converse, ollama, cohere");
+    command.add_option(
+        "--api", filter.api,
+        "Only this LLM API: openai-chat, openai-responses, anthropic, gemini, bedrock-converse, ollama, cohere");
     command.add_option("--host", filter.host, "Only requests to a host matching this glob (e.g. '*.openai.com')");
     command.add_option("--status", filter.status, "Only responses with this status code (404) or class (4xx)")
         ->check(CLI::Validator([](std::string& s) { return status_filter_error(s); }, "CODE|Nxx"));
-    command.add_option("--tool", filter.tool, "Only interactions with a call of this tool, in the response or the request");
+    command.add_option("--tool", filter.tool,
+                       "Only interactions with a call of this tool, in the response or the request");
 }
 
 int run_ls(const LsOptions& opts, Terminal& t) {
@@ -197,7 +201,8 @@ int run_ls(const LsOptions& opts, Terminal& t) {
     if (missing) status = exit_trouble;
     unsigned jobs = opts.jobs ? opts.jobs : t.cores();
     std::vector<FileResult> results(files.size());
-    for_each_file(files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i], opts.filter); }, t, "ls");
+    for_each_file(
+        files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i], opts.filter); }, t, "ls");
 
     std::vector<const FileListing*> read;
     for (auto& r : results) {
@@ -218,7 +223,8 @@ int run_ls(const LsOptions& opts, Terminal& t) {
         std::stable_sort(rows.begin(), rows.end(),
                          [](const Row& a, const Row& b) { return a.facts->response_bytes > b.facts->response_bytes; });
     else if (opts.sort == "tokens")
-        std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return tokens(*a.facts) > tokens(*b.facts); });
+        std::stable_sort(rows.begin(), rows.end(),
+                         [](const Row& a, const Row& b) { return tokens(*a.facts) > tokens(*b.facts); });
     else if (opts.sort == "time")
         std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
             const auto &x = a.facts->recorded_at, &y = b.facts->recorded_at;
@@ -230,34 +236,36 @@ int run_ls(const LsOptions& opts, Terminal& t) {
         nlohmann::ordered_json out = {{"interactions", nlohmann::ordered_json::array()}};
         for (const Row& r : rows) {
             const InteractionFacts& f = *r.facts;
-            nlohmann::ordered_json j = {{"file", r.file->path},
-                                        {"index", f.index},
-                                        {"method", f.method},
-                                        {"url", f.url},
-                                        {"host", f.host},
-                                        {"path", f.path},
-                                        {"status", f.status ? nlohmann::ordered_json(*f.status) : nullptr},
-                                        {"api", f.api.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.api)},
-                                        {"model", f.model.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.model)},
-                                        {"streamed", f.streamed},
-                                        {"input_tokens", f.input_tokens ? nlohmann::ordered_json(*f.input_tokens) : nullptr},
-                                        {"output_tokens", f.output_tokens ? nlohmann::ordered_json(*f.output_tokens) : nullptr},
-                                        {"response_bytes", f.response_bytes},
-                                        {"recorded_at", f.recorded_at.empty() ? nlohmann::ordered_json(nullptr)
-                                                                              : nlohmann::ordered_json(f.recorded_at)}};
+            nlohmann::ordered_json j = {
+                {"file", r.file->path},
+                {"index", f.index},
+                {"method", f.method},
+                {"url", f.url},
+                {"host", f.host},
+                {"path", f.path},
+                {"status", f.status ? nlohmann::ordered_json(*f.status) : nullptr},
+                {"api", f.api.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.api)},
+                {"model", f.model.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.model)},
+                {"streamed", f.streamed},
+                {"input_tokens", f.input_tokens ? nlohmann::ordered_json(*f.input_tokens) : nullptr},
+                {"output_tokens", f.output_tokens ? nlohmann::ordered_json(*f.output_tokens) : nullptr},
+                {"response_bytes", f.response_bytes},
+                {"recorded_at",
+                 f.recorded_at.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.recorded_at)}};
             out["interactions"].push_back(std::move(j));
         }
         t.out(out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
         return status;
     }
     if (opts.format == "csv") {
-        std::string out = "file,index,method,url,status,api,model,streamed,input_tokens,output_tokens,response_bytes,recorded_at\n";
+        std::string out =
+            "file,index,method,url,status,api,model,streamed,input_tokens,output_tokens,response_bytes,recorded_at\n";
         for (const Row& r : rows) {
             const InteractionFacts& f = *r.facts;
-            out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(r.file->path), f.index, csv_field(f.method),
-                               csv_field(f.url), csv_opt(f.status), csv_field(f.api), csv_field(f.model),
-                               f.streamed ? "true" : "false", csv_opt(f.input_tokens), csv_opt(f.output_tokens),
-                               f.response_bytes, csv_field(f.recorded_at));
+            out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(r.file->path), f.index,
+                               csv_field(f.method), csv_field(f.url), csv_opt(f.status), csv_field(f.api),
+                               csv_field(f.model), f.streamed ? "true" : "false", csv_opt(f.input_tokens),
+                               csv_opt(f.output_tokens), f.response_bytes, csv_field(f.recorded_at));
         }
         t.out(out);
         return status;
@@ -311,7 +319,8 @@ const CommandInfo& ls_command() {
             sub->add_option("-f,--format", opts->format, "Output format")
                 ->check(CLI::IsMember({"table", "json", "csv"}))
                 ->default_str("table");
-            sub->add_option("--sort", opts->sort, "Order of the lines: file order, biggest response, most tokens, oldest")
+            sub->add_option("--sort", opts->sort,
+                            "Order of the lines: file order, biggest response, most tokens, oldest")
                 ->check(CLI::IsMember({"file", "size", "tokens", "time"}))
                 ->default_str("file");
             sub->add_flag("--files", opts->files, "One line per file: interactions, LLM calls, tokens, bytes, format");

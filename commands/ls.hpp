@@ -16,7 +16,7 @@ struct LsOptions {
     std::string sort = "file";     // file | size | tokens | time
     bool files = false;            // one line per file
     InteractionFilter filter;
-    unsigned jobs = 0;             // 0 = one per core
+    unsigned jobs = 0;  // 0 = one per core
     ColorMode color = ColorMode::auto_;
 };
 

@@ -127,14 +127,16 @@ std::string printable(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (unsigned char c : text) {
-        if (c == '\n' || c == '\t') out += static_cast<char>(c);
-        else if (c == '\r') out += "\\r";
+        if (c == '\n' || c == '\t')
+            out += static_cast<char>(c);
+        else if (c == '\r')
+            out += "\\r";
         else if (c < 0x20 || c == 0x7f) {
             static constexpr char kHex[] = "0123456789abcdef";
             const char escaped[] = {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
             out.append(escaped, sizeof escaped);
-        }
-        else out += static_cast<char>(c);
+        } else
+            out += static_cast<char>(c);
     }
     return out;
 }

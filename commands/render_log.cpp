@@ -16,7 +16,8 @@ using json = nlohmann::ordered_json;
 constexpr size_t kChunkPreviewChars = 160;
 
 std::string scalar_text(const json& v) {
-    return v.is_string() ? printable(v.get<std::string>()) : printable(v.dump(-1, ' ', false, json::error_handler_t::replace));
+    return v.is_string() ? printable(v.get<std::string>())
+                         : printable(v.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 // A value as a block under a label: pretty JSON for objects and lists,
@@ -46,8 +47,10 @@ std::string websocket(const json& e, const Palette& p) {
         // `kind: message` is every frame's; `kind: close` is already the heading.
         if (k == "kind" && it->is_string() && (it->get<std::string>() == "message" || it->get<std::string>() == what))
             continue;
-        if (it->is_object() || it->is_array()) out += "  " + p.dim(k) + "\n" + block(*it, p, "    ");
-        else out += "  " + p.dim(k + ":") + " " + scalar_text(*it) + "\n";
+        if (it->is_object() || it->is_array())
+            out += "  " + p.dim(k) + "\n" + block(*it, p, "    ");
+        else
+            out += "  " + p.dim(k + ":") + " " + scalar_text(*it) + "\n";
     }
     if (data) {
         const bool text_frame = e.contains("data_json") || data->is_string();
@@ -78,7 +81,8 @@ std::string grpc_part(const std::string& name, const json& v, const Palette& p) 
             size_t width = std::to_string(it->size()).size();
             for (size_t i = 0; i < it->size(); ++i) {
                 const json& chunk = (*it)[i];
-                std::string line = is_bytes_key(k) ? bytes_note(chunk) : truncate_utf8(scalar_text(chunk), kChunkPreviewChars);
+                std::string line =
+                    is_bytes_key(k) ? bytes_note(chunk) : truncate_utf8(scalar_text(chunk), kChunkPreviewChars);
                 out += fmt::format("      {} {}\n", p.dim(fmt::format("{:>{}}", i, width)), line);
             }
         } else if (it->is_object() || it->is_array()) {

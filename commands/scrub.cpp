@@ -183,15 +183,19 @@ void apply_scrub_config(const std::string& path, scrub::Policy& policy, bool rep
     std::vector<std::string> headers, query, json_keys, patterns, keep;
     for (const CLI::ConfigItem& item : items) {
         if (item.parents.empty() || item.parents.front() != "scrub") continue;  // other commands' sections
-        if (item.name == "++" || item.name == "--") continue;                  // section markers
+        if (item.name == "++" || item.name == "--") continue;                   // section markers
         const std::string where = path + ": [" + item.fullname() + "]";
-        if (item.parents.size() != 1)
-            throw std::invalid_argument(path + ": unknown section [" + item.fullname() + "]");
-        if (item.name == "header") headers.insert(headers.end(), item.inputs.begin(), item.inputs.end());
-        else if (item.name == "query") query.insert(query.end(), item.inputs.begin(), item.inputs.end());
-        else if (item.name == "json-key") json_keys.insert(json_keys.end(), item.inputs.begin(), item.inputs.end());
-        else if (item.name == "pattern") patterns.insert(patterns.end(), item.inputs.begin(), item.inputs.end());
-        else if (item.name == "keep") keep.insert(keep.end(), item.inputs.begin(), item.inputs.end());
+        if (item.parents.size() != 1) throw std::invalid_argument(path + ": unknown section [" + item.fullname() + "]");
+        if (item.name == "header")
+            headers.insert(headers.end(), item.inputs.begin(), item.inputs.end());
+        else if (item.name == "query")
+            query.insert(query.end(), item.inputs.begin(), item.inputs.end());
+        else if (item.name == "json-key")
+            json_keys.insert(json_keys.end(), item.inputs.begin(), item.inputs.end());
+        else if (item.name == "pattern")
+            patterns.insert(patterns.end(), item.inputs.begin(), item.inputs.end());
+        else if (item.name == "keep")
+            keep.insert(keep.end(), item.inputs.begin(), item.inputs.end());
         else if (item.name == "replacement") {
             if (item.inputs.size() != 1) throw std::invalid_argument(where + ": takes one string");
             if (!replacement_given) policy.replacement = item.inputs.front();
@@ -303,7 +307,8 @@ std::string format_scrub_counts(const std::vector<ScrubReport>& reports, bool wo
         out += line + "\n";
     }
     std::string total;
-    if (values == 0 && stuck == 0) total = "nothing to scrub in " + plural(files, "file");
+    if (values == 0 && stuck == 0)
+        total = "nothing to scrub in " + plural(files, "file");
     else
         total = plural(values, "value") + (would ? " to scrub in " : " scrubbed in ") + std::to_string(changed) +
                 " of " + plural(files, "file");
@@ -375,11 +380,13 @@ int run_scrub(const ScrubOptions& opts, Terminal& t) {
         throw std::invalid_argument("-o takes a single input (got " + std::to_string(opts.paths.size()) + ")");
     if (json && opts.output.empty() && !opts.check && !opts.diff &&
         std::find(opts.paths.begin(), opts.paths.end(), "-") != opts.paths.end())
-        throw std::invalid_argument("--format json with standard input needs -o FILE, --check or --diff "
-                                    "(standard output would carry both the cassette and the report)");
+        throw std::invalid_argument(
+            "--format json with standard input needs -o FILE, --check or --diff "
+            "(standard output would carry both the cassette and the report)");
     if (json && opts.output == "-")
-        throw std::invalid_argument("--format json with -o - : standard output would carry both the cassette and "
-                                    "the report");
+        throw std::invalid_argument(
+            "--format json with -o - : standard output would carry both the cassette and "
+            "the report");
 
     size_t missing = 0;
     std::vector<std::string> files = expand_each(opts.paths, t, missing);
@@ -405,7 +412,8 @@ int run_scrub(const ScrubOptions& opts, Terminal& t) {
 
     std::vector<ScrubReport> reports(files.size());
     const unsigned jobs = opts.jobs ? opts.jobs : t.cores();
-    for_each_file(files.size(), jobs, [&](size_t i) { process(opts, files[i], reports[i]); }, t, "scrub");
+    for_each_file(
+        files.size(), jobs, [&](size_t i) { process(opts, files[i], reports[i]); }, t, "scrub");
 
     bool trouble = missing > 0, something = false, stuck = false;
     for (const ScrubReport& r : reports) {
@@ -425,8 +433,10 @@ int run_scrub(const ScrubOptions& opts, Terminal& t) {
     } else {
         const bool color = use_color(opts.color, t);
         std::string text = format_scrub_text(reports, color && report_on_stdout(opts, files));
-        if (report_on_stdout(opts, files)) t.out(text);
-        else t.err(text);
+        if (report_on_stdout(opts, files))
+            t.out(text);
+        else
+            t.err(text);
         if (opts.diff)
             for (const ScrubReport& r : reports) t.out(r.diff);
         t.err(format_scrub_counts(reports, opts.check || opts.diff));

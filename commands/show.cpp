@@ -59,16 +59,16 @@ constexpr size_t kLineChars = 200;
 // The request of an LLM call as rendered, in pieces that the in-order
 // delivery compares with the previous call's (collapsing what repeats).
 struct PromptView {
-    std::string head;                 // "prompt (…)" and model/params/tools lines
+    std::string head;  // "prompt (…)" and model/params/tools lines
     std::string system_fp, system_block;
     std::vector<std::string> msg_fp, msg_block;
-    std::string tail;                 // extra
+    std::string tail;  // extra
 };
 
 struct ShownInteraction {
     std::string before;  // up to the request headers
     std::optional<PromptView> prompt;
-    std::string after;   // the request body (when no prompt) and the response
+    std::string after;  // the request body (when no prompt) and the response
 };
 
 bool is_stream(BodyKind k) {
@@ -143,8 +143,10 @@ public:
         std::optional<Message> message;
         if (!opts_.raw) message = reassemble(ix, rs_body);
         out += body(rs.body, rs_body, message ? &*message : nullptr, &ix);
-        if (shown.prompt) shown.after = std::move(out);
-        else shown.before = std::move(out);
+        if (shown.prompt)
+            shown.after = std::move(out);
+        else
+            shown.before = std::move(out);
         return shown;
     }
 
@@ -180,7 +182,8 @@ private:
     }
 
     // `ix`: the interaction a response body belongs to, for the cost on the usage line.
-    std::string body(const Body& b, const DecodedBody& d, const Message* message, const Interaction* ix = nullptr) const {
+    std::string body(const Body& b, const DecodedBody& d, const Message* message,
+                     const Interaction* ix = nullptr) const {
         if (b.bytes.empty()) return "";
         std::string out;
         std::string size = fmt::format("{} bytes", with_thousands(static_cast<int64_t>(b.bytes.size())));
@@ -195,11 +198,13 @@ private:
             return out;
         }
         std::string decoded;
-        if (d.compression != Compression::none) decoded = std::string(", ") + compression_name(d.compression) + " decoded";
+        if (d.compression != Compression::none)
+            decoded = std::string(", ") + compression_name(d.compression) + " decoded";
         if (message && !opts_.events) {
             std::string what = is_stream(d.kind) ? fmt::format("{} events", d.events.size()) : size;
-            out += "  " + p_.dim("message (" + message->api + (message->streamed ? ", streamed, " : ", ") + what +
-                                 decoded + "):") +
+            out += "  " +
+                   p_.dim("message (" + message->api + (message->streamed ? ", streamed, " : ", ") + what + decoded +
+                          "):") +
                    "\n";
             out += render_message(*message, ix);
             return out;
@@ -208,22 +213,26 @@ private:
             case BodyKind::json:
                 out += "  " + p_.dim("body (JSON, " + size + decoded + "):") + "\n";
                 // Keys in recorded order: people compare what they see with the file.
-                if (auto ordered = parse_ordered_json(d.text)) out += pretty_json(*ordered, p_, "    ") + "\n";
-                else out += pretty_json(*d.json, p_, "    ") + "\n";
+                if (auto ordered = parse_ordered_json(d.text))
+                    out += pretty_json(*ordered, p_, "    ") + "\n";
+                else
+                    out += pretty_json(*d.json, p_, "    ") + "\n";
                 break;
             case BodyKind::sse:
             case BodyKind::eventstream:
             case BodyKind::ndjson:
             case BodyKind::json_stream: {
-                out += "  " + p_.dim(fmt::format("body ({}, {} events, {}{}):", body_kind_name(d.kind), d.events.size(),
-                                                 size, decoded)) +
+                out += "  " +
+                       p_.dim(fmt::format("body ({}, {} events, {}{}):", body_kind_name(d.kind), d.events.size(), size,
+                                          decoded)) +
                        "\n";
                 size_t width = std::to_string(d.events.size()).size();
                 for (size_t i = 0; i < d.events.size(); ++i) {
                     const BodyEvent& e = d.events[i];
                     std::string data = printable(one_line(e.data));
                     if (!opts_.events) data = truncate_utf8(data, kEventPreviewChars);
-                    out += fmt::format("    {} {} {}\n", p_.dim(fmt::format("{:>{}}", i, width)), p_.magenta(e.event), data);
+                    out += fmt::format("    {} {} {}\n", p_.dim(fmt::format("{:>{}}", i, width)), p_.magenta(e.event),
+                                       data);
                 }
                 for (const auto& problem : d.problems)
                     out += "    " + p_.red("! " + problem.rule + ": " + problem.message) + "\n";
@@ -251,7 +260,8 @@ private:
         size_t start = 0;
         while (start <= text.size()) {
             size_t end = text.find('\n', start);
-            std::string_view line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+            std::string_view line =
+                text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
             ++lines;
             if (opts_.full || shown < kFoldLines) {
                 std::string l = printable(line);
@@ -287,7 +297,8 @@ private:
             out += pad + p_.red("refusal") + "\n" + folded(part.text, pad + "  ");
         } else if (part.type == "tool_call") {
             std::string args = part.arguments;
-            if (auto j = parse_ordered_json(args)) args = j->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+            if (auto j = parse_ordered_json(args))
+                args = j->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
             out += pad + (part.server ? p_.dim("server ") : "") + p_.bold(printable(part.name)) + "(" +
                    one_liner(args) + ")" + (part.id.empty() ? "" : p_.dim("  " + printable(part.id))) + "\n";
         } else if (part.type == "tool_result") {
@@ -314,9 +325,10 @@ private:
         auto line = [&](std::string_view name, const std::string& value) {
             return "    " + p_.dim(fmt::format("{:<9}", name)) + value + "\n";
         };
-        v.head += "  " + p_.dim(fmt::format("prompt ({}, {} bytes, {} message{}):", pr.api,
-                                              with_thousands(static_cast<int64_t>(bytes)), pr.messages.size(),
-                                              pr.messages.size() == 1 ? "" : "s")) +
+        v.head += "  " +
+                  p_.dim(fmt::format("prompt ({}, {} bytes, {} message{}):", pr.api,
+                                     with_thousands(static_cast<int64_t>(bytes)), pr.messages.size(),
+                                     pr.messages.size() == 1 ? "" : "s")) +
                   "\n";
         if (!pr.model.empty()) v.head += line("model", printable(pr.model));
         std::vector<std::string> params;
@@ -343,8 +355,11 @@ private:
                 v.head += line("tools", std::to_string(pr.tools.size()));
                 for (const auto& t : pr.tools) {
                     std::string sig;
-                    for (const auto& prm : t.parameters) sig += (sig.empty() ? "" : ", ") + prm.name + (prm.required ? "" : "?");
-                    std::string kind = t.server || t.type != "function" ? p_.dim(" [" + t.type + (t.server ? ", server" : "") + "]") : "";
+                    for (const auto& prm : t.parameters)
+                        sig += (sig.empty() ? "" : ", ") + prm.name + (prm.required ? "" : "?");
+                    std::string kind = t.server || t.type != "function"
+                                           ? p_.dim(" [" + t.type + (t.server ? ", server" : "") + "]")
+                                           : "";
                     v.head += "      " + p_.bold(printable(t.name)) + "(" + printable(sig) + ")" + kind + "\n";
                     if (!t.description.empty()) v.head += p_.dim(folded(t.description, "        "));
                 }
@@ -359,8 +374,9 @@ private:
         if (!pr.system.empty()) {
             v.system_fp = pr.system;
             size_t n = static_cast<size_t>(std::count(pr.system.begin(), pr.system.end(), '\n')) + 1;
-            v.system_block = "    " + p_.dim(fmt::format("system   ({} line{}, {} chars)", n, n == 1 ? "" : "s",
-                                                         with_thousands(static_cast<int64_t>(pr.system.size())))) +
+            v.system_block = "    " +
+                             p_.dim(fmt::format("system   ({} line{}, {} chars)", n, n == 1 ? "" : "s",
+                                                with_thousands(static_cast<int64_t>(pr.system.size())))) +
                              "\n" + folded(pr.system, "      ");
         }
         for (size_t i = 0; i < pr.messages.size(); ++i) {
@@ -369,12 +385,15 @@ private:
             for (const auto& part : m.parts) block += part_text(part);
             if (!m.extra.is_null()) block += "      " + p_.dim("extra " + one_liner(compact(m.extra))) + "\n";
             v.msg_block.push_back(std::move(block));
-            v.msg_fp.push_back(nlohmann::json{{"role", m.role}, {"parts", [&] {
-                                                   nlohmann::json a = nlohmann::json::array();
-                                                   for (const auto& part : m.parts) a.push_back(to_json(part));
-                                                   return a;
-                                               }()}, {"extra", m.extra}}
-                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+            v.msg_fp.push_back(nlohmann::json{
+                {"role", m.role},
+                {"parts",
+                 [&] {
+                     nlohmann::json a = nlohmann::json::array();
+                     for (const auto& part : m.parts) a.push_back(to_json(part));
+                     return a;
+                 }()},
+                {"extra", m.extra}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         }
         if (!pr.extra.empty()) {
             std::string keys;
@@ -393,9 +412,8 @@ private:
         field("model", m.model);
         field("id", m.id);
         if (m.error) {
-            out += "    " + p_.red(p_.bold("error")) + "    " + p_.red(m.error->type.empty() ? m.error->message
-                                                                      : m.error->type + ": " + m.error->message) +
-                   "\n";
+            out += "    " + p_.red(p_.bold("error")) + "    " +
+                   p_.red(m.error->type.empty() ? m.error->message : m.error->type + ": " + m.error->message) + "\n";
         }
         if (!m.reasoning.empty()) {
             out += "    " + p_.dim("reasoning") + "\n";
@@ -410,8 +428,10 @@ private:
                 out += "    " + p_.dim(std::string(label)) + " " + p_.bold(call.name) +
                        (call.id.empty() ? "" : p_.dim(" (" + call.id + ")")) + "\n";
                 auto args = parse_ordered_json(call.arguments);
-                if (args) out += pretty_json(*args, p_, "      ") + "\n";
-                else if (!call.arguments.empty()) out += indent(printable(call.arguments), "      ") + "\n";
+                if (args)
+                    out += pretty_json(*args, p_, "      ") + "\n";
+                else if (!call.arguments.empty())
+                    out += indent(printable(call.arguments), "      ") + "\n";
             }
         };
         calls(m.tool_calls, "tool call");
@@ -435,7 +455,8 @@ private:
         } else {
             field("usage", p_.dim("not reported"));
         }
-        if (m.choices.size() > 1) field("choices", fmt::format("{} (showing choice 0; --format json has all)", m.choices.size()));
+        if (m.choices.size() > 1)
+            field("choices", fmt::format("{} (showing choice 0; --format json has all)", m.choices.size()));
         return out;
     }
 
@@ -509,7 +530,8 @@ int run_show(const ShowOptions& opts, Terminal& t) {
         Cassette c;
         try {
             if (json) {
-                c = stream_cassette_json(path, files.size() == 1, [&](std::string_view s) { held.write(s); }, keep);
+                c = stream_cassette_json(
+                    path, files.size() == 1, [&](std::string_view s) { held.write(s); }, keep);
             } else {
                 ReadOptions ropts;
                 ropts.on_header = [&](const Cassette& h) {
@@ -574,36 +596,30 @@ int run_show(const ShowOptions& opts, Terminal& t) {
 }
 
 const CommandInfo& show_command() {
-    static const CommandInfo info{"show", "Show interactions as a person reads them, streams reassembled",
-                                  [](CLI::App& command, Action& action) {
-                                      auto opts = std::make_shared<ShowOptions>();
-                                      CLI::App* sub = &command;
-                                      sub->footer(kShowHelp);
-                                      sub->add_option("paths", opts->paths,
-                                                      "Cassette files or directories ('-' for standard input)")
-                                          ->required();
-                                      sub->add_option("-i,--interaction", opts->indexes,
-                                                      "Only interaction N (0-based; repeatable)");
-                                      sub->add_flag("--raw", opts->raw, "Print bodies exactly as recorded");
-                                      sub->add_flag("--events", opts->events,
-                                                    "List decoded stream events in full instead of the message");
-                                      sub->add_flag("--no-headers", opts->no_headers, "Leave out the HTTP headers");
-                                      sub->add_option("--prices", opts->prices,
-                                                      "Price data for the cost on usage lines (a genai-prices data.json)")
-                                          ->type_name("FILE");
-                                      sub->add_flag("-v,--verbose", opts->verbose,
-                                                    "Show the request's tools with their descriptions and parameters");
-                                      sub->add_flag("--full", opts->full,
-                                                    "Show every text of the request in full, repeated messages included");
-                                      sub->add_option("-f,--format", opts->format, "Output format")
-                                          ->check(CLI::IsMember({"text", "json"}))
-                                          ->default_str("text");
-                                      add_color_option(*sub, opts->color);
-                                      add_input_format_option(*sub, false);
-                                      sub->callback([opts, &action] {
-                                          action = [opts](Terminal& t) { return run_show(*opts, t); };
-                                      });
-                                  },
+    static const CommandInfo info{
+        "show", "Show interactions as a person reads them, streams reassembled",
+        [](CLI::App& command, Action& action) {
+            auto opts = std::make_shared<ShowOptions>();
+            CLI::App* sub = &command;
+            sub->footer(kShowHelp);
+            sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
+            sub->add_option("-i,--interaction", opts->indexes, "Only interaction N (0-based; repeatable)");
+            sub->add_flag("--raw", opts->raw, "Print bodies exactly as recorded");
+            sub->add_flag("--events", opts->events, "List decoded stream events in full instead of the message");
+            sub->add_flag("--no-headers", opts->no_headers, "Leave out the HTTP headers");
+            sub->add_option("--prices", opts->prices,
+                            "Price data for the cost on usage lines (a genai-prices data.json)")
+                ->type_name("FILE");
+            sub->add_flag("-v,--verbose", opts->verbose,
+                          "Show the request's tools with their descriptions and parameters");
+            sub->add_flag("--full", opts->full, "Show every text of the request in full, repeated messages included");
+            sub->add_option("-f,--format", opts->format, "Output format")
+                ->check(CLI::IsMember({"text", "json"}))
+                ->default_str("text");
+            add_color_option(*sub, opts->color);
+            add_input_format_option(*sub, false);
+            sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_show(*opts, t); }; });
+        },
         true};
     return info;
 }

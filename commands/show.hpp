@@ -15,11 +15,11 @@ struct ShowOptions {
     bool raw = false;                // bodies exactly as recorded
     bool events = false;             // list decoded stream events instead of the message
     bool no_headers = false;
-    bool verbose = false;            // request tools with descriptions and parameters
-    bool full = false;               // request texts unfolded, nothing collapsed
+    bool verbose = false;  // request tools with descriptions and parameters
+    bool full = false;     // request texts unfolded, nothing collapsed
     std::string format = "text";
     ColorMode color = ColorMode::auto_;
-    std::string prices;              // --prices FILE: price data for the usage line's cost (docs/cost.md)
+    std::string prices;  // --prices FILE: price data for the usage line's cost (docs/cost.md)
     // Output of a file is held back up to this many bytes (so an unreadable
     // file prints only its error), then streamed.
     size_t hold_bytes = size_t{8} << 20;

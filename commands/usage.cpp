@@ -71,15 +71,18 @@ FileResult read_one(const std::string& path, const PriceData* prices) {
 }
 
 // Reads every file on `jobs` threads; results stay in input order.
-std::vector<FileResult> read_all(const std::vector<std::string>& files, unsigned jobs, Terminal& t, const PriceData* prices) {
+std::vector<FileResult> read_all(const std::vector<std::string>& files, unsigned jobs, Terminal& t,
+                                 const PriceData* prices) {
     std::vector<FileResult> results(files.size());
-    for_each_file(files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i], prices); }, t, "usage");
+    for_each_file(
+        files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i], prices); }, t, "usage");
     return results;
 }
 
 // Characters, not bytes, for widths ("—" is one column).
 size_t columns(const std::string& s) {
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    return static_cast<size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 // A table: text columns (`text_columns` leading ones, except a "#" column)
@@ -108,8 +111,8 @@ std::string render_table(const std::vector<std::vector<std::string>>& rows, size
 }
 
 std::vector<std::string> number_cells(const Usage& u) {
-    return {with_thousands(u.input_tokens),      with_thousands(u.output_tokens),
-            with_thousands(u.reasoning_tokens),  with_thousands(u.cache_read_tokens),
+    return {with_thousands(u.input_tokens),       with_thousands(u.output_tokens),
+            with_thousands(u.reasoning_tokens),   with_thousands(u.cache_read_tokens),
             with_thousands(u.cache_write_tokens), with_thousands(u.total_tokens)};
 }
 
@@ -150,9 +153,12 @@ std::string cost_notes(const UsageReport& r, const PriceData& prices, const Pale
             for (const auto& ix : f.interactions)
                 if (ix.cost && !ix.cost->price) ++why[ix.cost->why];
         std::string reasons;
-        for (const auto& [w, n] : why) reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", n, unpriced_reason(w));
+        for (const auto& [w, n] : why)
+            reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", n, unpriced_reason(w));
         size_t n = r.total.cost.unpriced;
-        out += p.dim(fmt::format("{} {} {} unpriced ({}), left out of COST", kUnpriced, n, n == 1 ? "call" : "calls", reasons)) + "\n";
+        out += p.dim(fmt::format("{} {} {} unpriced ({}), left out of COST", kUnpriced, n, n == 1 ? "call" : "calls",
+                                 reasons)) +
+               "\n";
     }
     out += p.dim("prices: " + prices.description()) + "\n";
     return out;
@@ -176,16 +182,18 @@ std::string table(const UsageReport& r, const std::string& by, const Palette& p,
         rows.push_back(row({"FILE", "#", "API", "MODEL"}, heads));
         for (const auto& f : r.files)
             for (const auto& ix : f.interactions)
-                rows.push_back(row({file_cell(f.path), std::to_string(ix.index), ix.api, ix.model.empty() ? "-" : ix.model},
-                                   ix.usage ? number_cells(*ix.usage) : std::vector<std::string>(6, "-"), row_cost_cell(ix)));
+                rows.push_back(
+                    row({file_cell(f.path), std::to_string(ix.index), ix.api, ix.model.empty() ? "-" : ix.model},
+                        ix.usage ? number_cells(*ix.usage) : std::vector<std::string>(6, "-"), row_cost_cell(ix)));
         rows.push_back(row({"TOTAL", "", "", ""}, number_cells(r.total.usage), cost_cell(r.total.cost)));
     } else if (by == "model") {
         rows.push_back(row({"MODEL", "CALLS"}, heads));
         for (const auto& m : r.models)
-            rows.push_back(row({m.model.empty() ? "(unknown)" : m.model, with_thousands(static_cast<int64_t>(m.total.interactions))},
-                               number_cells(m.total.usage), cost_cell(m.total.cost)));
-        rows.push_back(row({"TOTAL", with_thousands(static_cast<int64_t>(r.total.interactions))}, number_cells(r.total.usage),
-                           cost_cell(r.total.cost)));
+            rows.push_back(row(
+                {m.model.empty() ? "(unknown)" : m.model, with_thousands(static_cast<int64_t>(m.total.interactions))},
+                number_cells(m.total.usage), cost_cell(m.total.cost)));
+        rows.push_back(row({"TOTAL", with_thousands(static_cast<int64_t>(r.total.interactions))},
+                           number_cells(r.total.usage), cost_cell(r.total.cost)));
     } else {
         // Files without an LLM call (plain HTTP fixtures beside the LLM
         // ones) would be rows of zeros: they are counted under the table
@@ -196,16 +204,17 @@ std::string table(const UsageReport& r, const std::string& by, const Palette& p,
                 ++without_calls;
                 continue;
             }
-            rows.push_back(row({file_cell(f.path), with_thousands(static_cast<int64_t>(f.total.interactions))}, number_cells(f.total.usage),
-                               cost_cell(f.total.cost)));
+            rows.push_back(row({file_cell(f.path), with_thousands(static_cast<int64_t>(f.total.interactions))},
+                               number_cells(f.total.usage), cost_cell(f.total.cost)));
         }
-        rows.push_back(row({"TOTAL", with_thousands(static_cast<int64_t>(r.total.interactions))}, number_cells(r.total.usage),
-                           cost_cell(r.total.cost)));
+        rows.push_back(row({"TOTAL", with_thousands(static_cast<int64_t>(r.total.interactions))},
+                           number_cells(r.total.usage), cost_cell(r.total.cost)));
     }
     std::string out = (dir.empty() ? std::string() : p.dim("in " + dir) + "\n") + render_table(rows, text_columns, p);
     if (without_calls)
         out += p.dim(fmt::format("{} {} no LLM call, not listed", without_calls,
-                                 without_calls == 1 ? "file has" : "files have")) + "\n";
+                                 without_calls == 1 ? "file has" : "files have")) +
+               "\n";
     if (prices) out += cost_notes(r, *prices, p);
     return out;
 }
@@ -222,7 +231,8 @@ std::string csv_numbers(const Usage& u) {
                        u.cache_write_tokens, u.total_tokens);
 }
 
-const char* kCsvNumberHeads = "input_tokens,output_tokens,reasoning_tokens,cache_read_tokens,cache_write_tokens,total_tokens";
+const char* kCsvNumberHeads =
+    "input_tokens,output_tokens,reasoning_tokens,cache_read_tokens,cache_write_tokens,total_tokens";
 
 // cost,currency (an interaction; cost empty when unpriced) or cost,currency,unpriced (a sum).
 std::string csv_cost(const UsageRow& ix) {
@@ -238,8 +248,9 @@ std::string csv(const UsageReport& r, const std::string& by, bool cost) {
         out += fmt::format("file,index,api,model,{}{}\n", kCsvNumberHeads, cost ? ",cost,currency" : "");
         for (const auto& f : r.files)
             for (const auto& ix : f.interactions)
-                out += fmt::format("{},{},{},{},{}{}\n", csv_field(f.path), ix.index, csv_field(ix.api), csv_field(ix.model),
-                                   ix.usage ? csv_numbers(*ix.usage) : std::string(",,,,,"), cost ? csv_cost(ix) : "");
+                out += fmt::format("{},{},{},{},{}{}\n", csv_field(f.path), ix.index, csv_field(ix.api),
+                                   csv_field(ix.model), ix.usage ? csv_numbers(*ix.usage) : std::string(",,,,,"),
+                                   cost ? csv_cost(ix) : "");
     } else if (by == "model") {
         out += fmt::format("model,interactions,{}{}\n", kCsvNumberHeads, cost ? ",cost,currency,unpriced" : "");
         for (const auto& m : r.models)
@@ -266,8 +277,9 @@ int run_usage(const UsageOptions& opts, Terminal& t) {
     if (opts.cost || !opts.prices.empty()) {
         std::string path = find_price_data(opts.prices);
         if (path.empty()) {
-            t.err(error_line("no price data: it is installed with cassette as share/cassette/prices/data.json; "
-                             "give one with --prices FILE or CASSETTE_PRICES (docs/cost.md)"));
+            t.err(
+                error_line("no price data: it is installed with cassette as share/cassette/prices/data.json; "
+                           "give one with --prices FILE or CASSETTE_PRICES (docs/cost.md)"));
             return exit_trouble;
         }
         try {
@@ -302,8 +314,7 @@ int run_usage(const UsageOptions& opts, Terminal& t) {
 
 const CommandInfo& usage_command() {
     static const CommandInfo info{
-        "usage", "Token usage per interaction, file, model and in total",
-        [](CLI::App& command, Action& action) {
+        "usage", "Token usage per interaction, file, model and in total", [](CLI::App& command, Action& action) {
             auto opts = std::make_shared<UsageOptions>();
             CLI::App* sub = &command;
             sub->footer(kUsageHelp);

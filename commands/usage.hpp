@@ -14,8 +14,8 @@ struct UsageOptions {
     std::string format = "table";  // table | json | csv
     unsigned jobs = 0;             // 0 = one per core
     ColorMode color = ColorMode::auto_;
-    bool cost = false;             // --cost: price each call (docs/cost.md)
-    std::string prices;            // --prices FILE (else $CASSETTE_PRICES, else the installed data)
+    bool cost = false;   // --cost: price each call (docs/cost.md)
+    std::string prices;  // --prices FILE (else $CASSETTE_PRICES, else the installed data)
 };
 
 const CommandInfo& usage_command();

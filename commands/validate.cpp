@@ -40,20 +40,24 @@ bool file_valid(const FileReport& r, bool strict) {
     return count(r, Severity::error) == 0 && (!strict || r.findings.empty());
 }
 
-std::string plural(size_t n, const char* word) {
-    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
+std::string plural(size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 // GitHub workflow commands: data escapes %, CR, LF; properties also : and ,.
 std::string gh_escape(std::string_view s, bool property) {
     std::string out;
     for (char c : s) {
-        if (c == '%') out += "%25";
-        else if (c == '\r') out += "%0D";
-        else if (c == '\n') out += "%0A";
-        else if (property && c == ':') out += "%3A";
-        else if (property && c == ',') out += "%2C";
-        else out += c;
+        if (c == '%')
+            out += "%25";
+        else if (c == '\r')
+            out += "%0D";
+        else if (c == '\n')
+            out += "%0A";
+        else if (property && c == ':')
+            out += "%3A";
+        else if (property && c == ',')
+            out += "%2C";
+        else
+            out += c;
     }
     return out;
 }
@@ -116,7 +120,8 @@ std::string format_validate_github(const std::vector<FileReport>& reports) {
             if (f.pos.line > 0) out += ",line=" + std::to_string(f.pos.line);
             if (f.pos.column > 0) out += ",col=" + std::to_string(f.pos.column);
             out += ",title=" + gh_escape(f.rule, true) + "::";
-            std::string msg = f.interaction ? "interaction " + std::to_string(*f.interaction) + ": " + f.message : f.message;
+            std::string msg =
+                f.interaction ? "interaction " + std::to_string(*f.interaction) + ": " + f.message : f.message;
             out += gh_escape(msg, false) + "\n";
         }
     }
@@ -148,8 +153,8 @@ std::string format_validate_text(const std::vector<FileReport>& reports, bool st
         }
     }
     if (!quiet) {
-        std::string summary = "checked " + plural(files, "file") + ": " + plural(errors, "error") + ", " +
-                              plural(warnings, "warning");
+        std::string summary =
+            "checked " + plural(files, "file") + ": " + plural(errors, "error") + ", " + plural(warnings, "warning");
         if (failing) summary += " (" + plural(failing, "file") + " failing" + (strict ? " under --strict" : "") + ")";
         if (skipped) summary += "; " + plural(skipped, "file") + " skipped (not HTTP)";
         out += (failing ? p.red(summary) : p.green(summary)) + "\n";
@@ -189,9 +194,12 @@ int run_validate(const ValidateOptions& opts, Terminal& t) {
             failed = true;
         }
     }
-    if (opts.format == "json") t.out(format_validate_json(reports, opts.strict));
-    else if (opts.format == "github") t.out(format_validate_github(reports));
-    else t.out(format_validate_text(reports, opts.strict, opts.quiet, use_color(opts.color, t)));
+    if (opts.format == "json")
+        t.out(format_validate_json(reports, opts.strict));
+    else if (opts.format == "github")
+        t.out(format_validate_github(reports));
+    else
+        t.out(format_validate_text(reports, opts.strict, opts.quiet, use_color(opts.color, t)));
 
     if (trouble) return exit_trouble;
     return failed ? exit_findings : exit_ok;
@@ -199,7 +207,8 @@ int run_validate(const ValidateOptions& opts, Terminal& t) {
 
 const CommandInfo& validate_command() {
     static const CommandInfo info{
-        "validate", "Check cassettes: structure, bodies, streams, usage, leaked secrets", [](CLI::App& command, Action& action) {
+        "validate", "Check cassettes: structure, bodies, streams, usage, leaked secrets",
+        [](CLI::App& command, Action& action) {
             auto opts = std::make_shared<ValidateOptions>();
             CLI::App* sub = &command;
             sub->footer(kValidateHelp);

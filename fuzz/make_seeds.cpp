@@ -60,8 +60,8 @@ void from_cassette(const fs::path& path) {
     for (const auto& ix : c.interactions) {
         for (const Body* b : {&ix.request.body, &ix.response.body}) {
             const Headers& h = b == &ix.request.body ? ix.request.headers : ix.response.headers;
-            seed("body", first_or_empty(h, "Content-Type") + "\n" + first_or_empty(h, "Content-Encoding") + "\n" +
-                             b->bytes);
+            seed("body",
+                 first_or_empty(h, "Content-Type") + "\n" + first_or_empty(h, "Content-Encoding") + "\n" + b->bytes);
             DecodedBody d = decode_body(h, b->bytes);
             switch (d.kind) {
                 case BodyKind::sse: seed("sse", d.text); break;
@@ -98,8 +98,10 @@ int main(int argc, char** argv) {
         std::sort(files.begin(), files.end());
         for (const auto& f : files) {
             auto ext = f.extension().string();
-            if (ext == ".yaml" || ext == ".yml") from_cassette(f);
-            else if (ext == ".har") seed("har", slurp(f));
+            if (ext == ".yaml" || ext == ".yml")
+                from_cassette(f);
+            else if (ext == ".har")
+                seed("har", slurp(f));
         }
     }
     std::cout << "make_seeds: " << g_written << " seeds in " << g_out.string() << "\n";

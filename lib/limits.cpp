@@ -40,10 +40,14 @@ std::optional<std::string> set_limit(std::string_view name, std::string_view val
     if (ec != std::errc() || n == 0) return bad();
     std::string_view suffix(end, static_cast<size_t>(value.data() + value.size() - end));
     unsigned shift = 0;
-    if (suffix == "K" || suffix == "k") shift = 10;
-    else if (suffix == "M" || suffix == "m") shift = 20;
-    else if (suffix == "G" || suffix == "g") shift = 30;
-    else if (!suffix.empty()) return bad();
+    if (suffix == "K" || suffix == "k")
+        shift = 10;
+    else if (suffix == "M" || suffix == "m")
+        shift = 20;
+    else if (suffix == "G" || suffix == "g")
+        shift = 30;
+    else if (!suffix.empty())
+        return bad();
     if (shift && n > (static_cast<size_t>(-1) >> shift)) return bad();
     storage().*(spec->field) = n << shift;
     return std::nullopt;

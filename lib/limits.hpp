@@ -14,10 +14,10 @@
 namespace cassette {
 
 struct Limits {
-    size_t yaml_depth = 256;                // YAML nesting levels
+    size_t yaml_depth = 256;                    // YAML nesting levels
     size_t yaml_alias_nodes = size_t{1} << 20;  // nodes produced by aliases, per file
-    size_t json_depth = 512;                // JSON body nesting levels
-    size_t body_bytes = size_t{1} << 30;    // one body after decompression
+    size_t json_depth = 512;                    // JSON body nesting levels
+    size_t body_bytes = size_t{1} << 30;        // one body after decompression
 };
 
 // The current limits (the defaults above until set_limit changes one).

@@ -42,11 +42,11 @@ private:
 
 // The filters `ls` and `grep` share; an empty member does not filter.
 struct InteractionFilter {
-    std::string model;  // shell glob on the model (response's, else request's)
-    std::string api;    // API name (openai-chat, anthropic, ...), exact
-    std::string host;   // shell glob on the URL's host name, without port
-    std::string status; // "200", or a class "4xx"
-    std::string tool;   // a call of this tool in the response or the request
+    std::string model;   // shell glob on the model (response's, else request's)
+    std::string api;     // API name (openai-chat, anthropic, ...), exact
+    std::string host;    // shell glob on the URL's host name, without port
+    std::string status;  // "200", or a class "4xx"
+    std::string tool;    // a call of this tool in the response or the request
     bool empty() const { return model.empty() && api.empty() && host.empty() && status.empty() && tool.empty(); }
 };
 
@@ -64,10 +64,10 @@ struct InteractionFacts {
     size_t index = 0;
     std::string method;
     std::string url;
-    std::string host;   // host name as written in the URL (port kept)
-    std::string path;   // path without query
+    std::string host;  // host name as written in the URL (port kept)
+    std::string path;  // path without query
     std::optional<int64_t> status;
-    std::string api;    // empty when not an LLM call
+    std::string api;  // empty when not an LLM call
     std::string model;
     bool streamed = false;
     std::optional<int64_t> input_tokens, output_tokens;
@@ -81,9 +81,9 @@ struct FileListing {
     std::string path;
     std::string format;
     std::string recorder;
-    size_t interactions = 0;            // in the file, before filtering
-    std::vector<InteractionFacts> rows; // those the filter accepts, in file order
-    std::vector<Problem> problems;      // malformed fields: the file is refused
+    size_t interactions = 0;             // in the file, before filtering
+    std::vector<InteractionFacts> rows;  // those the filter accepts, in file order
+    std::vector<Problem> problems;       // malformed fields: the file is refused
 };
 
 // Reads one cassette (streaming, per-interaction work on worker threads).

@@ -19,8 +19,8 @@ struct Usage {
     int64_t reasoning_tokens = 0;
     int64_t cache_read_tokens = 0;
     int64_t cache_write_tokens = 0;
-    int64_t total_tokens = 0;        // input + output
-    nlohmann::json raw;              // the provider's own usage object(s), last reported
+    int64_t total_tokens = 0;  // input + output
+    nlohmann::json raw;        // the provider's own usage object(s), last reported
 };
 
 struct ToolCall {
@@ -30,7 +30,7 @@ struct ToolCall {
 };
 
 struct ProviderError {
-    std::string type;     // provider's error type/code, if any
+    std::string type;  // provider's error type/code, if any
     std::string message;
     nlohmann::json raw;
 };
@@ -44,7 +44,8 @@ struct Choice {
 };
 
 struct Message {
-    std::string api;       // openai-chat | openai-completions | openai-responses | anthropic | gemini | bedrock-converse | ollama | cohere
+    std::string api;  // openai-chat | openai-completions | openai-responses | anthropic | gemini | bedrock-converse |
+                      // ollama | cohere
     std::string provider;  // best guess of the host: openai, openrouter, groq, anthropic, bedrock, vertex, google, ...
     bool streamed = false;
     std::string model;

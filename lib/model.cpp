@@ -53,13 +53,20 @@ std::optional<double> parse_go_duration_ms(std::string_view s) {
         std::string_view unit = s.substr(0, j);
         s.remove_prefix(j);
         double scale;
-        if (unit == "ns") scale = 1e-6;
-        else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") scale = 1e-3;
-        else if (unit == "ms") scale = 1;
-        else if (unit == "s") scale = 1e3;
-        else if (unit == "m") scale = 60e3;
-        else if (unit == "h") scale = 3600e3;
-        else return std::nullopt;
+        if (unit == "ns")
+            scale = 1e-6;
+        else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+            scale = 1e-3;
+        else if (unit == "ms")
+            scale = 1;
+        else if (unit == "s")
+            scale = 1e3;
+        else if (unit == "m")
+            scale = 60e3;
+        else if (unit == "h")
+            scale = 3600e3;
+        else
+            return std::nullopt;
         total_ms += value * scale;
     }
     return negative ? -total_ms : total_ms;

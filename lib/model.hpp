@@ -61,8 +61,8 @@ struct Body {
     bool binary_tag = false;  // was written as !!binary
     bool present = false;     // the key existed
     ScalarStyle style = ScalarStyle::plain;
-    Position pos;             // of the body's value (for block scalars: the `|` indicator)
-    Position key_pos;         // of the `body:` key
+    Position pos;      // of the body's value (for block scalars: the `|` indicator)
+    Position key_pos;  // of the `body:` key
     // Line in the file of body line `n` (1-based), when lines map one to one
     // (literal block scalars); else the value's own line.
     int file_line_of(size_t n) const {
@@ -119,8 +119,8 @@ struct Response {
 };
 
 struct Interaction {
-    size_t index = 0;            // 0-based position in the file
-    std::optional<int64_t> id;   // go-vcr v2 `id`
+    size_t index = 0;           // 0-based position in the file
+    std::optional<int64_t> id;  // go-vcr v2 `id`
     Position id_pos;
     Request request;
     Response response;
@@ -142,9 +142,9 @@ struct Problem {
 };
 
 struct Cassette {
-    std::string path;       // as given by the user ("-" for stdin)
-    std::string format;     // "go-vcr", "vcrpy", "ruby-vcr", "har", "httprr", "nock"
-    int64_t version = 0;    // the format's own version (go-vcr 1/2, VCR.py 1), 0 when it has none
+    std::string path;     // as given by the user ("-" for stdin)
+    std::string format;   // "go-vcr", "vcrpy", "ruby-vcr", "har", "httprr", "nock"
+    int64_t version = 0;  // the format's own version (go-vcr 1/2, VCR.py 1), 0 when it has none
     // The library that recorded the file and its version, as the file names
     // it ("VCR 6.2.0", "Polly.JS 6.0.6"); empty when the format does not say.
     std::string recorder;
@@ -156,7 +156,7 @@ struct Cassette {
     std::vector<Interaction> interactions;
     std::vector<ExtraField> extra;  // unknown top-level keys
     std::vector<Problem> problems;
-    size_t interaction_count = 0;   // set by read_cassette even when streaming
+    size_t interaction_count = 0;  // set by read_cassette even when streaming
 };
 
 // Parses a Go time.Duration string ("1.5s", "300ms", "1h2m3.5s", "0s").

@@ -82,9 +82,12 @@ const std::vector<UnitDef>& units() {
                 t.push_back({usage, price, M, std::move(dims)});
             };
             add(key("input_", "_tokens"), key("input_", "_mtok"), tok("input", {{"modality", m}}));
-            add(key("input_", "_tool_tokens"), key("input_", "_tool_mtok"), tok("input", {{"modality", m}, {"token_type", "tool"}}));
-            add(key("cache_", "_read_tokens"), key("cache_", "_read_mtok"), tok("input", {{"modality", m}, {"token_type", "cache_read"}}));
-            add(key("cache_", "_write_tokens"), key("cache_", "_write_mtok"), tok("input", {{"modality", m}, {"token_type", "cache_write"}}));
+            add(key("input_", "_tool_tokens"), key("input_", "_tool_mtok"),
+                tok("input", {{"modality", m}, {"token_type", "tool"}}));
+            add(key("cache_", "_read_tokens"), key("cache_", "_read_mtok"),
+                tok("input", {{"modality", m}, {"token_type", "cache_read"}}));
+            add(key("cache_", "_write_tokens"), key("cache_", "_write_mtok"),
+                tok("input", {{"modality", m}, {"token_type", "cache_write"}}));
             add(key("cache_", "_write_1h_tokens"), key("cache_", "_write_1h_mtok"),
                 tok("input", {{"modality", m}, {"token_type", "cache_write"}, {"cache_ttl", "1h"}}));
             add(key("cache_", "_write_5m_tokens"), key("cache_", "_write_5m_mtok"),
@@ -96,7 +99,8 @@ const std::vector<UnitDef>& units() {
                 tok("output", {{"modality", m}, {"token_type", "citation"}}));
         }
         t.push_back({"output_tokens", "output_mtok", M, tok("output", {})});
-        t.push_back({"output_reasoning_tokens", "output_reasoning_mtok", M, tok("output", {{"token_type", "reasoning"}})});
+        t.push_back(
+            {"output_reasoning_tokens", "output_reasoning_mtok", M, tok("output", {{"token_type", "reasoning"}})});
         t.push_back({"output_citation_tokens", "output_citation_mtok", M, tok("output", {{"token_type", "citation"}})});
         // Other families.
         auto dims = [](D d) {
@@ -109,18 +113,24 @@ const std::vector<UnitDef>& units() {
         t.push_back({"output_audio_seconds", "output_audio_hours", 3600,
                      dims({{"direction", "output"}, {"family", "durations"}, {"modality", "audio"}})});
         t.push_back({"input_characters", "input_mchars", M, dims({{"direction", "input"}, {"family", "characters"}})});
-        t.push_back({"input_document_pages", "input_document_kpages", 1000, dims({{"direction", "input"}, {"family", "document_pages"}})});
+        t.push_back({"input_document_pages", "input_document_kpages", 1000,
+                     dims({{"direction", "input"}, {"family", "document_pages"}})});
         t.push_back({"input_annotated_document_pages", "input_annotated_document_kpages", 1000,
                      dims({{"direction", "input"}, {"family", "document_pages"}, {"page_type", "annotated"}})});
-        t.push_back({"input_pixels", "input_gpixels", 1000000000, dims({{"direction", "input"}, {"family", "pixels"}})});
+        t.push_back(
+            {"input_pixels", "input_gpixels", 1000000000, dims({{"direction", "input"}, {"family", "pixels"}})});
         t.push_back({"input_text_messages", "input_text_messages_kcount", 1000,
                      dims({{"direction", "input"}, {"family", "messages"}, {"modality", "text"}})});
         t.push_back({"requests", "requests_kcount", 1000, dims({{"family", "requests"}})});
         t.push_back({"rerank_searches", "rerank_searches_kcount", 1000, dims({{"family", "rerank"}})});
-        t.push_back({"code_executions", "code_executions_kcount", 1000, dims({{"family", "tool_calls"}, {"tool_type", "code_execution"}})});
-        t.push_back({"social_searches", "social_searches_kcount", 1000, dims({{"family", "tool_calls"}, {"tool_type", "social_search"}})});
-        t.push_back({"storage_searches", "storage_searches_kcount", 1000, dims({{"family", "tool_calls"}, {"tool_type", "storage_search"}})});
-        t.push_back({"web_searches", "web_searches_kcount", 1000, dims({{"family", "tool_calls"}, {"tool_type", "web_search"}})});
+        t.push_back({"code_executions", "code_executions_kcount", 1000,
+                     dims({{"family", "tool_calls"}, {"tool_type", "code_execution"}})});
+        t.push_back({"social_searches", "social_searches_kcount", 1000,
+                     dims({{"family", "tool_calls"}, {"tool_type", "social_search"}})});
+        t.push_back({"storage_searches", "storage_searches_kcount", 1000,
+                     dims({{"family", "tool_calls"}, {"tool_type", "storage_search"}})});
+        t.push_back({"web_searches", "web_searches_kcount", 1000,
+                     dims({{"family", "tool_calls"}, {"tool_type", "web_search"}})});
         return t;
     }();
     return table;
@@ -212,7 +222,7 @@ enum class ConstraintKind { none, start_date, time_of_day };
 
 struct Conditional {
     ConstraintKind kind = ConstraintKind::none;
-    int64_t start_ms = 0;          // start_date: midnight UTC
+    int64_t start_ms = 0;           // start_date: midnight UTC
     double start_s = 0, end_s = 0;  // time_of_day: seconds after midnight UTC
     PriceSet prices;
 };
@@ -227,7 +237,8 @@ struct Match {
         switch (kind) {
             case equals: return id == text;
             case starts_with: return starts_with_(id, text);
-            case ends_with: return id.size() >= text.size() && id.compare(id.size() - text.size(), text.size(), text) == 0;
+            case ends_with:
+                return id.size() >= text.size() && id.compare(id.size() - text.size(), text.size(), text) == 0;
             case contains: return id.find(text) != std::string::npos;
             case regex:
                 // Model names are short; a pathological one is not matched
@@ -256,7 +267,7 @@ struct ModelEntry {
 
 struct ProviderEntry {
     std::string id;
-    std::unique_ptr<RE2> api;            // ^(?:api_pattern)
+    std::unique_ptr<RE2> api;             // ^(?:api_pattern)
     std::shared_ptr<std::regex> api_std;  // when RE2 does not take the pattern
     std::vector<ModelEntry> models;
     std::vector<std::string> fallback;
@@ -280,12 +291,18 @@ Match parse_match(const nlohmann::json& j, const std::string& where, int depth =
     }
     if (!value.is_string()) throw DataError(where + ": \"" + key + "\" takes a string");
     std::string s = value.get<std::string>();
-    if (key == "equals") m.kind = Match::equals;
-    else if (key == "starts_with") m.kind = Match::starts_with;
-    else if (key == "ends_with") m.kind = Match::ends_with;
-    else if (key == "contains") m.kind = Match::contains;
-    else if (key == "regex") m.kind = Match::regex;
-    else return m;  // an unknown rule matches nothing, as in the calculator
+    if (key == "equals")
+        m.kind = Match::equals;
+    else if (key == "starts_with")
+        m.kind = Match::starts_with;
+    else if (key == "ends_with")
+        m.kind = Match::ends_with;
+    else if (key == "contains")
+        m.kind = Match::contains;
+    else if (key == "regex")
+        m.kind = Match::regex;
+    else
+        return m;  // an unknown rule matches nothing, as in the calculator
     if (m.kind == Match::regex) {
         m.text = s;
         try {
@@ -334,7 +351,8 @@ std::optional<UnitPrice> parse_unit_price(const UnitDef* unit, const nlohmann::j
         p.base = *d;
         return p;
     }
-    if (!v.is_object() || !v.contains("base") || !v["base"].is_number() || !v.contains("tiers") || !v["tiers"].is_array())
+    if (!v.is_object() || !v.contains("base") || !v["base"].is_number() || !v.contains("tiers") ||
+        !v["tiers"].is_array())
         return std::nullopt;
     auto base = decimal_of(v["base"].get<double>());
     if (!base) return std::nullopt;
@@ -402,18 +420,22 @@ std::vector<Conditional> parse_prices(const nlohmann::json& j, const std::string
         cond.prices = parse_price_set(c["prices"], where);
         if (c.contains("constraint") && !c["constraint"].is_null()) {
             const auto& k = c["constraint"];
-            std::string type = k.is_object() && k.contains("type") && k["type"].is_string() ? k["type"].get<std::string>() : "";
-            if (k.is_object() && k.contains("start_date") && (type.empty() || type == "start_date") && k["start_date"].is_string()) {
+            std::string type =
+                k.is_object() && k.contains("type") && k["type"].is_string() ? k["type"].get<std::string>() : "";
+            if (k.is_object() && k.contains("start_date") && (type.empty() || type == "start_date") &&
+                k["start_date"].is_string()) {
                 std::string d = k["start_date"].get<std::string>();
                 std::optional<int64_t> days;
                 if (d.size() == 10 && d[4] == '-' && d[7] == '-')
-                    days = days_from_civil(std::atoi(d.substr(0, 4).c_str()), static_cast<unsigned>(std::atoi(d.substr(5, 2).c_str())),
+                    days = days_from_civil(std::atoi(d.substr(0, 4).c_str()),
+                                           static_cast<unsigned>(std::atoi(d.substr(5, 2).c_str())),
                                            static_cast<unsigned>(std::atoi(d.substr(8, 2).c_str())));
                 if (!days) throw DataError(where + ": start_date " + d + " is not a YYYY-MM-DD date");
                 cond.kind = ConstraintKind::start_date;
                 cond.start_ms = *days * 86400000;
             } else if (k.is_object() && k.contains("start_time") && k.contains("end_time") &&
-                       (type.empty() || type == "time_of_date") && k["start_time"].is_string() && k["end_time"].is_string()) {
+                       (type.empty() || type == "time_of_date") && k["start_time"].is_string() &&
+                       k["end_time"].is_string()) {
                 auto s = time_of_day(k["start_time"].get<std::string>());
                 auto e = time_of_day(k["end_time"].get<std::string>());
                 if (!s || !e) throw DataError(where + ": a time-of-day constraint is HH:MM:SS with a zone");
@@ -454,12 +476,11 @@ std::string dashed_dates(const std::string& id) {
     return out;
 }
 
-std::string js_trim_lower(std::string_view s) {
-    return lower(trim(s));
-}
+std::string js_trim_lower(std::string_view s) { return lower(trim(s)); }
 
 int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 const PriceSet& in_force(const ModelEntry& m, int64_t at_ms) {
@@ -473,7 +494,8 @@ const PriceSet& in_force(const ModelEntry& m, int64_t at_ms) {
             case ConstraintKind::time_of_day: {
                 int64_t ms = ((at_ms % 86400000) + 86400000) % 86400000;
                 double t = static_cast<double>(ms) / 1000.0;
-                if (c.end_s < c.start_s ? (t >= c.start_s || t < c.end_s) : (t >= c.start_s && t < c.end_s)) return c.prices;
+                if (c.end_s < c.start_s ? (t >= c.start_s || t < c.end_s) : (t >= c.start_s && t < c.end_s))
+                    return c.prices;
                 break;
             }
         }
@@ -593,7 +615,8 @@ std::shared_ptr<const PriceData> PriceData::parse(std::string_view text, const s
                 for (const auto& f : pj["fallback_model_providers"])
                     if (f.is_string()) p.fallback.push_back(f.get<std::string>());
             for (const auto& mj : pj["models"]) {
-                if (!mj.is_object() || !mj.contains("id") || !mj["id"].is_string() || !mj.contains("match") || !mj.contains("prices"))
+                if (!mj.is_object() || !mj.contains("id") || !mj["id"].is_string() || !mj.contains("match") ||
+                    !mj.contains("prices"))
                     throw DataError("provider " + p.id + ": each model has an id, a match rule and prices");
                 ModelEntry m;
                 m.id = mj["id"].get<std::string>();
@@ -627,12 +650,13 @@ std::shared_ptr<const PriceData> PriceData::load(const std::string& path) {
     } else {
         auto t = fs::last_write_time(path, ec);
         if (!ec) {
-            auto sys = std::chrono::time_point_cast<std::chrono::seconds>(
-                t - fs::file_time_type::clock::now() + std::chrono::system_clock::now());
+            auto sys = std::chrono::time_point_cast<std::chrono::seconds>(t - fs::file_time_type::clock::now() +
+                                                                          std::chrono::system_clock::now());
             std::time_t tt = std::chrono::system_clock::to_time_t(sys);
             std::tm tm{};
             gmtime_r(&tt, &tm);
-            mut->description_ = fmt::format("{}, modified {:04}-{:02}-{:02}", path, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+            mut->description_ =
+                fmt::format("{}, modified {:04}-{:02}-{:02}", path, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
         } else {
             mut->description_ = path;
         }
@@ -725,7 +749,7 @@ std::string find_price_data(const std::string& explicit_path) {
     if (!ec) {
         fs::path dir = exe.parent_path();
         candidates.push_back(dir.parent_path() / "share" / "cassette" / "prices" / "data.json");  // installed
-        candidates.push_back(dir / "prices" / "data.json");                                     // build tree
+        candidates.push_back(dir / "prices" / "data.json");                                       // build tree
     }
 #ifdef CASSETTE_INSTALLED_PRICES
     candidates.emplace_back(CASSETTE_INSTALLED_PRICES);
@@ -745,9 +769,11 @@ std::optional<int64_t> parse_time_ms(std::string_view text) {
     };
     std::smatch m;
     // ISO 8601 / RFC 3339: 2025-01-02T03:04:05(.123)?(Z|±hh:mm)? ; a space may stand for T.
-    static const std::regex iso(R"(^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?\s*(Z|z|UTC|[+-]\d{2}:?\d{2})?$)");
+    static const std::regex iso(
+        R"(^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?\s*(Z|z|UTC|[+-]\d{2}:?\d{2})?$)");
     // IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT" and RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT".
-    static const std::regex imf(R"(^[A-Za-z]+,\s*(\d{1,2})[ -]([A-Za-z]{3})[ -](\d{2,4})\s+(\d{2}):(\d{2}):(\d{2})\s*(?:GMT|UTC|\+0000)?$)");
+    static const std::regex imf(
+        R"(^[A-Za-z]+,\s*(\d{1,2})[ -]([A-Za-z]{3})[ -](\d{2,4})\s+(\d{2}):(\d{2}):(\d{2})\s*(?:GMT|UTC|\+0000)?$)");
     // asctime "Sun Nov  6 08:49:37 1994".
     static const std::regex asc(R"(^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2})\s+(\d{4})$)");
     int64_t y = 0;
@@ -799,7 +825,8 @@ std::optional<int64_t> recorded_time_ms(const Interaction& ix) {
     for (const auto& e : ix.extra) {
         if (e.key == "recorded_at" || e.key == "startedDateTime") {
             std::string v = e.json;
-            if (auto j = nlohmann::json::parse(v, nullptr, false); !j.is_discarded() && j.is_string()) v = j.get<std::string>();
+            if (auto j = nlohmann::json::parse(v, nullptr, false); !j.is_discarded() && j.is_string())
+                v = j.get<std::string>();
             if (auto t = parse_time_ms(v)) return t;
         }
     }

@@ -19,9 +19,9 @@ namespace cassette {
 
 // One priced call.
 struct Price {
-    int64_t nanos = 0;         // USD × 10⁹, rounded half up from the exact value
-    std::string provider;      // the database's provider id ("openai")
-    std::string model;         // the database's model id the call matched
+    int64_t nanos = 0;             // USD × 10⁹, rounded half up from the exact value
+    std::string provider;          // the database's provider id ("openai")
+    std::string model;             // the database's model id the call matched
     std::optional<int64_t> at_ms;  // the time it was priced at (Unix ms); absent: now
 };
 

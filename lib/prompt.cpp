@@ -52,7 +52,8 @@ json to_json(const Prompt& p) {
     for (const auto& t : p.tools) {
         json params = json::array();
         for (const auto& prm : t.parameters) params.push_back({{"name", prm.name}, {"required", prm.required}});
-        json jt = {{"type", t.type}, {"name", t.name}, {"description", t.description}, {"parameters", std::move(params)}};
+        json jt = {
+            {"type", t.type}, {"name", t.name}, {"description", t.description}, {"parameters", std::move(params)}};
         if (t.server) jt["server"] = true;
         tools.push_back(std::move(jt));
     }
@@ -106,8 +107,10 @@ std::optional<Prompt> prompt_from_body(const std::string& api, const Interaction
     p.api = api;
     try {
         if (api == "openai-chat") {
-            if (!body.contains("messages") && body.contains("prompt")) read_openai_completions_prompt(p, body);
-            else read_openai_chat_prompt(p, body);
+            if (!body.contains("messages") && body.contains("prompt"))
+                read_openai_completions_prompt(p, body);
+            else
+                read_openai_chat_prompt(p, body);
         } else if (api == "openai-completions") {
             read_openai_completions_prompt(p, body);
         } else if (api == "openai-responses") {

@@ -20,18 +20,18 @@ namespace cassette {
 // tool_call, tool_result, reasoning, refusal, other.
 struct PromptPart {
     std::string type;
-    std::string text;        // text, refusal, reasoning; a tool result's content as text
-    std::string media_type;  // image/audio/document: "image/png", "pdf" (the API's word)
-    std::optional<int64_t> size;  // bytes of inline media (decoded from base64)
-    std::string source;      // media: inline | url | file
-    std::string ref;         // media: the URL (a data: URL is inline, not kept) or file id
-    std::string id;          // tool call id; a tool result's call id
-    std::string name;        // tool name (call, and result where the API names it)
-    std::string arguments;   // tool call arguments as JSON text
-    bool is_error = false;   // tool result marked as an error
+    std::string text;               // text, refusal, reasoning; a tool result's content as text
+    std::string media_type;         // image/audio/document: "image/png", "pdf" (the API's word)
+    std::optional<int64_t> size;    // bytes of inline media (decoded from base64)
+    std::string source;             // media: inline | url | file
+    std::string ref;                // media: the URL (a data: URL is inline, not kept) or file id
+    std::string id;                 // tool call id; a tool result's call id
+    std::string name;               // tool name (call, and result where the API names it)
+    std::string arguments;          // tool call arguments as JSON text
+    bool is_error = false;          // tool result marked as an error
     std::optional<bool> signature;  // reasoning: whether a signature / encrypted content came back
-    bool server = false;     // a tool call or result the provider ran itself
-    nlohmann::json extra;    // the part's fields not mapped above (null when none)
+    bool server = false;            // a tool call or result the provider ran itself
+    nlohmann::json extra;           // the part's fields not mapped above (null when none)
 };
 
 struct PromptMessage {
@@ -78,7 +78,8 @@ nlohmann::json to_json(const Prompt& p);  // docs/message.md shape
 std::optional<Prompt> read_prompt(const Interaction& ix, const DecodedBody& response,
                                   const DecodedBody* request = nullptr);
 // Same, for a known API and request body (exposed for tests).
-std::optional<Prompt> prompt_from_body(const std::string& api, const Interaction& ix, const nlohmann::ordered_json& body);
+std::optional<Prompt> prompt_from_body(const std::string& api, const Interaction& ix,
+                                       const nlohmann::ordered_json& body);
 
 // Every text of the prompt, in order: the system text, then each text,
 // reasoning, refusal and tool-result part, and tool-call arguments (for

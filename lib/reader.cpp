@@ -94,7 +94,8 @@ const Format* sniff_format(std::string_view head) {
 }
 
 bool is_gzip(std::string_view head) {
-    return head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b;
+    return head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f &&
+           static_cast<unsigned char>(head[1]) == 0x8b;
 }
 
 // The first `limit` bytes of a gzip stream (for sniffing); "" when broken.
@@ -150,7 +151,8 @@ bool version_comes_first(std::string_view head) {
     return head.substr(pos, 8) == "version:";
 }
 
-Cassette read_text(std::string_view text, const std::string& name, const InteractionSink& sink, const ReadOptions& opts) {
+Cassette read_text(std::string_view text, const std::string& name, const InteractionSink& sink,
+                   const ReadOptions& opts) {
     if (is_zip(text)) return har_zip_read(text, name, sink, opts);  // Playwright .har.zip
     if (is_gzip(text)) {
         Decompressed d = decompress(text, Compression::gzip);
@@ -245,7 +247,8 @@ Cassette read_cassette(const std::string& path, const InteractionSink& sink, con
     if (!file) throw InputError(path, {}, std::string("cannot open: ") + std::strerror(errno), "", "io");
     std::string head(kSniffBytes, '\0');
     head.resize(std::fread(head.data(), 1, head.size(), file.get()));
-    if (std::ferror(file.get())) throw InputError(path, {}, std::string("cannot read: ") + std::strerror(errno), "", "io");
+    if (std::ferror(file.get()))
+        throw InputError(path, {}, std::string("cannot read: ") + std::strerror(errno), "", "io");
     if (is_gzip(head) || is_zip(head)) {
         std::rewind(file.get());
         return read_text(slurp(file.get(), path), path, sink, opts);
@@ -260,14 +263,16 @@ Cassette read_cassette(const std::string& path, const InteractionSink& sink, con
 
 Cassette load_cassette(const std::string& path, const ReadOptions& opts) {
     std::vector<Interaction> all;
-    Cassette c = read_cassette(path, [&](Interaction&& ix) { all.push_back(std::move(ix)); }, opts);
+    Cassette c = read_cassette(
+        path, [&](Interaction&& ix) { all.push_back(std::move(ix)); }, opts);
     c.interactions = std::move(all);
     return c;
 }
 
 Cassette load_cassette_from_string(std::string_view text, const std::string& name, const ReadOptions& opts) {
     std::vector<Interaction> all;
-    Cassette c = read_text(text, name, [&](Interaction&& ix) { all.push_back(std::move(ix)); }, opts);
+    Cassette c = read_text(
+        text, name, [&](Interaction&& ix) { all.push_back(std::move(ix)); }, opts);
     c.interactions = std::move(all);
     return c;
 }

@@ -27,7 +27,7 @@ struct ReadOptions {
     std::function<void(const Cassette&)> on_header;
     // Limits against hostile input (docs/limits.md); the process-wide
     // defaults (lib/limits.hpp) unless set here.
-    size_t max_depth = limits().yaml_depth;                   // YAML nesting
+    size_t max_depth = limits().yaml_depth;                  // YAML nesting
     size_t max_alias_expansion = limits().yaml_alias_nodes;  // nodes produced by aliases
     // Forces a format ("go-vcr", "vcrpy", "ruby-vcr", "har", "httprr", "nock",
     // "exvcr", "betamax", "php-vcr", "dvr", "talkback", "dd-trace");

@@ -18,7 +18,8 @@ namespace cassette {
 
 namespace {
 
-const std::vector<std::string> kFieldNames = {"url", "header", "request", "prompt", "response", "text", "reasoning", "tool"};
+const std::vector<std::string> kFieldNames = {"url",      "header", "request",   "prompt",
+                                              "response", "text",   "reasoning", "tool"};
 
 void put_json(std::string& out, const nlohmann::json& j, bool indented, int depth) {
     auto newline = [&](int d) {
@@ -73,8 +74,7 @@ void put_json(std::string& out, const nlohmann::json& j, bool indented, int dept
             out += j.get_ref<const std::string&>();
             out += '"';
             return;
-        default:
-            out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        default: out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
 }
 
@@ -119,8 +119,10 @@ void add_tool_texts(std::vector<FieldText>& out, const std::vector<ToolCall>& ca
         std::string text = c.name;
         if (!c.arguments.empty()) {
             text += ' ';
-            if (auto j = parse_json(c.arguments)) put_json(text, *j, false, 0);
-            else text += c.arguments;
+            if (auto j = parse_json(c.arguments))
+                put_json(text, *j, false, 0);
+            else
+                text += c.arguments;
         }
         out.push_back({Field::tool, std::move(text), line});
     }
@@ -191,20 +193,25 @@ std::string request_prompt_text(InteractionView& v) {
 
 std::vector<FieldText> interaction_fields(InteractionView& v, FieldSet fields) {
     const Interaction& ix = v.interaction();
-    const int request_line = first_known({ix.request.body.pos.line, ix.request.body.key_pos.line, ix.request.pos.line, ix.pos.line});
-    const int response_line = first_known({ix.response.body.pos.line, ix.response.body.key_pos.line, ix.response.pos.line, ix.pos.line});
+    const int request_line =
+        first_known({ix.request.body.pos.line, ix.request.body.key_pos.line, ix.request.pos.line, ix.pos.line});
+    const int response_line =
+        first_known({ix.response.body.pos.line, ix.response.body.key_pos.line, ix.response.pos.line, ix.pos.line});
     auto want = [&](Field f) { return (fields & field_bit(f)) != 0; };
     std::vector<FieldText> out;
     if (want(Field::url)) {
         // Percent-escapes decoded ("%3A" a ':'; '+' kept): the URL as read.
-        std::string url = ix.request.url.find('%') == std::string::npos ? ix.request.url
-                                                                          : percent_decode(ix.request.url, PercentMode::path);
-        out.push_back({Field::url, std::move(url), first_known({ix.request.url_pos.line, ix.request.pos.line, ix.pos.line})});
+        std::string url = ix.request.url.find('%') == std::string::npos
+                              ? ix.request.url
+                              : percent_decode(ix.request.url, PercentMode::path);
+        out.push_back(
+            {Field::url, std::move(url), first_known({ix.request.url_pos.line, ix.request.pos.line, ix.pos.line})});
     }
     if (want(Field::header)) {
         for (const Headers* hs : {&ix.request.headers, &ix.response.headers})
             for (const auto& h : hs->items) {
-                int line = first_known({h.pos.line, hs == &ix.request.headers ? ix.request.pos.line : ix.response.pos.line});
+                int line =
+                    first_known({h.pos.line, hs == &ix.request.headers ? ix.request.pos.line : ix.response.pos.line});
                 if (h.values.empty()) out.push_back({Field::header, h.name + ":", line});
                 for (const auto& value : h.values) out.push_back({Field::header, h.name + ": " + value, line});
             }
@@ -288,8 +295,9 @@ namespace {
 // Drops the spans of `body` whose text equals a span of one of `derived`:
 // what the message (or prompt) says is reported there, however often the
 // body repeats it (a stream's deltas, its "done" events, its final object).
-void cancel_duplicates(const FieldText& body, std::vector<std::pair<size_t, size_t>>& body_spans,
-                       const std::vector<std::pair<const FieldText*, std::vector<std::pair<size_t, size_t>>*>>& derived) {
+void cancel_duplicates(
+    const FieldText& body, std::vector<std::pair<size_t, size_t>>& body_spans,
+    const std::vector<std::pair<const FieldText*, std::vector<std::pair<size_t, size_t>>*>>& derived) {
     std::set<std::string_view> found;
     for (const auto& [field, spans] : derived)
         for (const auto& [b, e] : *spans) found.insert(std::string_view(field->text).substr(b, e - b));
@@ -345,7 +353,8 @@ InteractionHits search_interaction(InteractionView& v, const Pattern& p, FieldSe
     };
     for (size_t i = 0; i < texts.size(); ++i) {
         if (spans[i].empty()) continue;
-        if (texts[i].field == Field::response) cancel_duplicates(texts[i], spans[i], derived_of({Field::text, Field::reasoning, Field::tool}));
+        if (texts[i].field == Field::response)
+            cancel_duplicates(texts[i], spans[i], derived_of({Field::text, Field::reasoning, Field::tool}));
         if (texts[i].field == Field::request) cancel_duplicates(texts[i], spans[i], derived_of({Field::prompt}));
     }
     for (size_t i = 0; i < texts.size(); ++i)

@@ -14,7 +14,9 @@
 #include "listing.hpp"
 #include "model.hpp"
 
-namespace re2 { class RE2; }
+namespace re2 {
+class RE2;
+}
 
 namespace cassette {
 
@@ -89,8 +91,8 @@ private:
 
 // A line of a field's text that holds a match.
 struct LineHit {
-    size_t line = 0;                                  // 0-based line in the field's text
-    std::vector<std::pair<size_t, size_t>> spans;     // byte offsets within that line
+    size_t line = 0;                               // 0-based line in the field's text
+    std::vector<std::pair<size_t, size_t>> spans;  // byte offsets within that line
 };
 
 struct FieldHits {

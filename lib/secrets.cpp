@@ -128,8 +128,10 @@ bool looks_random(std::string_view v) {
     if (v.size() < 20) return false;
     bool letter = false, digit = false;
     for (char c : v) {
-        if (is_alpha(c)) letter = true;
-        else if (is_digit(c)) digit = true;
+        if (is_alpha(c))
+            letter = true;
+        else if (is_digit(c))
+            digit = true;
         else if (!(c == '-' || c == '_' || c == '.' || c == '+' || c == '/' || c == '=' || c == '~' || c == ':'))
             return false;
     }
@@ -141,8 +143,8 @@ bool looks_random(std::string_view v) {
 bool is_credential_header(std::string_view name) {
     const std::string n = lower(trim(name));
     static constexpr std::array<std::string_view, 8> exact{
-        "authorization", "proxy-authorization", "cookie",      "x-amz-security-token",
-        "api-key",       "apikey",              "x-api-key",   "ocp-apim-subscription-key",
+        "authorization", "proxy-authorization",       "cookie", "x-amz-security-token", "api-key", "apikey",
+        "x-api-key",     "ocp-apim-subscription-key",
     };
     if (std::find(exact.begin(), exact.end(), n) != exact.end()) return true;
     return ends_with(n, "api-key") || ends_with(n, "apikey") || ends_with(n, "api_key") || ends_with(n, "-token") ||
@@ -159,10 +161,26 @@ bool is_ambiguous_param(std::string_view name) {
 bool is_credential_param(std::string_view name) {
     const std::string n = lower(trim(name));
     static constexpr std::array<std::string_view, 20> names{
-        "key",          "api_key",          "apikey",         "api-key",          "access_token",
-        "token",        "auth",             "auth_token",     "client_secret",    "password",
-        "passwd",       "secret",           "sig",            "signature",        "x-amz-signature",
-        "x-amz-credential", "x-amz-security-token", "refresh_token", "id_token", "private_token",
+        "key",
+        "api_key",
+        "apikey",
+        "api-key",
+        "access_token",
+        "token",
+        "auth",
+        "auth_token",
+        "client_secret",
+        "password",
+        "passwd",
+        "secret",
+        "sig",
+        "signature",
+        "x-amz-signature",
+        "x-amz-credential",
+        "x-amz-security-token",
+        "refresh_token",
+        "id_token",
+        "private_token",
     };
     return std::find(names.begin(), names.end(), n) != names.end() || ends_with(n, "_api_key") ||
            ends_with(n, "_token") || ends_with(n, "_secret");
@@ -172,15 +190,17 @@ bool is_redaction_marker(std::string_view value) {
     std::string_view v = strip_scheme(value);
     if (v.empty()) return true;
     const std::string l = lower(v);
-    for (std::string_view word : {"redacted", "filtered", "masked", "removed", "scrubbed", "sanitized", "hidden", "***"})
+    for (std::string_view word :
+         {"redacted", "filtered", "masked", "removed", "scrubbed", "sanitized", "hidden", "***"})
         if (l.find(word) != std::string::npos) return true;
     // Template markers: <API_KEY>, ${TOKEN}, {{token}}.
     if ((l.front() == '<' && l.back() == '>') || (starts_with(l, "${") && l.back() == '}') ||
         (starts_with(l, "{{") && ends_with(l, "}}")))
         return true;
     // Only mask characters: "xxxx", "XXXX-XXXX", "....", "###".
-    if (l.size() >= 3 &&
-        std::all_of(l.begin(), l.end(), [](char c) { return c == 'x' || c == '*' || c == '#' || c == '.' || c == '-' || c == '_'; }))
+    if (l.size() >= 3 && std::all_of(l.begin(), l.end(), [](char c) {
+            return c == 'x' || c == '*' || c == '#' || c == '.' || c == '-' || c == '_';
+        }))
         return true;
     return false;
 }

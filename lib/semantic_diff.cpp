@@ -91,8 +91,10 @@ void add_headers(const Headers& h, const std::string& prefix, FieldList& out) {
     for (const auto& item : h.items) {
         std::string name = canonical_header(item.name);
         auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return m.first == name; });
-        if (it == merged.end()) merged.emplace_back(name, item.values);
-        else it->second.insert(it->second.end(), item.values.begin(), item.values.end());
+        if (it == merged.end())
+            merged.emplace_back(name, item.values);
+        else
+            it->second.insert(it->second.end(), item.values.begin(), item.values.end());
     }
     for (auto& [name, values] : merged) {
         json v = values.size() == 1 ? json(values[0]) : json(values);
@@ -126,8 +128,10 @@ void add_body(const DecodedBody& d, std::string_view raw, const std::string& pre
                 const BodyEvent& e = d.events[i];
                 std::string p = fmt::format("{}.events[{}]", prefix, i);
                 if (!e.event.empty() && e.event != "message") out.emplace_back(p + ".event", e.event);
-                if (auto parsed = parse_json(e.data)) flatten(*parsed, p + ".data", out);
-                else out.emplace_back(p + ".data", e.data);
+                if (auto parsed = parse_json(e.data))
+                    flatten(*parsed, p + ".data", out);
+                else
+                    out.emplace_back(p + ".data", e.data);
             }
             return;
         case BodyKind::text: out.emplace_back(prefix, d.text); return;
@@ -210,8 +214,8 @@ std::string strip_versions(std::string_view s) {
             }
             if (dotted) {
                 // A pre-release or build suffix belongs to the version.
-                while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '.' ||
-                                        s[j] == '-' || s[j] == '+' || s[j] == '_'))
+                while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '.' || s[j] == '-' ||
+                                        s[j] == '+' || s[j] == '_'))
                     ++j;
                 out += '*';
                 i = j;
@@ -255,8 +259,9 @@ void fold_usage_parts(std::vector<FieldChange>& changes) {
         if (!parent || !parent->old_value || !parent->new_value) continue;
         parent->parts.push_back(*part);
         std::string gone = part->path;
-        changes.erase(std::remove_if(changes.begin(), changes.end(), [&](const FieldChange& c) { return c.path == gone; }),
-                      changes.end());
+        changes.erase(
+            std::remove_if(changes.begin(), changes.end(), [&](const FieldChange& c) { return c.path == gone; }),
+            changes.end());
     }
 }
 
@@ -448,8 +453,10 @@ bool segments_match(const std::vector<std::string>& p, const std::vector<std::st
     at(p.size(), s.size()) = 1;
     for (size_t i = p.size(); i-- > 0;) {
         for (size_t j = s.size() + 1; j-- > 0;) {
-            if (p[i] == "**") at(i, j) = at(i + 1, j) || (j < s.size() && at(i, j + 1));
-            else at(i, j) = j < s.size() && glob_match(p[i], s[j]) && at(i + 1, j + 1);
+            if (p[i] == "**")
+                at(i, j) = at(i + 1, j) || (j < s.size() && at(i, j + 1));
+            else
+                at(i, j) = j < s.size() && glob_match(p[i], s[j]) && at(i + 1, j + 1);
         }
     }
     return at(0, 0) != 0;
@@ -473,8 +480,10 @@ FieldList interaction_fields(const Interaction& ix) {
     add_headers(rs.headers, "response.headers", out);
     if (rs.duration_ms) out.emplace_back("response.duration", *rs.duration_ms);
     DecodedBody body = decode_body(rs.headers, rs.body.bytes);
-    if (auto message = reassemble(ix, body)) add_message(*message, out);
-    else add_body(body, rs.body.bytes, "response.body", out);
+    if (auto message = reassemble(ix, body))
+        add_message(*message, out);
+    else
+        add_body(body, rs.body.bytes, "response.body", out);
     return out;
 }
 
@@ -541,8 +550,10 @@ std::vector<std::pair<std::optional<size_t>, std::optional<size_t>>> match_inter
                 pairs.emplace_back(i++, j++);
                 continue;
             }
-            if (at(i, j) == at(i + 1, j)) pairs.emplace_back(i++, std::nullopt);
-            else pairs.emplace_back(std::nullopt, j++);
+            if (at(i, j) == at(i + 1, j))
+                pairs.emplace_back(i++, std::nullopt);
+            else
+                pairs.emplace_back(std::nullopt, j++);
         } else if (i < n) {
             pairs.emplace_back(i++, std::nullopt);
         } else {
@@ -563,8 +574,8 @@ CassetteDiff diff_cassettes(const Cassette& a, const Cassette& b, const DiffOpti
         x.method = shown.request.method;
         x.url = shown.request.url;
         if (ia && ib) {
-            x.changes = compare_fields(visible_fields(a.interactions[*ia], rules),
-                                       visible_fields(b.interactions[*ib], rules));
+            x.changes =
+                compare_fields(visible_fields(a.interactions[*ia], rules), visible_fields(b.interactions[*ib], rules));
             if (!opts.no_ignore) fold_usage_parts(x.changes);
             if (x.changes.empty()) continue;
             x.kind = InteractionChangeKind::changed;

@@ -37,7 +37,9 @@ std::string request_model(const Interaction& ix) {
 
 }  // namespace
 
-std::string usage_model(const Interaction& ix, const Message& m) { return m.model.empty() ? request_model(ix) : m.model; }
+std::string usage_model(const Interaction& ix, const Message& m) {
+    return m.model.empty() ? request_model(ix) : m.model;
+}
 
 std::optional<PriceResult> price_interaction(const Interaction& ix, const PriceData& prices) {
     DecodedBody body = decode_body(ix.response.headers, ix.response.body.bytes);
@@ -136,9 +138,12 @@ nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models,
     using json = nlohmann::ordered_json;
     // The documented key order (docs/usage-semantics.md), which the sorted nlohmann::json of to_json(Usage) would lose.
     auto usage_json = [](const Usage& u) {
-        return json{{"input_tokens", u.input_tokens},         {"output_tokens", u.output_tokens},
-                    {"reasoning_tokens", u.reasoning_tokens}, {"cache_read_tokens", u.cache_read_tokens},
-                    {"cache_write_tokens", u.cache_write_tokens}, {"total_tokens", u.total_tokens}};
+        return json{{"input_tokens", u.input_tokens},
+                    {"output_tokens", u.output_tokens},
+                    {"reasoning_tokens", u.reasoning_tokens},
+                    {"cache_read_tokens", u.cache_read_tokens},
+                    {"cache_write_tokens", u.cache_write_tokens},
+                    {"total_tokens", u.total_tokens}};
     };
     // Dollars as a JSON number: the nano-dollar count over 10^9 prints as its
     // exact decimal (shortest round trip).
@@ -162,7 +167,9 @@ nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models,
                 j["cost"] = p ? dollars(p->nanos) : json(nullptr);
                 j["currency"] = "USD";
                 if (p) {
-                    j["priced_as"] = {{"provider", p->provider}, {"model", p->model}, {"at", p->at_ms ? json(iso_time(*p->at_ms)) : json("now")}};
+                    j["priced_as"] = {{"provider", p->provider},
+                                      {"model", p->model},
+                                      {"at", p->at_ms ? json(iso_time(*p->at_ms)) : json("now")}};
                 } else {
                     j["priced_as"] = {{"unpriced", unpriced_reason(row.cost ? row.cost->why : Unpriced::no_usage)}};
                 }
@@ -178,7 +185,8 @@ nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models,
     if (with_models) {
         json models = json::array();
         for (const auto& m : r.models) {
-            json model = {{"model", m.model}, {"interactions", m.total.interactions}, {"usage", usage_json(m.total.usage)}};
+            json model = {
+                {"model", m.model}, {"interactions", m.total.interactions}, {"usage", usage_json(m.total.usage)}};
             add_cost(model, m.total.cost);
             models.push_back(std::move(model));
         }

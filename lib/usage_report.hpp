@@ -16,10 +16,10 @@
 namespace cassette {
 
 struct UsageRow {
-    size_t index = 0;            // interaction index in its file (0-based)
+    size_t index = 0;  // interaction index in its file (0-based)
     std::string api;
-    std::string model;           // the response's model, else the request's
-    std::optional<Usage> usage;  // null when the response reports none
+    std::string model;                // the response's model, else the request's
+    std::optional<Usage> usage;       // null when the response reports none
     std::optional<PriceResult> cost;  // when priced with price data (docs/cost.md)
 };
 
@@ -47,8 +47,8 @@ struct FileUsage {
     std::string path;
     std::vector<UsageRow> interactions;  // LLM interactions only, in file order
     UsageSum total;
-    std::vector<Problem> problems;       // malformed fields: the file is refused (exit 2)
-    std::string not_http;                // Cassette::not_http: a WebSocket or gRPC log, skipped
+    std::vector<Problem> problems;  // malformed fields: the file is refused (exit 2)
+    std::string not_http;           // Cassette::not_http: a WebSocket or gRPC log, skipped
 };
 
 struct ModelUsage {
@@ -70,13 +70,14 @@ FileUsage file_usage(const std::string& path, const PriceData* prices = nullptr)
 // Per-model and grand totals over `files` (kept in the given order).
 UsageReport build_usage_report(std::vector<FileUsage> files);
 
-// cassette-usage(1) --format json shape: {"files":[{"path","interactions":[{"index","api","model","usage"}],"total"}],"total"};
-// with `with_models`, also "models":[{"model","interactions","usage"}]. Keys in that order.
-// With `prices` (usage --cost): each interaction also has "cost" (USD, null when
-// unpriced), "currency" and "priced_as" ({"provider","model","at"} or
+// cassette-usage(1) --format json shape:
+// {"files":[{"path","interactions":[{"index","api","model","usage"}],"total"}],"total"}; with `with_models`, also
+// "models":[{"model","interactions","usage"}]. Keys in that order. With `prices` (usage --cost): each interaction also
+// has "cost" (USD, null when unpriced), "currency" and "priced_as" ({"provider","model","at"} or
 // {"unpriced": reason}); each total has "cost", "currency" and "unpriced"; and
 // the top level "prices" (the data's description).
-nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models = false, const PriceData* prices = nullptr);
+nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models = false,
+                                         const PriceData* prices = nullptr);
 
 // The model a call is counted under: the response's, else the request's.
 std::string usage_model(const Interaction& ix, const Message& m);

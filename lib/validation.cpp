@@ -93,22 +93,23 @@ void check_status(const Interaction& ix, std::vector<Finding>& out) {
         std::string_view p = reason_phrase(code);
         out.push_back(make("status", Severity::error, pos, ix.index,
                            "status " + quote_value(r.status) + " does not start with code " + want +
-                               ": make status and code agree (e.g. status \"" + want + (p.empty() ? "" : " " + std::string(p)) +
-                               "\")."));
+                               ": make status and code agree (e.g. status \"" + want +
+                               (p.empty() ? "" : " " + std::string(p)) + "\")."));
         return;
     }
     std::string_view standard = reason_phrase(code);
     if (reason.empty() || standard.empty() || iequals(reason, standard) || is_alternate_phrase(code, reason)) return;
     if (auto other = code_with_phrase(reason); other && *other != code) {
         out.push_back(make("status", Severity::error, pos, ix.index,
-                           "status " + quote_value(r.status) + " carries the reason phrase of " + std::to_string(*other) +
-                               ", not of code " + want + ": make status and code agree (\"" + want + " " + std::string(standard) +
-                               "\")."));
+                           "status " + quote_value(r.status) + " carries the reason phrase of " +
+                               std::to_string(*other) + ", not of code " + want + ": make status and code agree (\"" +
+                               want + " " + std::string(standard) + "\")."));
         return;
     }
     out.push_back(make("status", Severity::warning, pos, ix.index,
                        "status " + quote_value(r.status) + " has a non-standard reason phrase for " + want +
-                           ": use \"" + want + " " + std::string(standard) + "\" unless the server really sent this one."));
+                           ": use \"" + want + " " + std::string(standard) +
+                           "\" unless the server really sent this one."));
 }
 
 // ---- content-length -------------------------------------------------------------
@@ -152,8 +153,8 @@ void check_length(const Interaction& ix, bool response, std::vector<Finding>& ou
         auto n = parse_int(v);
         if (!n || *n < 0) {
             out.push_back(make("content-length", sev, hd.pos, ix.index,
-                               which + " header Content-Length " + quote_value(v) +
-                                   " is not a byte count: set it to " + std::to_string(actual) + " or remove it."));
+                               which + " header Content-Length " + quote_value(v) + " is not a byte count: set it to " +
+                                   std::to_string(actual) + " or remove it."));
         } else if (*n != actual && !(field_reported && field && *field == *n)) {
             out.push_back(make("content-length", sev, hd.pos, ix.index,
                                which + " body is " + std::to_string(actual) +
@@ -214,9 +215,10 @@ void body_problems(const Interaction& ix, bool response, const DecodedBody& d, s
             // The rest was found in the still-compressed bytes: noise.
             const std::string rule = undecodable_rule(response ? ix.response.headers : ix.request.headers);
             const bool over_limit = p.message.find("exceeds limit") != std::string::npos;
-            out.push_back(make(rule, Severity::error, body_position(body, d, 0), ix.index,
-                               which + " body: " + p.message +
-                                   (over_limit ? "" : "; the compressed bytes are damaged: re-record the interaction.")));
+            out.push_back(
+                make(rule, Severity::error, body_position(body, d, 0), ix.index,
+                     which + " body: " + p.message +
+                         (over_limit ? "" : "; the compressed bytes are damaged: re-record the interaction.")));
             return;
         }
     }
@@ -291,8 +293,8 @@ void check_usage(const Interaction& ix, const DecodedBody& d, const Message& m, 
         size_t at = d.text.rfind(needle);
         size_t line = (at == std::string::npos || d.kind == BodyKind::eventstream) ? 0 : line_at(d.text, at);
         out.push_back(make("usage-mismatch", Severity::warning, body_position(ix.response.body, d, line), ix.index,
-                           std::string("usage ") + c.total + " " + std::to_string(*total) + " is not " + expr + " (= " +
-                               std::to_string(sum) +
+                           std::string("usage ") + c.total + " " + std::to_string(*total) + " is not " + expr +
+                               " (= " + std::to_string(sum) +
                                "): the recorded usage is inconsistent; check that the body was not edited by hand."));
         return;
     }
@@ -305,16 +307,18 @@ void check_duration(const Interaction& ix, std::vector<Finding>& out) {
     if (!r.duration || trim_ows(*r.duration).empty()) return;
     const Position pos = r.duration_pos.line ? r.duration_pos : r.pos;
     if (!r.duration_ms) {
-        out.push_back(make("duration", Severity::warning, pos, ix.index,
-                           "duration " + quote_value(*r.duration) +
-                               " is not a Go duration: write it as time.Duration prints it (e.g. 1.5s, 300ms) or \"\"."));
+        out.push_back(
+            make("duration", Severity::warning, pos, ix.index,
+                 "duration " + quote_value(*r.duration) +
+                     " is not a Go duration: write it as time.Duration prints it (e.g. 1.5s, 300ms) or \"\"."));
     } else if (*r.duration_ms < 0) {
         out.push_back(make("duration", Severity::warning, pos, ix.index,
                            "duration " + quote_value(*r.duration) + " is negative: record a non-negative duration."));
     } else if (*r.duration_ms > kAbsurdDurationMs) {
-        out.push_back(make("duration", Severity::warning, pos, ix.index,
-                           "duration " + quote_value(*r.duration) +
-                               " is over an hour: check the unit (a bare integer means nanoseconds) or the recorder's clock."));
+        out.push_back(
+            make("duration", Severity::warning, pos, ix.index,
+                 "duration " + quote_value(*r.duration) +
+                     " is over an hour: check the unit (a bare integer means nanoseconds) or the recorder's clock."));
     }
 }
 
@@ -389,11 +393,13 @@ void check_url(const Interaction& ix, std::vector<Finding>& out) {
     // user:password@host
     if (size_t scheme = url.find("://"); scheme != std::string::npos) {
         size_t host_end = url.find_first_of("/?#", scheme + 3);
-        std::string_view authority = std::string_view(url).substr(scheme + 3, host_end == std::string::npos ? std::string::npos : host_end - scheme - 3);
+        std::string_view authority = std::string_view(url).substr(
+            scheme + 3, host_end == std::string::npos ? std::string::npos : host_end - scheme - 3);
         if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
             std::string_view userinfo = authority.substr(0, at);
             if (size_t colon = userinfo.find(':'); colon != std::string_view::npos)
-                report_secret(ix, pos, "the URL's password", classify_credential(percent_decode(userinfo.substr(colon + 1), PercentMode::form)), out);
+                report_secret(ix, pos, "the URL's password",
+                              classify_credential(percent_decode(userinfo.substr(colon + 1), PercentMode::form)), out);
         }
     }
     size_t q = url.find('?');
@@ -456,8 +462,8 @@ const char* severity_name(Severity s) { return s == Severity::error ? "error" : 
 
 const std::vector<std::string_view>& validation_rules() {
     static const std::vector<std::string_view> rules{
-        "yaml-syntax",     "schema",          "interaction-id", "status",   "content-length", "json-body",
-        "sse-syntax",      "stream-truncated", "eventstream-crc", "usage-mismatch", "secret",   "duration",
+        "yaml-syntax", "schema",           "interaction-id",  "status",         "content-length", "json-body",
+        "sse-syntax",  "stream-truncated", "eventstream-crc", "usage-mismatch", "secret",         "duration",
     };
     return rules;
 }
@@ -528,11 +534,11 @@ void CassetteValidator::finish(const Cassette& c) {
                                              std::to_string(it->second) +
                                              ": ids must be unique; renumber the interactions 0, 1, 2 … in order."));
             } else if (s.id < 0 || (previous && s.id < *previous)) {
-                findings_.push_back(make("interaction-id", Severity::error, s.pos, s.index,
-                                         "id " + std::to_string(s.id) +
-                                             (s.id < 0 ? std::string(" is negative")
-                                                       : " comes after id " + std::to_string(*previous)) +
-                                             ": go-vcr numbers interactions in file order; renumber them 0, 1, 2 …."));
+                findings_.push_back(
+                    make("interaction-id", Severity::error, s.pos, s.index,
+                         "id " + std::to_string(s.id) +
+                             (s.id < 0 ? std::string(" is negative") : " comes after id " + std::to_string(*previous)) +
+                             ": go-vcr numbers interactions in file order; renumber them 0, 1, 2 …."));
             }
             previous = previous ? std::max(*previous, s.id) : s.id;
         }

@@ -18,11 +18,11 @@ enum class Severity { error, warning };
 const char* severity_name(Severity s);  // "error" / "warning"
 
 struct Finding {
-    std::string rule;      // a stable id from validation_rules()
+    std::string rule;  // a stable id from validation_rules()
     Severity severity = Severity::error;
-    Position pos;          // of the offending node (0 = unknown)
+    Position pos;                       // of the offending node (0 = unknown)
     std::optional<size_t> interaction;  // 0-based; absent for file-level findings
-    std::string message;   // one sentence: what is wrong and what to do
+    std::string message;                // one sentence: what is wrong and what to do
 };
 
 // Every rule id, in the documented order (stable: scripts rely on them).

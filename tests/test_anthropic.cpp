@@ -90,8 +90,8 @@ TEST_CASE("anthropic: stream with thinking, tool input and message_delta overwri
     CHECK(m->tool_calls[0].arguments == "{\"a\": 1}");  // concatenated text, as streamed
     CHECK(m->finish_reason == "tool_use");
     REQUIRE(m->usage);
-    CHECK(m->usage->output_tokens == 42);                // overwritten, not 1 + 42
-    CHECK(m->usage->input_tokens == 50 + 3 + 2);         // overwritten input, start's cache counts kept
+    CHECK(m->usage->output_tokens == 42);         // overwritten, not 1 + 42
+    CHECK(m->usage->input_tokens == 50 + 3 + 2);  // overwritten input, start's cache counts kept
     CHECK(m->usage->cache_read_tokens == 2);
     CHECK(m->usage->total_tokens == 97);
 }
@@ -118,11 +118,15 @@ TEST_CASE("anthropic: streamed tool call with no input keeps {}", "[anthropic]")
 TEST_CASE("anthropic: error event and error bodies", "[anthropic]") {
     auto ix = make_ix(kUrl);
     auto stream = sse_body(
-        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"c\",\"content\":[],"
+        "event: message_start\ndata: "
+        "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"c\",\"content\":[],"
         "\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}\n\n"
-        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
-        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"par\"}}\n\n"
-        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
+        "event: content_block_start\ndata: "
+        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+        "event: content_block_delta\ndata: "
+        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"par\"}}\n\n"
+        "event: error\ndata: "
+        "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
     auto m = reassemble_anthropic(ix, stream);
     REQUIRE(m);
     REQUIRE(m->error);
@@ -150,8 +154,11 @@ TEST_CASE("anthropic: error event and error bodies", "[anthropic]") {
     CHECK(be->error->message == "bad input");
 
     // Vertex: Google error object, possibly in an array.
-    auto vix = make_ix("https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/anthropic/models/c:rawPredict", 429);
-    auto ve = reassemble_anthropic(vix, json_body(R"([{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED"}}])"));
+    auto vix = make_ix(
+        "https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/anthropic/models/c:rawPredict",
+        429);
+    auto ve = reassemble_anthropic(
+        vix, json_body(R"([{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED"}}])"));
     REQUIRE(ve);
     REQUIRE(ve->error);
     CHECK(ve->provider == "vertex");
@@ -160,15 +167,36 @@ TEST_CASE("anthropic: error event and error bodies", "[anthropic]") {
 }
 
 TEST_CASE("anthropic: Bedrock event stream chunks, wrapped or not, and exceptions", "[anthropic]") {
-    auto ix = make_ix("https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude/invoke-with-response-stream");
+    auto ix = make_ix(
+        "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude/invoke-with-response-stream");
     DecodedBody b;
     b.kind = BodyKind::eventstream;
-    b.events.push_back({"chunk", R"({"type":"message_start","message":{"id":"msg_bdrk","model":"claude-h","content":[],"usage":{"input_tokens":4,"output_tokens":1}}})", {}, 0, 0});
-    b.events.push_back({"chunk", R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})", {}, 0, 10});
+    b.events.push_back(
+        {"chunk",
+         R"({"type":"message_start","message":{"id":"msg_bdrk","model":"claude-h","content":[],"usage":{"input_tokens":4,"output_tokens":1}}})",
+         {},
+         0,
+         0});
+    b.events.push_back(
+        {"chunk", R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})", {}, 0, 10});
     // a payload the decoder left wrapped: {"bytes": base64 of a text delta}
-    b.events.push_back({"chunk", R"({"bytes":"eyJ0eXBlIjoiY29udGVudF9ibG9ja19kZWx0YSIsImluZGV4IjowLCJkZWx0YSI6eyJ0eXBlIjoidGV4dF9kZWx0YSIsInRleHQiOiJIaSJ9fQ=="})", {}, 0, 20});
-    b.events.push_back({"chunk", R"({"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":3}})", {}, 0, 30});
-    b.events.push_back({"chunk", R"({"type":"message_stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":4,"outputTokenCount":3}})", {}, 0, 40});
+    b.events.push_back(
+        {"chunk",
+         R"({"bytes":"eyJ0eXBlIjoiY29udGVudF9ibG9ja19kZWx0YSIsImluZGV4IjowLCJkZWx0YSI6eyJ0eXBlIjoidGV4dF9kZWx0YSIsInRleHQiOiJIaSJ9fQ=="})",
+         {},
+         0,
+         20});
+    b.events.push_back({"chunk",
+                        R"({"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":3}})",
+                        {},
+                        0,
+                        30});
+    b.events.push_back(
+        {"chunk",
+         R"({"type":"message_stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":4,"outputTokenCount":3}})",
+         {},
+         0,
+         40});
     auto m = reassemble_anthropic(ix, b);
     REQUIRE(m);
     CHECK(m->provider == "bedrock");
@@ -206,7 +234,8 @@ TEST_CASE("anthropic: truncated stream is incomplete, foreign bodies are not our
     DecodedBody garbage;
     garbage.kind = BodyKind::sse;
     garbage.events.push_back({"message", "{not json", {}, 1, 0});
-    garbage.events.push_back({"message", R"({"type":"content_block_delta","index":7,"delta":{"type":"text_delta","text":1}})", {}, 2, 0});
+    garbage.events.push_back(
+        {"message", R"({"type":"content_block_delta","index":7,"delta":{"type":"text_delta","text":1}})", {}, 2, 0});
     garbage.events.push_back({"message", R"({"type":"message_delta","usage":{"output_tokens":1e300}})", {}, 3, 0});
     auto g = reassemble_anthropic(ix, garbage);  // must not throw
     REQUIRE(g);

@@ -89,15 +89,16 @@ TEST_CASE("provider table: detection by URL, strong paths before hosts", "[provi
 }
 
 TEST_CASE("provider table: detection by body, text completions apart from chat", "[providers][table]") {
-    CHECK(detected("http://proxy/x", json_body(R"({"object":"text_completion","model":"m","choices":[{"text":"a"}]})")) ==
-          "openai-completions");
+    CHECK(
+        detected("http://proxy/x", json_body(R"({"object":"text_completion","model":"m","choices":[{"text":"a"}]})")) ==
+        "openai-completions");
     // No object: choices carrying `text` are a text completion, `message` a chat completion.
     CHECK(detected("http://proxy/x", json_body(R"({"model":"m","choices":[{"index":0,"text":"a"}]})")) ==
           "openai-completions");
     CHECK(detected("http://proxy/x", json_body(R"({"model":"m","choices":[{"index":0,"message":{"content":"a"}}]})")) ==
           "openai-chat");
     CHECK(detected("http://proxy/x", sse_body(sse_text({R"({"object":"text_completion","choices":[{"text":"a"}]})",
-                                                         "[DONE]"}))) == "openai-completions");
+                                                        "[DONE]"}))) == "openai-completions");
 }
 
 TEST_CASE("openai-completions: non-streamed, several choices, usage as chat", "[providers][openai-completions]") {
@@ -158,7 +159,8 @@ TEST_CASE("openai-completions: streamed, cut, and errors", "[providers][openai-c
     SECTION("an error body on an error status") {
         auto e = reassemble_openai_completions(
             make_ix("https://api.openai.com/v1/completions", 404),
-            json_body(R"({"error":{"message":"The model `text-davinci-003` has been deprecated","type":"invalid_request_error","param":null,"code":"model_not_found"}})"));
+            json_body(
+                R"({"error":{"message":"The model `text-davinci-003` has been deprecated","type":"invalid_request_error","param":null,"code":"model_not_found"}})"));
         REQUIRE(e);
         REQUIRE(e->error);
         CHECK(e->error->type == "invalid_request_error");
@@ -175,7 +177,8 @@ TEST_CASE("openai-completions: streamed, cut, and errors", "[providers][openai-c
     }
 }
 
-TEST_CASE("openai-completions: real recordings, gzip JSON and a vLLM stream", "[providers][openai-completions][testdata]") {
+TEST_CASE("openai-completions: real recordings, gzip JSON and a vLLM stream",
+          "[providers][openai-completions][testdata]") {
     auto plain = messages_of("openllmetry_openai_completions.yaml");
     REQUIRE(plain.size() == 2);
     for (const Message& m : plain) {
@@ -198,12 +201,14 @@ TEST_CASE("openai-completions: real recordings, gzip JSON and a vLLM stream", "[
 TEST_CASE("openai-chat: Mistral thinking chunks are reasoning", "[providers][openai][mistral]") {
     auto ix = make_ix("https://api.mistral.ai/v1/chat/completions");
     SECTION("streamed") {
-        auto m = reassemble_openai_chat(ix, sse_body(sse_text({
-            R"({"id":"a","object":"chat.completion.chunk","model":"magistral-medium-latest","choices":[{"index":0,"delta":{"role":"assistant","content":[{"type":"thinking","thinking":[{"type":"text","text":"Okay"}]}]},"finish_reason":null}]})",
-            R"({"id":"a","object":"chat.completion.chunk","model":"magistral-medium-latest","choices":[{"index":0,"delta":{"content":[{"type":"thinking","thinking":[{"type":"text","text":", sure."}]}]},"finish_reason":null}]})",
-            R"({"id":"a","object":"chat.completion.chunk","model":"magistral-medium-latest","choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]})",
-            R"({"id":"a","object":"chat.completion.chunk","model":"magistral-medium-latest","choices":[{"index":0,"delta":{"content":[{"type":"text","text":" there"}]},"finish_reason":"stop"}],"usage":{"prompt_tokens":4,"completion_tokens":9,"total_tokens":13}})",
-            "[DONE]"})));
+        auto m = reassemble_openai_chat(
+            ix,
+            sse_body(sse_text(
+                {R"({"id":"a","object":"chat.completion.chunk","model":"magistral-medium-latest","choices":[{"index":0,"delta":{"role":"assistant","content":[{"type":"thinking","thinking":[{"type":"text","text":"Okay"}]}]},"finish_reason":null}]})",
+                 R"({"id":"a","object":"chat.completion.chunk","model":"magistral-medium-latest","choices":[{"index":0,"delta":{"content":[{"type":"thinking","thinking":[{"type":"text","text":", sure."}]}]},"finish_reason":null}]})",
+                 R"({"id":"a","object":"chat.completion.chunk","model":"magistral-medium-latest","choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]})",
+                 R"({"id":"a","object":"chat.completion.chunk","model":"magistral-medium-latest","choices":[{"index":0,"delta":{"content":[{"type":"text","text":" there"}]},"finish_reason":"stop"}],"usage":{"prompt_tokens":4,"completion_tokens":9,"total_tokens":13}})",
+                 "[DONE]"})));
         REQUIRE(m);
         CHECK(m->reasoning == "Okay, sure.");
         CHECK(m->text == "Hello there");
@@ -256,11 +261,13 @@ TEST_CASE("cohere: v1 generate, not streamed and streamed", "[providers][cohere]
         CHECK(m->usage->output_tokens == 3);
     }
     SECTION("streamed, two generations by index") {
-        auto m = reassemble_cohere(ix, ndjson({
-            R"({"text":" A","index":0,"is_finished":false,"event_type":"text-generation"})",
-            R"({"text":" B","index":1,"is_finished":false,"event_type":"text-generation"})",
-            R"({"text":"a","index":0,"is_finished":false,"event_type":"text-generation"})",
-            R"({"is_finished":true,"event_type":"stream-end","finish_reason":"COMPLETE","response":{"id":"g2","generations":[{"text":" Aa","finish_reason":"COMPLETE"},{"text":" B","finish_reason":"MAX_TOKENS"}],"meta":{"billed_units":{"input_tokens":1,"output_tokens":4}}}})"}));
+        auto m = reassemble_cohere(
+            ix,
+            ndjson(
+                {R"({"text":" A","index":0,"is_finished":false,"event_type":"text-generation"})",
+                 R"({"text":" B","index":1,"is_finished":false,"event_type":"text-generation"})",
+                 R"({"text":"a","index":0,"is_finished":false,"event_type":"text-generation"})",
+                 R"({"is_finished":true,"event_type":"stream-end","finish_reason":"COMPLETE","response":{"id":"g2","generations":[{"text":" Aa","finish_reason":"COMPLETE"},{"text":" B","finish_reason":"MAX_TOKENS"}],"meta":{"billed_units":{"input_tokens":1,"output_tokens":4}}}})"}));
         REQUIRE(m);
         CHECK(m->streamed);
         CHECK(m->complete);
@@ -274,13 +281,16 @@ TEST_CASE("cohere: v1 generate, not streamed and streamed", "[providers][cohere]
         CHECK(m->usage->output_tokens == 4);
     }
     SECTION("a stream-error event, and a cut stream") {
-        auto e = reassemble_cohere(ix, ndjson({
-            R"({"text":" A","is_finished":false,"event_type":"text-generation"})",
-            R"({"is_finished":true,"event_type":"stream-error","finish_reason":"ERROR","err":"internal error"})"}));
+        auto e = reassemble_cohere(
+            ix,
+            ndjson(
+                {R"({"text":" A","is_finished":false,"event_type":"text-generation"})",
+                 R"({"is_finished":true,"event_type":"stream-error","finish_reason":"ERROR","err":"internal error"})"}));
         REQUIRE(e);
         REQUIRE(e->error);
         CHECK(e->error->message == "internal error");
-        auto cut = reassemble_cohere(ix, ndjson({R"({"text":" A","is_finished":false,"event_type":"text-generation"})"}));
+        auto cut =
+            reassemble_cohere(ix, ndjson({R"({"text":" A","is_finished":false,"event_type":"text-generation"})"}));
         REQUIRE(cut);
         CHECK_FALSE(cut->complete);
         CHECK(cut->text == " A");
@@ -360,22 +370,28 @@ TEST_CASE("provider table: the corpus files of the added APIs", "[providers][cor
     CHECK(pdf.text == "The title of this document is \"Dummy PDF file\".");
     Message v1 = first("vcrpy/langchain-aws/libs/aws/tests/cassettes/test_citations_v1[v0].yaml.gz", 1);
     CHECK(v1.text == "According to the policy, employees should consult with your manager for details.");
-    Message gen = first("httprr/langchaingo/llms/cohere/internal/cohereclient/testdata/"
-                        "TestClient_CreateGenerationWithCustomModel.httprr",
-                        0);
+    Message gen = first(
+        "httprr/langchaingo/llms/cohere/internal/cohereclient/testdata/"
+        "TestClient_CreateGenerationWithCustomModel.httprr",
+        0);
     CHECK(gen.api == "cohere");
     CHECK_FALSE(gen.text.empty());
-    Message vllm = first("vcrpy/openllmetry/packages/opentelemetry-instrumentation-openai/tests/traces/cassettes/"
-                         "test_finish_reasons/TestCompletionsFinishReasons.test_async_completions_sets_top_level_finish_reasons.yaml",
-                         1);
+    Message vllm = first(
+        "vcrpy/openllmetry/packages/opentelemetry-instrumentation-openai/tests/traces/cassettes/"
+        "test_finish_reasons/TestCompletionsFinishReasons.test_async_completions_sets_top_level_finish_reasons.yaml",
+        1);
     CHECK(vllm.api == "openai-completions");
 }
 
 TEST_CASE("provider table: a generic …/completions path lets a chat body decide", "[providers][table]") {
     const std::string url = "https://api.portkey.ai/v1/prompts/pp-weather/completions";
     CHECK(detected(url) == "openai-completions");
-    CHECK(detected(url, json_body(R"({"object":"chat.completion","model":"gpt-4.1","choices":[{"index":0,"message":{"content":"x"}}]})")) ==
-          "openai-chat");
+    CHECK(
+        detected(
+            url,
+            json_body(
+                R"({"object":"chat.completion","model":"gpt-4.1","choices":[{"index":0,"message":{"content":"x"}}]})")) ==
+        "openai-chat");
     CHECK(detected(url, json_body(R"({"object":"text_completion","model":"m","choices":[{"text":"x"}]})")) ==
           "openai-completions");
     // The /v1/completions path itself is not overruled by a body.

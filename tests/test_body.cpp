@@ -27,7 +27,9 @@ Headers hdrs(std::initializer_list<std::pair<std::string, std::string>> kv) {
 }
 
 using testsupport::gzip;
-std::string es_header(const std::string& name, const std::string& value) { return testsupport::es_string_header(name, value); }
+std::string es_header(const std::string& name, const std::string& value) {
+    return testsupport::es_string_header(name, value);
+}
 using testsupport::es_frame;
 
 }  // namespace
@@ -139,8 +141,8 @@ TEST_CASE("body: SSE problems and unterminated stream", "[decoders]") {
 
 TEST_CASE("body: NDJSON", "[decoders]") {
     std::string nd = "{\"model\":\"llama\",\"done\":false}\n{\"model\":\"llama\",\"done\":true}\n";
-    for (auto h : {hdrs({{"Content-Type", "application/x-ndjson"}}), hdrs({}),
-                   hdrs({{"Content-Type", "application/json"}})}) {
+    for (auto h :
+         {hdrs({{"Content-Type", "application/x-ndjson"}}), hdrs({}), hdrs({{"Content-Type", "application/json"}})}) {
         auto d = decode_body(h, nd);
         REQUIRE(d.kind == BodyKind::ndjson);
         REQUIRE(d.events.size() == 2);
@@ -153,7 +155,8 @@ TEST_CASE("body: NDJSON", "[decoders]") {
     auto one = decode_body(hdrs({{"Content-Type", "application/x-ndjson"}}), "{\"done\":true}");
     CHECK(one.kind == BodyKind::ndjson);
     CHECK(one.events.size() == 1);
-    auto broken = decode_body(hdrs({{"Content-Type", "application/x-ndjson"}}), "{\"a\":1}\r\n\r\n{\"b\":\n{\"c\":3}\n");
+    auto broken =
+        decode_body(hdrs({{"Content-Type", "application/x-ndjson"}}), "{\"a\":1}\r\n\r\n{\"b\":\n{\"c\":3}\n");
     REQUIRE(broken.kind == BodyKind::ndjson);
     REQUIRE(broken.events.size() == 3);
     CHECK(broken.events[0].data == "{\"a\":1}");
@@ -180,8 +183,8 @@ TEST_CASE("body: gzip undone whatever the header says", "[decoders]") {
     CHECK(plain.kind == BodyKind::json);
     CHECK(plain.problems.empty());
     // Gzipped SSE.
-    auto sse = decode_body(hdrs({{"Content-Encoding", "gzip"}, {"Content-Type", "text/event-stream"}}),
-                           gzip("data: x\n\n"));
+    auto sse =
+        decode_body(hdrs({{"Content-Encoding", "gzip"}, {"Content-Type", "text/event-stream"}}), gzip("data: x\n\n"));
     CHECK(sse.kind == BodyKind::sse);
     CHECK(sse.events.size() == 1);
 }
@@ -201,11 +204,11 @@ TEST_CASE("body: AWS event stream with Bedrock chunks", "[decoders]") {
     std::string inner = "{\"type\":\"content_block_delta\",\"delta\":{\"text\":\"Olá\"}}";
     std::string payload = "{\"bytes\":\"" + base64_encode(inner) + "\",\"p\":\"abcdef\"}";
     std::string common = es_header(":content-type", "application/json") + es_header(":message-type", "event");
-    std::string body = es_frame(es_header(":event-type", "chunk") + common, payload) +
-                       es_frame(es_header(":event-type", "messageStop") + common, "{\"stopReason\":\"end_turn\"}") +
-                       es_frame(es_header(":exception-type", "throttlingException") +
-                                      es_header(":message-type", "exception"),
-                                  "{\"message\":\"slow down\"}");
+    std::string body =
+        es_frame(es_header(":event-type", "chunk") + common, payload) +
+        es_frame(es_header(":event-type", "messageStop") + common, "{\"stopReason\":\"end_turn\"}") +
+        es_frame(es_header(":exception-type", "throttlingException") + es_header(":message-type", "exception"),
+                 "{\"message\":\"slow down\"}");
     for (auto h : {hdrs({{"Content-Type", "application/vnd.amazon.eventstream"}}), hdrs({}),
                    hdrs({{"Content-Type", "application/json"}})}) {
         auto d = decode_body(h, body);

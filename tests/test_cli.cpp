@@ -33,11 +33,11 @@ std::string temp_file(const std::string& name, const std::string& content) {
 }  // namespace
 
 TEST_CASE("show: golden text for streamed cassettes of each provider", "[cli][show]") {
-    for (const auto& [file, golden] : std::vector<std::pair<std::string, std::string>>{
-             {kOpenAI, "show/openai_streaming.txt"},
-             {kAnthropic, "show/anthropic_thinking_streaming.txt"},
-             {kBedrock, "show/bedrock_tool_streaming.txt"},
-             {kGemini, "show/gemini_tool_streaming.txt"}}) {
+    for (const auto& [file, golden] :
+         std::vector<std::pair<std::string, std::string>>{{kOpenAI, "show/openai_streaming.txt"},
+                                                          {kAnthropic, "show/anthropic_thinking_streaming.txt"},
+                                                          {kBedrock, "show/bedrock_tool_streaming.txt"},
+                                                          {kGemini, "show/gemini_tool_streaming.txt"}}) {
         INFO(file);
         auto r = run_cassette({"show", file});
         CHECK(r.exit_code == 0);
@@ -128,7 +128,8 @@ TEST_CASE("export -o writes atomically and never over an input", "[cli][export]"
     CHECK(testsupport::read_file(input) == testsupport::read_file(testsupport::source_dir() + "/" + kOpenAI));
 
     // A failing export leaves no file behind.
-    std::string bad = temp_file("bad.yaml", "version: 2\ninteractions:\n- request: {url: u, method: GET}\n  response: {code: x}\n");
+    std::string bad =
+        temp_file("bad.yaml", "version: 2\ninteractions:\n- request: {url: u, method: GET}\n  response: {code: x}\n");
     std::string out2 = (fs::temp_directory_path() / "cassette-cli-tests" / "never.json").string();
     fs::remove(out2);
     auto fail = run_cassette({"export", bad, "-o", out2});
@@ -145,14 +146,18 @@ TEST_CASE("bad input: clear error, exit 2, never a crash", "[cli][malformed]") {
     std::vector<Case> cases{
         {"empty.yaml", "", "1:1: empty file: not a cassette\n"},
         {"truncated.yaml", "version: 2\ninteractions:\n- request:\n    body: \"abc",
-         "4:15: found unexpected end of stream (while scanning a quoted scalar)\n        body: \"abc\n                  ^\n"},
+         "4:15: found unexpected end of stream (while scanning a quoted scalar)\n        body: \"abc\n                 "
+         " ^\n"},
         {"indent.yaml", "version: 2\ninteractions:\n- request:\n    url: a\n   method: GET\n",
          "5:4: did not find expected key (while parsing a block mapping)\n       method: GET\n       ^\n"},
         {"escape.yaml", "version: 2\ninteractions:\n- request:\n    body: \"a\\qb\"\n",
-         "4:13: found unknown escape character (while parsing a quoted scalar)\n        body: \"a\\qb\"\n                ^\n"},
+         "4:13: found unknown escape character (while parsing a quoted scalar)\n        body: \"a\\qb\"\n              "
+         "  ^\n"},
         {"base64.yaml",
-         "version: 2\ninteractions:\n- request: {url: u, method: GET}\n  response:\n    code: 200\n    body: !!binary '#'\n",
-         "6:11: interaction 0: `body` is tagged !!binary but is not valid base64\n        body: !!binary '#'\n              ^\n"},
+         "version: 2\ninteractions:\n- request: {url: u, method: GET}\n  response:\n    code: 200\n    body: !!binary "
+         "'#'\n",
+         "6:11: interaction 0: `body` is tagged !!binary but is not valid base64\n        body: !!binary '#'\n         "
+         "     ^\n"},
     };
     for (const auto& c : cases) {
         INFO(c.name);

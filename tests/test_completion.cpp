@@ -81,14 +81,16 @@ TEST_CASE("command table: --input-format on each command that reads cassettes, n
 }
 
 TEST_CASE("completions: the checked-in scripts are what the binary prints", "[cli][completion]") {
-    for (const auto& [shell, file] : std::vector<std::pair<std::string, std::string>>{
-             {"bash", "completions/cassette.bash"}, {"zsh", "completions/_cassette"}, {"fish", "completions/cassette.fish"}}) {
+    for (const auto& [shell, file] :
+         std::vector<std::pair<std::string, std::string>>{{"bash", "completions/cassette.bash"},
+                                                          {"zsh", "completions/_cassette"},
+                                                          {"fish", "completions/cassette.fish"}}) {
         CAPTURE(shell);
         auto printed = run_cassette({"completion", shell});
         REQUIRE(printed.exit_code == 0);
         INFO("regenerate with: build/cassette completion " << shell << " > " << file);
-        CHECK(testsupport::unified_diff(testsupport::read_file(file), printed.out, file, "cassette completion " + shell) ==
-              "");
+        CHECK(testsupport::unified_diff(testsupport::read_file(file), printed.out, file,
+                                        "cassette completion " + shell) == "");
     }
     auto bad = run_cassette({"completion", "tcsh"});
     CHECK(bad.exit_code == 2);

@@ -33,9 +33,12 @@ const std::string kRerecorded = "testdata/fantasy/openai_streaming.yaml";
 std::string render(const std::vector<WordOp>& ops) {
     std::string out;
     for (const auto& op : ops) {
-        if (op.kind == WordOp::equal) out += op.text;
-        else if (op.kind == WordOp::removed) out += "[-" + op.text + "-]";
-        else out += "{+" + op.text + "+}";
+        if (op.kind == WordOp::equal)
+            out += op.text;
+        else if (op.kind == WordOp::removed)
+            out += "[-" + op.text + "-]";
+        else
+            out += "{+" + op.text + "+}";
     }
     return out;
 }
@@ -49,9 +52,9 @@ std::string shell_quote(const std::string& s) {
 // Runs a shell command in `dir`, returning its exit status and standard output.
 std::pair<int, std::string> sh(const fs::path& dir, const std::string& cmd) {
     fs::path out = dir / ".cmd-out";
-    std::string full = "cd " + shell_quote(dir.string()) + " && env -u NO_COLOR GIT_CONFIG_NOSYSTEM=1 HOME=" +
-                       shell_quote(dir.string()) + " TERM=dumb sh -c " + shell_quote(cmd) + " >" +
-                       shell_quote(out.string()) + " 2>&1";
+    std::string full = "cd " + shell_quote(dir.string()) +
+                       " && env -u NO_COLOR GIT_CONFIG_NOSYSTEM=1 HOME=" + shell_quote(dir.string()) +
+                       " TERM=dumb sh -c " + shell_quote(cmd) + " >" + shell_quote(out.string()) + " 2>&1";
     int status = std::system(full.c_str());
     std::string text = testsupport::read_file(out.string());
     fs::remove(out);
@@ -186,7 +189,8 @@ TEST_CASE("tool-call change: arguments compared as JSON, call ids ignored", "[di
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("call_") == std::string::npos);
     testsupport::check_golden("diff/tool_call_change.txt", r.out);
-    r = testsupport::run_cassette({"diff", "testdata/diff/tool_a.yaml", "testdata/diff/tool_b.yaml", "--format", "json"});
+    r = testsupport::run_cassette(
+        {"diff", "testdata/diff/tool_a.yaml", "testdata/diff/tool_b.yaml", "--format", "json"});
     json j = json::parse(r.out);
     REQUIRE(j["interactions"].size() == 1);
     REQUIRE(j["interactions"][0]["changes"].size() == 1);
@@ -223,14 +227,13 @@ TEST_CASE("format 1 and format 2 of the same traffic are equal", "[diff]") {
 }
 
 TEST_CASE("diff options: --ignore, --no-ignore and --list-ignored", "[diff]") {
-    auto r = testsupport::run_cassette(
-        {"diff", kSeed, kRerecorded, "--ignore", "message.text", "--format", "json"});
+    auto r = testsupport::run_cassette({"diff", kSeed, kRerecorded, "--ignore", "message.text", "--format", "json"});
     CHECK(r.exit_code == 1);
     json j = json::parse(r.out);
     REQUIRE(j["interactions"][0]["changes"].size() == 1);
     CHECK(j["interactions"][0]["changes"][0]["path"] == "message.usage.output_tokens");
-    r = testsupport::run_cassette({"diff", kSeed, kRerecorded, "--ignore", "message.text",
-                                   "--ignore", "message.usage.*"});
+    r = testsupport::run_cassette(
+        {"diff", kSeed, kRerecorded, "--ignore", "message.text", "--ignore", "message.usage.*"});
     CHECK(r.exit_code == 0);
     CHECK(r.out.empty());
     r = testsupport::run_cassette({"diff", "--list-ignored"});
@@ -265,8 +268,8 @@ TEST_CASE("textconv view: one line per field, volatile fields left out", "[diff]
 }
 
 TEST_CASE("git diff driver: 7 arguments, /dev/null for an added file", "[diff]") {
-    auto r = testsupport::run_cassette({"diff", "cassettes/chat.yaml", kSeed, "abc1234", "100644",
-                                        kRerecorded, "def5678", "100644"});
+    auto r = testsupport::run_cassette(
+        {"diff", "cassettes/chat.yaml", kSeed, "abc1234", "100644", kRerecorded, "def5678", "100644"});
     // Git stops at a driver's non-zero exit ("external diff died"): differences exit 0 here.
     CHECK(r.exit_code == 0);
     CHECK(r.out.rfind("diff --cassette a/cassettes/chat.yaml b/cassettes/chat.yaml\n", 0) == 0);
@@ -294,8 +297,8 @@ TEST_CASE("git diff driver and textconv in a real repository", "[diff]") {
     REQUIRE(sh(repo, git + " add . && " + git + " commit -q -m two").first == 0);
 
     // diff.<name>.command: git calls `cassette diff` with its 7 arguments.
-    auto [status, out] = sh(repo, git + " -c diff.cassette.command=" + shell_quote(bin + " diff") +
-                                      " --no-pager diff HEAD~1 HEAD");
+    auto [status, out] =
+        sh(repo, git + " -c diff.cassette.command=" + shell_quote(bin + " diff") + " --no-pager diff HEAD~1 HEAD");
     CHECK(status == 0);
     CHECK(out.find("diff --cassette a/chat.yaml b/chat.yaml") != std::string::npos);
     CHECK(out.find("message.text: [-Oi-]{+Olá+}!") != std::string::npos);

@@ -41,7 +41,8 @@ std::string zlib_compress2(std::string_view in) {
     return out;
 }
 
-const std::string kJson = R"({"id":"msg_1","type":"message","content":[{"type":"text","text":"Olá! Olá! Olá! Olá! Olá!"}]})";
+const std::string kJson =
+    R"({"id":"msg_1","type":"message","content":[{"type":"text","text":"Olá! Olá! Olá! Olá! Olá!"}]})";
 // kJson compressed by BrotliEncoderCompress(quality 11, lgwin 22, TEXT).
 const std::string kBrJson(
     "\x1b\x61\x00\x00\x1c\x09\xd9\x29\xe6\xa5\x83\x30\xba\xf9\x52\x11\xb0\xb3\x69\xe5\xc6\x45\xbb\x64\x21\x29\xea"
@@ -61,7 +62,8 @@ std::string pattern() {
 
 std::string big_text() {
     std::string s;
-    for (int i = 0; i < 20000; ++i) s += "data: {\"choices\":[{\"delta\":{\"content\":\"token " + std::to_string(i) + "\"}}]}\n\n";
+    for (int i = 0; i < 20000; ++i)
+        s += "data: {\"choices\":[{\"delta\":{\"content\":\"token " + std::to_string(i) + "\"}}]}\n\n";
     return s;
 }
 

@@ -45,7 +45,9 @@ std::string h_bool(const std::string& name, bool v) {
     return out;
 }
 
-std::string message(const std::string& headers, const std::string& payload) { return testsupport::es_frame(headers, payload); }
+std::string message(const std::string& headers, const std::string& payload) {
+    return testsupport::es_frame(headers, payload);
+}
 
 std::string event_msg(const std::string& type, const std::string& payload) {
     return message(h_string(":event-type", type) + h_string(":content-type", "application/json") +
@@ -61,7 +63,8 @@ TEST_CASE("eventstream: known vector from the AWS reference decoders", "[decoder
         "0000003d0000002007fd83960c636f6e74656e742d747970650700106170706c69636174696f6e2f6a736f6e7b27666f6f273a27626172"
         "277d8d9c08b1";
     std::string bytes;
-    for (size_t i = 0; i < hex.size(); i += 2) bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    for (size_t i = 0; i < hex.size(); i += 2)
+        bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
     CHECK(looks_like_eventstream(bytes));
     auto r = parse_eventstream(bytes);
     REQUIRE_FALSE(r.error);
@@ -83,8 +86,9 @@ TEST_CASE("eventstream: every header type", "[decoders]") {
     for (int i = 0; i < 16; ++i) uuid_bytes.push_back(static_cast<char>(0xa0 + i));
     std::string headers = h_bool("t", true) + h_bool("f", false) + h_fixed("b", 2, 0xFE, 1) +
                           h_fixed("s", 3, 0x7FFF, 2) + h_fixed("i", 4, 0x80000000u, 4) +
-                          h_fixed("l", 5, 0xFFFFFFFFFFFFFFFFull, 8) + h_string("bytes", std::string("\0\x01\xff", 3), 6) +
-                          h_string("str", "hello") + h_fixed("ts", 8, 1700000000123ull, 8);
+                          h_fixed("l", 5, 0xFFFFFFFFFFFFFFFFull, 8) +
+                          h_string("bytes", std::string("\0\x01\xff", 3), 6) + h_string("str", "hello") +
+                          h_fixed("ts", 8, 1700000000123ull, 8);
     headers.push_back(4);
     headers += "uuid";
     headers.push_back(9);
@@ -226,7 +230,9 @@ TEST_CASE("eventstream: lengths that lie", "[decoders]") {
         CHECK(r.error->find("unknown value type 10") != std::string::npos);
     }
     SECTION("header name longer than the header block") {
-        std::string h = "\x7f" "abc";
+        std::string h =
+            "\x7f"
+            "abc";
         auto r = parse_eventstream(message(h, ""));
         REQUIRE(r.error);
     }

@@ -85,8 +85,8 @@ TEST_CASE("python_json_dumps matches json.dumps of what PyYAML loads", "[formats
 }
 
 TEST_CASE("every corpus-next file reads in its own format with no schema problem", "[formats][corpus]") {
-    const std::map<std::string, std::string> want{{"vcrpy", "vcrpy"}, {"ruby-vcr", "ruby-vcr"}, {"har", "har"},
-                                                   {"httprr", "httprr"}, {"nock", "nock"}};
+    const std::map<std::string, std::string> want{
+        {"vcrpy", "vcrpy"}, {"ruby-vcr", "ruby-vcr"}, {"har", "har"}, {"httprr", "httprr"}, {"nock", "nock"}};
     std::map<std::string, size_t> http_interactions;  // by source folder
     auto files = next_files(corpus_next());
     REQUIRE(files.size() > 400);
@@ -124,13 +124,15 @@ TEST_CASE("every corpus-next file reads in its own format with no schema problem
     CHECK(http_interactions["nock/nock"] == 1);
 }
 
-TEST_CASE("pydantic-ai parsed_body replays as json.dumps: its content-length matches byte for byte", "[formats][corpus]") {
+TEST_CASE("pydantic-ai parsed_body replays as json.dumps: its content-length matches byte for byte",
+          "[formats][corpus]") {
     size_t checked = 0, matched = 0;
     for (const auto& path : next_files(corpus_next() + "/vcrpy/pydantic-ai")) {
         Cassette c = load_cassette(path);
         for (const auto& ix : c.interactions) {
             for (const auto* part : {&ix.request.extra, &ix.response.extra}) {
-                bool parsed = std::any_of(part->begin(), part->end(), [](const ExtraField& x) { return x.key == "parsed_body"; });
+                bool parsed =
+                    std::any_of(part->begin(), part->end(), [](const ExtraField& x) { return x.key == "parsed_body"; });
                 if (!parsed) continue;
                 const Headers& h = part == &ix.request.extra ? ix.request.headers : ix.response.headers;
                 const Body& b = part == &ix.request.extra ? ix.request.body : ix.response.body;
@@ -146,7 +148,8 @@ TEST_CASE("pydantic-ai parsed_body replays as json.dumps: its content-length mat
     CHECK(checked > 100);
     CHECK(matched * 100 > checked * 80);  // 131 of 155 in the corpus
     // Byte for byte, one known body (checked against Python's json.dumps).
-    Cassette c = load_cassette(corpus_next() + "/vcrpy/pydantic-ai/tests/models/cassettes/test_groq/test_tool_regular_error.yaml");
+    Cassette c = load_cassette(corpus_next() +
+                               "/vcrpy/pydantic-ai/tests/models/cassettes/test_groq/test_tool_regular_error.yaml");
     REQUIRE(!c.interactions.empty());
     CHECK(c.interactions[0].request.body.bytes ==
           "{\"messages\": [{\"content\": \"hello\", \"role\": \"user\"}], \"model\": \"non-existent\", \"n\": 1, "
@@ -177,9 +180,11 @@ TEST_CASE("httprr bodies: length-prefixed records, chunked framing undone", "[fo
 }
 
 TEST_CASE("httprr records: lengths, chunked framing, truncation", "[formats]") {
-    const std::string rec = "POST http://x/api HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+    const std::string rec =
+        "POST http://x/api HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
     const std::string resp = "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok";
-    std::string text = "httprr trace v1\n" + std::to_string(rec.size()) + " " + std::to_string(resp.size()) + "\n" + rec + resp;
+    std::string text =
+        "httprr trace v1\n" + std::to_string(rec.size()) + " " + std::to_string(resp.size()) + "\n" + rec + resp;
     Cassette c = load_text(text);
     REQUIRE(c.interactions.size() == 1);
     CHECK(c.interactions[0].request.body.bytes == "abc");
@@ -198,7 +203,8 @@ TEST_CASE("httprr records: lengths, chunked framing, truncation", "[formats]") {
     CHECK_THROWS_AS(load_text("httprr trace v2\n"), InputError);
 }
 
-TEST_CASE("VCR.py shapes: gzip !!binary, old httpx layout, pre-1.0 list, python tags, requests/responses", "[formats][corpus]") {
+TEST_CASE("VCR.py shapes: gzip !!binary, old httpx layout, pre-1.0 list, python tags, requests/responses",
+          "[formats][corpus]") {
     const std::string dir = corpus_next() + "/vcrpy/vcrpy/tests";
     Cassette old = load_cassette(dir + "/fixtures/migration/old_cassette.json");
     REQUIRE(old.interactions.size() == 1);
@@ -268,7 +274,8 @@ TEST_CASE("Ruby VCR shapes: !binary, base64_string, R dialects, rvcr JSON", "[fo
 
     Cassette r = load_text(
         "http_interactions:\n- request:\n    method: get\n    uri: https://b.test/\n  response:\n"
-        "    status:\n      status_code: '404'\n      message: Not Found\n    headers: []\n    body:\n      string: ''\n");
+        "    status:\n      status_code: '404'\n      message: Not Found\n    headers: []\n    body:\n      string: "
+        "''\n");
     REQUIRE(r.interactions.size() == 1);
     CHECK(r.interactions[0].response.code == 404);
     CHECK(r.problems.empty());
@@ -325,8 +332,9 @@ TEST_CASE("nock fixtures", "[formats]") {
     CHECK(c.interactions[0].request.url == "http://www.example.test/");
     CHECK(c.interactions[0].response.code == 200);
     CHECK(c.interactions[0].response.headers.all("set-cookie")->size() == 2);
-    Cassette j = load_text("[{\"scope\":\"https://api.test:443\",\"method\":\"POST\",\"path\":\"/v1?x=1\",\"body\":{\"a\":1},"
-                           "\"status\":201,\"response\":{\"ok\":true},\"rawHeaders\":[\"A\",\"1\",\"A\",\"2\"]}]");
+    Cassette j = load_text(
+        "[{\"scope\":\"https://api.test:443\",\"method\":\"POST\",\"path\":\"/v1?x=1\",\"body\":{\"a\":1},"
+        "\"status\":201,\"response\":{\"ok\":true},\"rawHeaders\":[\"A\",\"1\",\"A\",\"2\"]}]");
     REQUIRE(j.interactions.size() == 1);
     CHECK(j.interactions[0].request.url == "https://api.test/v1?x=1");
     CHECK(j.interactions[0].request.body.bytes == "{\"a\":1}");
@@ -335,8 +343,9 @@ TEST_CASE("nock fixtures", "[formats]") {
 }
 
 TEST_CASE("input format option forces a reader, detection refuses what no reader claims", "[formats]") {
-    const std::string vcrpy = "interactions:\n- request:\n    body: null\n    headers: {}\n    method: GET\n    uri: http://a/\n"
-                              "  response:\n    body: {string: hi}\n    headers: {}\n    status: {code: 200, message: OK}\nversion: 1\n";
+    const std::string vcrpy =
+        "interactions:\n- request:\n    body: null\n    headers: {}\n    method: GET\n    uri: http://a/\n"
+        "  response:\n    body: {string: hi}\n    headers: {}\n    status: {code: 200, message: OK}\nversion: 1\n";
     CHECK(load_text(vcrpy).format == "vcrpy");
     Cassette forced = load_text(vcrpy, "go-vcr");
     CHECK(forced.format == "go-vcr");
@@ -400,9 +409,10 @@ TEST_CASE("convert round-trips bytes through go-vcr, vcrpy and har", "[formats][
 }
 
 TEST_CASE("convert names what the target format cannot hold", "[formats]") {
-    Cassette rb = load_text("http_interactions:\n- request:\n    method: get\n    uri: https://b.test/\n  response:\n"
-                            "    status: {code: 200, message: OK}\n    body: {string: x}\n  recorded_at: now\n"
-                            "recorded_with: VCR 6\n");
+    Cassette rb = load_text(
+        "http_interactions:\n- request:\n    method: get\n    uri: https://b.test/\n  response:\n"
+        "    status: {code: 200, message: OK}\n    body: {string: x}\n  recorded_at: now\n"
+        "recorded_with: VCR 6\n");
     auto w = convert_cassette(rb, "vcrpy").warnings;
     REQUIRE(w.size() == 2);
     CHECK(w[0] == "vcrpy cannot hold `recorded_at` (1 occurrence): dropped");
@@ -416,7 +426,8 @@ TEST_CASE("recorder: the library and version each format's file names", "[format
         std::string seen = "<no header>";
         ReadOptions o;
         o.on_header = [&](const Cassette& c) { seen = c.recorder; };
-        Cassette c = read_cassette(corpus_next() + "/" + rel_path, [](Interaction&&) {}, o);
+        Cassette c = read_cassette(
+            corpus_next() + "/" + rel_path, [](Interaction&&) {}, o);
         return std::pair{c.recorder, seen};
     };
     // Ruby VCR writes recorded_with after the interactions: known at the end, not in on_header.
@@ -465,7 +476,8 @@ TEST_CASE("recorder: the library and version each format's file names", "[format
 
     // JSON export: "recorder" only when named, so go-vcr headers keep their keys.
     Cassette har = load_cassette(
-        corpus_next() + "/har/mirascope-ts/typescript/tests/e2e/input/cassettes/document/anthropic/encodes-url-document.har");
+        corpus_next() +
+        "/har/mirascope-ts/typescript/tests/e2e/input/cassettes/document/anthropic/encodes-url-document.har");
     CHECK(cassette_header_to_json(har)["recorder"] == "Polly.JS 6.0.6");
     Cassette govcr = load_cassette(testsupport::corpus_dir() + "/seed/simple_streaming.yaml");
     CHECK(!cassette_header_to_json(govcr).contains("recorder"));
@@ -483,8 +495,8 @@ TEST_CASE("golden messages per format", "[formats][corpus]") {
                 auto d = decode_body(ix.response.headers, ix.response.body.bytes);
                 auto m = reassemble(ix, d);
                 out += std::to_string(ix.index) + " " + ix.request.method + " " +
-                       std::to_string(ix.response.code.value_or(0)) + " " + std::to_string(ix.response.body.bytes.size()) +
-                       "B " + body_kind_name(d.kind);
+                       std::to_string(ix.response.code.value_or(0)) + " " +
+                       std::to_string(ix.response.body.bytes.size()) + "B " + body_kind_name(d.kind);
                 if (m) out += " " + to_json(*m).dump();
                 out += "\n";
             }
@@ -541,7 +553,8 @@ TEST_CASE("format-specific schema checks: exact problems and positions", "[forma
           {8, 11, 0, "`body` has no `string` or `base64_string`"}}},
         {"rubyvcr-status-code.json",
          1,
-         {{3, 36, 0, "`status.code` must be an integer, found \"20x\""}, {4, 61, 0, "`base64_string` is not valid base64"}}},
+         {{3, 36, 0, "`status.code` must be an integer, found \"20x\""},
+          {4, 61, 0, "`base64_string` is not valid base64"}}},
         {"polly-no-response.har", 2, {{2, 3, 0, "$.log.entries[0].response: expected an object"}}},
         {"polly-status.har",
          2,
@@ -550,7 +563,8 @@ TEST_CASE("format-specific schema checks: exact problems and positions", "[forma
           {4, 3, 1, "$.log.entries[1]: expected an object"}}},
         {"httprr-truncated.httprr",
          1,
-         {{2, 4, 0, "record 0 declares 40 + 19 bytes but the file ends 50 bytes after this line; read as far as it goes"},
+         {{2, 4, 0,
+           "record 0 declares 40 + 19 bytes but the file ends 50 bytes after this line; read as far as it goes"},
           {6, 1, 0, "response is not a complete HTTP/1.1 message"},
           {6, 1, 0, "status line has no three-digit status code"}}},
         {"httprr-bad-lengths.httprr",
@@ -619,8 +633,9 @@ TEST_CASE("format-specific schema checks: what the readers still take", "[format
                     InputError);
     // nock: a definition without `status` is a 200 (nock's default), not a problem;
     // mistyped fields that nlohmann would throw on (value() with a default) are problems.
-    Cassette n = load_text("[{\"scope\":\"http://a:80\",\"method\":\"GET\",\"path\":\"/\"},"
-                           "{\"scope\":1,\"method\":\"GET\",\"path\":\"/\",\"responseIsBinary\":\"yes\",\"response\":\"6869\"}]");
+    Cassette n = load_text(
+        "[{\"scope\":\"http://a:80\",\"method\":\"GET\",\"path\":\"/\"},"
+        "{\"scope\":1,\"method\":\"GET\",\"path\":\"/\",\"responseIsBinary\":\"yes\",\"response\":\"6869\"}]");
     REQUIRE(n.interactions.size() == 2);
     CHECK(n.interactions[0].response.code == 200);
     REQUIRE(n.problems.size() == 2);
@@ -637,7 +652,8 @@ TEST_CASE("format-specific schema checks: what the readers still take", "[format
 }
 
 TEST_CASE("a byte order mark does not change what format a file is", "[formats]") {
-    const std::string vcrpy = testsupport::read_file(testsupport::source_dir() + "/testdata/vcrpy/mirascope_openrouter_sync_gzip.yaml");
+    const std::string vcrpy =
+        testsupport::read_file(testsupport::source_dir() + "/testdata/vcrpy/mirascope_openrouter_sync_gzip.yaml");
     cassette::Cassette plain = cassette::load_cassette_from_string(vcrpy, "plain.yaml");
     cassette::Cassette bom = cassette::load_cassette_from_string("\xEF\xBB\xBF" + vcrpy, "bom.yaml");
     CHECK(plain.format == "vcrpy");
@@ -649,6 +665,7 @@ TEST_CASE("a byte order mark does not change what format a file is", "[formats]"
 TEST_CASE("httprr's magic line must be the first bytes, with no byte order mark before it", "[formats]") {
     // Go's httprr reader refuses such a file; sniffing past the mark would
     // claim a file the httprr reader then refuses (found by fuzz_scrub).
-    CHECK_THROWS_AS(cassette::load_cassette_from_string("\xEF\xBB\xBFhttprr trace v1\n", "bom.httprr"), cassette::InputError);
+    CHECK_THROWS_AS(cassette::load_cassette_from_string("\xEF\xBB\xBFhttprr trace v1\n", "bom.httprr"),
+                    cassette::InputError);
     CHECK(cassette::load_cassette_from_string("httprr trace v1\n", "plain.httprr").format == "httprr");
 }

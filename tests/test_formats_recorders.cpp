@@ -193,7 +193,8 @@ TEST_CASE("Aquila: requests, parsed streams and -N.json answers become calls wit
     REQUIRE(r0->usage);
     CHECK(r0->usage->input_tokens == 21);
     CHECK(srd.interactions[1].request.method == "GET");
-    CHECK(srd.interactions[1].response.body.bytes == testsupport::read_file(data("aquila/store-retrieve-delete-2.json")));
+    CHECK(srd.interactions[1].response.body.bytes ==
+          testsupport::read_file(data("aquila/store-retrieve-delete-2.json")));
     auto r1 = message_of(srd.interactions[1]);
     REQUIRE(r1);
     CHECK_FALSE(r1->streamed);
@@ -213,7 +214,8 @@ TEST_CASE("Aquila: requests, parsed streams and -N.json answers become calls wit
     CHECK(p1->text == "- 2+2 = 4\n- 3+3 = 6");
 }
 
-TEST_CASE("Aquila: convert and HAR export refuse it with the reason, a broken line is an error at its line", "[formats][recorders]") {
+TEST_CASE("Aquila: convert and HAR export refuse it with the reason, a broken line is an error at its line",
+          "[formats][recorders]") {
     Cassette c = load_cassette(data("aquila/pong.meta.jsonl"));
     CHECK_THROWS_WITH(convert_cassette(c, "go-vcr"), Catch::Contains("no status, no response headers"));
     auto r = testsupport::run_cassette({"export", "-f", "har", data("aquila/pong.meta.jsonl")});
@@ -235,7 +237,8 @@ TEST_CASE("Aquila: convert and HAR export refuse it with the reason, a broken li
     fs::remove_all(dir);
 }
 
-TEST_CASE("cassetter YAML: typed bodies, integer status, recorded_at, gRPC and WebSocket kept apart", "[formats][recorders]") {
+TEST_CASE("cassetter YAML: typed bodies, integer status, recorded_at, gRPC and WebSocket kept apart",
+          "[formats][recorders]") {
     const std::string path = data("cassetter/all_protocols.yaml");
     CHECK(detect_format(path) == "cassetter");
     Cassette c = load_cassette(path);
@@ -247,7 +250,8 @@ TEST_CASE("cassetter YAML: typed bodies, integer status, recorded_at, gRPC and W
     CHECK(chat.request.url == "https://api.openai.com/v1/chat/completions");
     // JSON kept as structured YAML comes back as JSON text, in written order.
     CHECK(chat.request.body.bytes ==
-          "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}],\"temperature\":0.5,\"stream\":false}");
+          "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say "
+          "hi\"}],\"temperature\":0.5,\"stream\":false}");
     CHECK(chat.response.code == std::optional<int64_t>(200));
     CHECK(chat.response.status == "200 OK");
     REQUIRE(chat.request.headers.all("x-multi"));
@@ -278,7 +282,8 @@ TEST_CASE("cassetter TOML: body_type and body_content, JSON as JSON text, binary
     REQUIRE(c.problems.empty());
     REQUIRE(c.interactions.size() == 2);
     CHECK(c.interactions[0].request.method == "POST");
-    CHECK(c.interactions[0].request.body.bytes == "{\"nested\":{\"active\":true,\"value\":null},\"items\":[1,\"two\"]}");
+    CHECK(c.interactions[0].request.body.bytes ==
+          "{\"nested\":{\"active\":true,\"value\":null},\"items\":[1,\"two\"]}");
     CHECK(c.interactions[0].response.body.bytes == "caf\xC3\xA9");
     CHECK(c.interactions[1].request.body.bytes == std::string("\x00\x01\xff", 3));
     CHECK(c.interactions[1].response.code == std::optional<int64_t>(204));
@@ -289,13 +294,16 @@ TEST_CASE("cassetter TOML: body_type and body_content, JSON as JSON text, binary
 TEST_CASE("cassetter: never a VCR.py cassette, and bad fields are problems at their place", "[formats][recorders]") {
     // VCR.py also writes version 1 + interactions with uri: its bodies are strings.
     const std::string vcrpy =
-        "interactions:\n- request:\n    body: '{\"a\": 1}'\n    headers: {}\n    method: POST\n    uri: https://x.test/\n"
-        "  response:\n    body:\n      string: ok\n    headers: {}\n    status:\n      code: 200\n      message: OK\nversion: 1\n";
+        "interactions:\n- request:\n    body: '{\"a\": 1}'\n    headers: {}\n    method: POST\n    uri: "
+        "https://x.test/\n"
+        "  response:\n    body:\n      string: ok\n    headers: {}\n    status:\n      code: 200\n      message: "
+        "OK\nversion: 1\n";
     CHECK_FALSE(cassetter_sniff(vcrpy));
     CHECK(load_cassette_from_string(vcrpy, "v.yaml").format == "vcrpy");
 
     const std::string bad =
-        "version: 2\ninteractions:\n- request:\n    method: GET\n    uri: https://x.test/\n    body:\n      type: binary\n"
+        "version: 2\ninteractions:\n- request:\n    method: GET\n    uri: https://x.test/\n    body:\n      type: "
+        "binary\n"
         "      content: zz\n  response:\n    status: 200\n    body:\n      type: xml\n      content: <a/>\n";
     CHECK(cassetter_sniff(bad));
     Cassette c = load_cassette_from_string(bad, "bad.yaml");

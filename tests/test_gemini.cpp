@@ -24,9 +24,11 @@ DecodedBody google_sse(const std::vector<std::string>& datas) {
     return sse_body(text);
 }
 
-const std::string kStream = "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent";
+const std::string kStream =
+    "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent";
 const std::string kVertex =
-    "https://us-east5-aiplatform.googleapis.com/v1beta1/projects/p/locations/us-east5/publishers/google/models/gemini-2.5-pro:generateContent";
+    "https://us-east5-aiplatform.googleapis.com/v1beta1/projects/p/locations/us-east5/publishers/google/models/"
+    "gemini-2.5-pro:generateContent";
 
 const std::vector<std::string> kChunks = {
     R"({"candidates":[{"content":{"parts":[{"text":"Plan: call weather.","thought":true}],"role":"model"},"index":0}],
@@ -52,10 +54,10 @@ void check_folded(const Message& m) {
     CHECK(m.finish_reason == "STOP");
     REQUIRE(m.usage);
     CHECK(m.usage->input_tokens == 54);
-    CHECK(m.usage->output_tokens == 14 + 62);   // candidates + thoughts; thoughts kept from chunk 1
+    CHECK(m.usage->output_tokens == 14 + 62);  // candidates + thoughts; thoughts kept from chunk 1
     CHECK(m.usage->reasoning_tokens == 62);
     CHECK(m.usage->cache_read_tokens == 20);
-    CHECK(m.usage->total_tokens == 130);          // equals the provider's totalTokenCount
+    CHECK(m.usage->total_tokens == 130);  // equals the provider's totalTokenCount
 }
 
 }  // namespace
@@ -110,8 +112,9 @@ TEST_CASE("gemini: truncated stream, errors, blocked prompt, code execution", "[
     CHECK_FALSE(cut->complete);
     CHECK(cut->usage->output_tokens == 62);
 
-    auto err = reassemble_gemini(make_ix(kStream, 400),
-                                 json_body(R"([{"error":{"code":400,"message":"API key not valid","status":"INVALID_ARGUMENT"}}])"));
+    auto err = reassemble_gemini(
+        make_ix(kStream, 400),
+        json_body(R"([{"error":{"code":400,"message":"API key not valid","status":"INVALID_ARGUMENT"}}])"));
     REQUIRE(err);
     REQUIRE(err->error);
     CHECK(err->error->type == "INVALID_ARGUMENT");
@@ -138,7 +141,12 @@ TEST_CASE("gemini: truncated stream, errors, blocked prompt, code execution", "[
     DecodedBody garbage;
     garbage.kind = BodyKind::sse;
     garbage.events.push_back({"message", "[1,2,{\"candidates\":7}]", {}, 1, 0});
-    garbage.events.push_back({"message", R"({"candidates":[{"content":{"parts":[{"text":5,"thought":"yes"}]}}],"usageMetadata":{"promptTokenCount":"x"}})", {}, 2, 0});
+    garbage.events.push_back(
+        {"message",
+         R"({"candidates":[{"content":{"parts":[{"text":5,"thought":"yes"}]}}],"usageMetadata":{"promptTokenCount":"x"}})",
+         {},
+         2,
+         0});
     auto g = reassemble_gemini(make_ix(kStream), garbage);  // must not throw
     REQUIRE(g);
     CHECK(g->text.empty());

@@ -153,7 +153,8 @@ TEST_CASE("grep output modes: json, -l, -c, -C", "[grep]") {
     CHECK(c.exit_code == 0);
     testsupport::check_golden("grep/count_tool.txt", c.out);
 
-    auto ctx = run_cassette({"grep", "-C", "2", "finish_reason", "testdata/fantasy/openai_streaming.yaml", "--in", "response"});
+    auto ctx = run_cassette(
+        {"grep", "-C", "2", "finish_reason", "testdata/fantasy/openai_streaming.yaml", "--in", "response"});
     CHECK(ctx.exit_code == 0);
     testsupport::check_golden("grep/context.txt", ctx.out);
 }
@@ -175,17 +176,22 @@ TEST_CASE("grep filters and exit status", "[grep]") {
     CHECK(run_cassette({"grep", "Olá", kFantasy, "--model", "gpt-5*"}).exit_code == 1);
     CHECK(run_cassette({"grep", "Olá", kFantasy, "--host", "*.example.com"}).exit_code == 1);
     // --tool: a call in the response (interaction 0), or an earlier call in the request (1).
-    auto t = run_cassette({"grep", "-c", "openai", "testdata/fantasy/openai-o4-mini/tool.yaml", "--tool", "weather", "--in", "url"});
+    auto t = run_cassette(
+        {"grep", "-c", "openai", "testdata/fantasy/openai-o4-mini/tool.yaml", "--tool", "weather", "--in", "url"});
     CHECK(t.exit_code == 0);
     CHECK(t.out == "testdata/fantasy/openai-o4-mini/tool.yaml:2\n");
-    CHECK(run_cassette({"grep", "openai", "testdata/fantasy/openai-o4-mini/tool.yaml", "--tool", "get_time"}).exit_code == 1);
-    CHECK(run_cassette({"grep", "-c", "openai", "testdata/fantasy/openai-o4-mini/simple.yaml", "--tool", "weather"}).exit_code == 1);
+    CHECK(
+        run_cassette({"grep", "openai", "testdata/fantasy/openai-o4-mini/tool.yaml", "--tool", "get_time"}).exit_code ==
+        1);
+    CHECK(run_cassette({"grep", "-c", "openai", "testdata/fantasy/openai-o4-mini/simple.yaml", "--tool", "weather"})
+              .exit_code == 1);
 
     // A bad pattern is an error; an unreadable file is reported, the others searched.
     auto bad = run_cassette({"grep", "a(", kEscaped});
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("invalid pattern") != std::string::npos);
-    auto mixed = run_cassette({"grep", "Olá", "testdata/fantasy/openai_streaming.yaml", "testdata/formats-malformed/nock-missing.json"});
+    auto mixed = run_cassette(
+        {"grep", "Olá", "testdata/fantasy/openai_streaming.yaml", "testdata/formats-malformed/nock-missing.json"});
     CHECK(mixed.exit_code == 2);
     CHECK(mixed.out.find("openai_streaming.yaml") != std::string::npos);
     CHECK(mixed.err.find("nock-missing.json") != std::string::npos);
@@ -302,8 +308,8 @@ TEST_CASE("ls reads every format of testdata", "[ls]") {
         formats.insert(row["format"].get<std::string>());
     }
     CHECK(files.size() == expand_paths({src("testdata/formats")}).size());
-    for (const char* f : {"vcrpy", "ruby-vcr", "har", "httprr", "nock", "exvcr", "betamax", "php-vcr", "dvr", "talkback",
-                          "dd-trace", "cassetter", "aquila"})
+    for (const char* f : {"vcrpy", "ruby-vcr", "har", "httprr", "nock", "exvcr", "betamax", "php-vcr", "dvr",
+                          "talkback", "dd-trace", "cassetter", "aquila"})
         CHECK(formats.count(f) == 1);
 }
 

@@ -197,7 +197,9 @@ TEST_CASE("HAR export: cookies, query string, redirect, Date header, running clo
         ix.response.status = "302 Found";
         ix.response.headers.items.push_back({"Location", {"/next"}, {}});
         ix.response.headers.items.push_back(
-            {"Set-Cookie", {"id=7; Path=/; Domain=h.example; Expires=Wed, 21 Oct 2025 07:28:00 GMT; HttpOnly; Secure"}, {}});
+            {"Set-Cookie",
+             {"id=7; Path=/; Domain=h.example; Expires=Wed, 21 Oct 2025 07:28:00 GMT; HttpOnly; Secure"},
+             {}});
         if (i == 1) ix.response.headers.items.push_back({"Date", {"Sun, 18 Aug 2024 13:13:40 GMT"}, {}});
         ix.response.duration = "1.5s";
         ix.response.duration_ms = 1500;
@@ -205,7 +207,8 @@ TEST_CASE("HAR export: cookies, query string, redirect, Date header, running clo
     }
     json entries = export_har(c)["log"]["entries"];
     const json& rq = entries[0]["request"];
-    CHECK(rq["queryString"] == json::parse(R"([{"name":"a","value":"1"},{"name":"b","value":"x y z"},{"name":"flag","value":""}])"));
+    CHECK(rq["queryString"] ==
+          json::parse(R"([{"name":"a","value":"1"},{"name":"b","value":"x y z"},{"name":"flag","value":""}])"));
     CHECK(rq["cookies"] == json::parse(R"([{"name":"s","value":"1"},{"name":"t","value":"two"}])"));
     CHECK_FALSE(rq.contains("postData"));
     CHECK(rq["bodySize"] == 0);
@@ -267,7 +270,8 @@ TEST_CASE("every corpus file: cassette -> HAR -> cassette -> HAR keeps every byt
 }
 
 TEST_CASE("go-vcr writer: field order and omitempty as go-vcr v4's cassette.go", "[har]") {
-    Cassette c = har_to_cassette(testsupport::read_file(testsupport::source_dir() + "/testdata/har/browser.har"), "b.har");
+    Cassette c =
+        har_to_cassette(testsupport::read_file(testsupport::source_dir() + "/testdata/har/browser.har"), "b.har");
     std::string yaml = write_govcr_v2(c);
     REQUIRE(yaml.rfind("---\n", 0) == 0);
     YAML::Node doc = YAML::Load(yaml);  // an independent YAML parser reads it too
@@ -293,11 +297,32 @@ TEST_CASE("go-vcr writer: field order and omitempty as go-vcr v4's cassette.go",
 }
 
 TEST_CASE("go-vcr writer: awkward strings survive exactly", "[har]") {
-    const std::string samples[] = {"",          "true",          "123",        "1.5e3",     "null",   "~",
-                                   "a\r\nb",    "tab\there",     "  leading",  "trailing  ", "x\n",    "x\n\n\n",
-                                   "no end\ny", "\n\nstarts",    "- dash",     "# hash",    "key: v", "'q' \"d\"",
-                                   "Olá ✓",     "nel\xC2\x85x",  "ls\xE2\x80\xA8x", "bom\xEF\xBB\xBFx",  "\x01\x02ctl",
-                                   std::string("nul\0byte", 8), "bad\xFF\xFEutf8", "{\"json\": [1, 2]}\n"};
+    const std::string samples[] = {"",
+                                   "true",
+                                   "123",
+                                   "1.5e3",
+                                   "null",
+                                   "~",
+                                   "a\r\nb",
+                                   "tab\there",
+                                   "  leading",
+                                   "trailing  ",
+                                   "x\n",
+                                   "x\n\n\n",
+                                   "no end\ny",
+                                   "\n\nstarts",
+                                   "- dash",
+                                   "# hash",
+                                   "key: v",
+                                   "'q' \"d\"",
+                                   "Olá ✓",
+                                   "nel\xC2\x85x",
+                                   "ls\xE2\x80\xA8x",
+                                   "bom\xEF\xBB\xBFx",
+                                   "\x01\x02ctl",
+                                   std::string("nul\0byte", 8),
+                                   "bad\xFF\xFEutf8",
+                                   "{\"json\": [1, 2]}\n"};
     Cassette c;
     c.format = "go-vcr";
     c.version = 2;
@@ -328,7 +353,8 @@ TEST_CASE("go-vcr writer: awkward strings survive exactly", "[har]") {
 }
 
 TEST_CASE("HAR import of a browser HAR", "[har]") {
-    Cassette c = har_to_cassette(testsupport::read_file(testsupport::source_dir() + "/testdata/har/browser.har"), "b.har");
+    Cassette c =
+        har_to_cassette(testsupport::read_file(testsupport::source_dir() + "/testdata/har/browser.har"), "b.har");
     REQUIRE(c.interactions.size() == 2);
     const auto& a = c.interactions[0];
     CHECK(a.request.proto == "HTTP/2.0");
@@ -350,12 +376,18 @@ TEST_CASE("HAR import of a browser HAR", "[har]") {
 }
 
 TEST_CASE("HAR import refuses what is not a HAR log", "[har]") {
-    const char* bad[] = {"", "{", "[]", "{\"log\": 1}", "{\"log\": {}}", "{\"log\": {\"entries\": [1]}}",
-                         "{\"log\": {\"entries\": [{\"request\": {}}]}}",
-                         "{\"log\":{\"entries\":[{\"request\":{\"method\":\"GET\",\"url\":\"u\",\"headers\":[]},"
-                         "\"response\":{\"status\":\"200\",\"headers\":[]}}]}}",
-                         "{\"log\":{\"entries\":[{\"request\":{\"method\":\"GET\",\"url\":\"u\",\"headers\":[]},"
-                         "\"response\":{\"status\":200,\"headers\":[],\"content\":{\"text\":\"!!\",\"encoding\":\"base64\"}}}]}}"};
+    const char* bad[] = {
+        "",
+        "{",
+        "[]",
+        "{\"log\": 1}",
+        "{\"log\": {}}",
+        "{\"log\": {\"entries\": [1]}}",
+        "{\"log\": {\"entries\": [{\"request\": {}}]}}",
+        "{\"log\":{\"entries\":[{\"request\":{\"method\":\"GET\",\"url\":\"u\",\"headers\":[]},"
+        "\"response\":{\"status\":\"200\",\"headers\":[]}}]}}",
+        "{\"log\":{\"entries\":[{\"request\":{\"method\":\"GET\",\"url\":\"u\",\"headers\":[]},"
+        "\"response\":{\"status\":200,\"headers\":[],\"content\":{\"text\":\"!!\",\"encoding\":\"base64\"}}}]}}"};
     for (const char* text : bad) {
         INFO(text);
         CHECK_THROWS_AS(har_to_cassette(text, "bad.har"), InputError);
@@ -439,7 +471,8 @@ TEST_CASE("har-validator accepts the HAR export of every corpus file", "[har][co
         loaded.push_back(load_cassette(f));
         all.push_back(&loaded.back());
         std::string out = (dir / (std::to_string(hars.size()) + ".har")).string();
-        std::ofstream(out, std::ios::binary) << export_har(loaded.back()).dump(-1, ' ', false, json::error_handler_t::replace);
+        std::ofstream(out, std::ios::binary)
+            << export_har(loaded.back()).dump(-1, ' ', false, json::error_handler_t::replace);
         hars.push_back(out);
     }
     std::string merged = (dir / "merged.har").string();

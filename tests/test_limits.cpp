@@ -30,7 +30,8 @@ std::string deep_cassette_file(const std::string& deep) {
     fs::path p = dir / "deep.yaml";
     std::ofstream(p, std::ios::binary)
         << "version: 2\ninteractions:\n- id: 0\n  request:\n    url: https://api.openai.com/v1/chat/completions\n"
-           "    method: POST\n    body: '{\"stream\":true}'\n    headers:\n      Content-Type:\n      - application/json\n"
+           "    method: POST\n    body: '{\"stream\":true}'\n    headers:\n      Content-Type:\n      - "
+           "application/json\n"
            "  response:\n    status: 200 OK\n    code: 200\n    duration: 1.5s\n    body: ''\n    extra: "
         << deep << "\n";
     return p.string();
@@ -40,7 +41,9 @@ std::string deep_cassette_file(const std::string& deep) {
 // starts, and removes it again at scope end.
 struct ScopedEnv {
     std::string name;
-    ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) { ::setenv(name.c_str(), value.c_str(), 1); }
+    ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) {
+        ::setenv(name.c_str(), value.c_str(), 1);
+    }
     ~ScopedEnv() { ::unsetenv(name.c_str()); }
 };
 
@@ -100,10 +103,12 @@ TEST_CASE("limits: errors name their variable, and the variable raises the limit
         auto r = run_cassette({"show", deep_file});
         CHECK(r.exit_code == 2);
         CHECK(r.out.empty());
-        CHECK_THAT(r.err, Catch::StartsWith("cassette: error: CASSETTE_MAX_YAML_DEPTH=lots: expected a positive integer"));
+        CHECK_THAT(r.err,
+                   Catch::StartsWith("cassette: error: CASSETTE_MAX_YAML_DEPTH=lots: expected a positive integer"));
     }
     SECTION("decompressed body size: validate reports it under the declared type's rule") {
-        const std::string bomb = (fs::path(testsupport::source_dir()) / "testdata" / "malformed" / "gzip-bomb.yaml").string();
+        const std::string bomb =
+            (fs::path(testsupport::source_dir()) / "testdata" / "malformed" / "gzip-bomb.yaml").string();
         ScopedEnv env("CASSETTE_MAX_BODY_BYTES", "1M");
         auto v = run_cassette({"validate", bomb});
         CHECK(v.exit_code == 1);

@@ -63,9 +63,11 @@ std::string slurp(const std::string& path) { return testsupport::read_file(path)
 // One go-vcr v2 interaction; `response_tail` is the indented response body
 // and headers lines. Block style throughout (flow style is what other
 // recorders write; the format sniffers look at block keys).
-std::string cassette_with(const std::string& response_tail, const std::string& url = "https://api.openai.com/v1/chat/completions") {
+std::string cassette_with(const std::string& response_tail,
+                          const std::string& url = "https://api.openai.com/v1/chat/completions") {
     return "version: 2\ninteractions:\n- id: 0\n  request:\n    url: " + url +
-           "\n    method: POST\n    body: '{\"stream\":true}'\n    headers:\n      Content-Type:\n      - application/json\n"
+           "\n    method: POST\n    body: '{\"stream\":true}'\n    headers:\n      Content-Type:\n      - "
+           "application/json\n"
            "  response:\n    status: 200 OK\n    code: 200\n    duration: 1.5s\n" +
            response_tail;
 }
@@ -123,9 +125,9 @@ int line_of_field(const std::string& text, const std::string& field, const std::
 
 // An AWS event-stream event message with correct CRCs.
 std::string es_message(const std::string& event_type, const std::string& payload) {
-    return testsupport::es_frame(
-        testsupport::es_string_header(":event-type", event_type) + testsupport::es_string_header(":message-type", "event"),
-        payload);
+    return testsupport::es_frame(testsupport::es_string_header(":event-type", event_type) +
+                                     testsupport::es_string_header(":message-type", "event"),
+                                 payload);
 }
 
 std::string gzip_bytes(const std::string& in) { return testsupport::gzip(in); }
@@ -155,11 +157,11 @@ std::string base64(const std::string& in) {
 
 // The table: a file, and what `show` and `validate` must say about it.
 struct Row {
-    std::string name;      // file name in the scratch dir (and in messages)
+    std::string name;  // file name in the scratch dir (and in messages)
     std::string bytes;
-    int show_exit;         // 0 or 2
-    std::string show_err;  // substring of show's stderr ("" = stderr empty)
-    int validate_exit;     // 0 or 1
+    int show_exit;             // 0 or 2
+    std::string show_err;      // substring of show's stderr ("" = stderr empty)
+    int validate_exit;         // 0 or 1
     std::string validate_out;  // substring of validate's stdout ("" = no findings)
 };
 
@@ -168,13 +170,17 @@ void check_row(const Row& row) {
     std::string path = write_file(row.name, row.bytes);
     auto show = run_cassette({"show", "--no-headers", path});
     CHECK(show.exit_code == row.show_exit);
-    if (row.show_exit == 0) CHECK(show.err.empty());
-    else CHECK_THAT(show.err, Catch::StartsWith("cassette: error: " + path) && Catch::Contains(row.show_err));
+    if (row.show_exit == 0)
+        CHECK(show.err.empty());
+    else
+        CHECK_THAT(show.err, Catch::StartsWith("cassette: error: " + path) && Catch::Contains(row.show_err));
     auto validate = run_cassette({"validate", path});
     CHECK(validate.exit_code == row.validate_exit);
     CHECK(validate.err.empty());  // findings are output; nothing here is trouble
-    if (!row.validate_out.empty()) CHECK_THAT(validate.out, Catch::Contains(row.validate_out));
-    else CHECK_THAT(validate.out, Catch::Contains("0 errors"));
+    if (!row.validate_out.empty())
+        CHECK_THAT(validate.out, Catch::Contains(row.validate_out));
+    else
+        CHECK_THAT(validate.out, Catch::Contains("0 errors"));
     for (const char* cmd : {"usage", "export"}) {
         auto r = run_cassette({cmd, path});
         INFO(cmd << ": " << r.err);
@@ -218,8 +224,8 @@ TEST_CASE("malformed YAML: each row has its error text and exit code", "[malform
         {"two-docs.yaml", "version: 2\ninteractions: []\n---\nversion: 2\ninteractions: []\n", 2,
          "more than one YAML document in the file; a cassette is one document", 1, "[schema]"},
         {"top-list.yaml", "- version: 2\n- interactions: []\n", 2, ":1:1: not a recognised cassette", 1, "[schema]"},
-        {"version-string.yaml", "version: abc\ninteractions: []\n", 2, ":1:10: `version` must be an integer, found \"abc\"", 1,
-         "[schema]"},
+        {"version-string.yaml", "version: abc\ninteractions: []\n", 2,
+         ":1:10: `version` must be an integer, found \"abc\"", 1, "[schema]"},
         {"version-unknown.yaml", "version: 9\ninteractions: []\n", 2,
          ":1:10: unknown go-vcr cassette version 9 (known: 1, 2)", 1, "[schema]"},
         {"version-huge.yaml", "version: 99999999999999999999\ninteractions: []\n", 2,
@@ -234,7 +240,8 @@ TEST_CASE("malformed YAML: each row has its error text and exit code", "[malform
          cassette_with("    body: ''\n    extra:\n      a0: &a0 " + std::string(200, '[') + std::string(200, ']') +
                        "\n      a1: " + std::string(100, '[') + "*a0" + std::string(100, ']') + "\n"),
          2, ":18:111: nesting deeper than 256 levels (through alias *a0)", 1, "[yaml-syntax]"},
-        {"undefined-alias.yaml", cassette_with("    body: *nothing\n"), 2, ":15:11: alias *nothing refers to no anchor before it", 1, "[yaml-syntax]"},
+        {"undefined-alias.yaml", cassette_with("    body: *nothing\n"), 2,
+         ":15:11: alias *nothing refers to no anchor before it", 1, "[yaml-syntax]"},
         {"code-negative.yaml", with_field("code", "-1"), 0, "", 1,
          "code -1 is not an HTTP status code (100-599): set it to the status the server sent. [status]"},
         {"code-huge.yaml", with_field("code", "99999999999999999999"), 2,
@@ -244,7 +251,8 @@ TEST_CASE("malformed YAML: each row has its error text and exit code", "[malform
         {"duration-negative.yaml", with_field("duration", "-1s"), 0, "", 0, "duration \"-1s\" is negative"},
         {"duration-huge.yaml", with_field("duration", "9999999999999999h"), 0, "", 0, "is over an hour"},
         {"duration-junk.yaml", with_field("duration", "1e400"), 0, "", 0, "duration \"1e400\" is not a Go duration"},
-        {"binary-bad-base64.yaml", cassette_with("    body: !!binary '@@@'\n"), 2, ":15:11: interaction 0: `body` is tagged !!binary but is not valid base64", 1, "[schema]"},
+        {"binary-bad-base64.yaml", cassette_with("    body: !!binary '@@@'\n"), 2,
+         ":15:11: interaction 0: `body` is tagged !!binary but is not valid base64", 1, "[schema]"},
     };
     for (const auto& row : rows) check_row(row);
 }
@@ -285,7 +293,8 @@ TEST_CASE("malformed YAML: every field with the wrong type is named with its pos
         for (const std::string bad : {"{a: 1}", "[1, 2]", "abc"}) {
             if (bad == "abc" && f.scalar_ok) continue;
             if (bad == "[1, 2]" && f.name == "transfer_encoding") continue;  // a list of scalars is right
-            if (bad == "{a: 1}" && f.expected == "a mapping of names to lists") continue;  // scalar values read as one-item lists
+            if (bad == "{a: 1}" && f.expected == "a mapping of names to lists")
+                continue;  // scalar values read as one-item lists
             std::string text = with_field(f.name, bad, f.from);
             std::string found = bad == "abc" ? "\"abc\"" : bad[0] == '{' ? "a mapping" : "a sequence";
             if (bad == "abc" && f.expected.find("list") != std::string::npos) found = "a scalar";
@@ -296,10 +305,12 @@ TEST_CASE("malformed YAML: every field with the wrong type is named with its pos
             auto r = run_cassette({"show", path});
             CHECK(r.exit_code == 2);
             CHECK_THAT(r.err, Catch::Contains(path + ":" + std::to_string(line) + ":") &&
-                                  Catch::Contains("interaction 0: `" + f.name + "` must be " + f.expected + ", found " + found));
+                                  Catch::Contains("interaction 0: `" + f.name + "` must be " + f.expected + ", found " +
+                                                  found));
             auto v = run_cassette({"validate", "--format", "json", path});
             CHECK(v.exit_code == 1);
-            CHECK_THAT(v.out, Catch::Contains("\"rule\": \"schema\"") && Catch::Contains("\"line\": " + std::to_string(line)));
+            CHECK_THAT(v.out,
+                       Catch::Contains("\"rule\": \"schema\"") && Catch::Contains("\"line\": " + std::to_string(line)));
         }
     }
 }
@@ -309,7 +320,9 @@ TEST_CASE("malformed YAML: truncated at every byte reads or fails with an InputE
     // scalars, flow and block collections, an SSE body.
     const std::string full = cassette_with(
         "    headers:\n      Content-Type: [text/event-stream]\n    body: |\n"
-        "      data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}]}\n\n"
+        "      data: "
+        "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{"
+        "\"content\":\"Hi\"},\"finish_reason\":\"stop\"}]}\n\n"
         "      data: [DONE]\n\n"
         "    trailer: {X-A: [\"b\"]}\n    content_length: !!int \"7\"\n    extra: !!binary aGVsbG8=\n");
     REQUIRE_NOTHROW(load_cassette_from_string(full, "full.yaml"));
@@ -354,13 +367,17 @@ TEST_CASE("malformed bodies: SSE without terminators is kept and flagged", "[mal
         CHECK(r.events[0].data.find("\"Hi\"") != std::string::npos);
     }
     SECTION("library: CR-only line ends, a BOM, a NUL in data") {
-        SseResult r = parse_sse(std::string("\xEF\xBB\xBF" "data: a\0b\r\rdata: c", 20));
+        SseResult r =
+            parse_sse(std::string("\xEF\xBB\xBF"
+                                  "data: a\0b\r\rdata: c",
+                                  20));
         REQUIRE(r.events.size() == 2);
         CHECK(r.events[0].data == std::string("a\0b", 3));
         CHECK_FALSE(r.terminated);
     }
     SECTION("binary: show reassembles, validate says stream-truncated") {
-        std::string text = cassette_with("    headers:\n      Content-Type: [text/event-stream]\n    body: '" + chunk + "'\n");
+        std::string text =
+            cassette_with("    headers:\n      Content-Type: [text/event-stream]\n    body: '" + chunk + "'\n");
         std::string path = write_file("sse-unterminated.yaml", text);
         auto show = run_cassette({"show", "--no-headers", path});
         CHECK(show.exit_code == 0);
@@ -422,12 +439,15 @@ TEST_CASE("malformed bodies: event-stream CRC mismatches and bad framing", "[mal
         std::string bad = good;
         bad[bad.size() - 10] ^= 0x20;
         std::string text = cassette_with(
-            "    headers:\n      Content-Type: [application/vnd.amazon.eventstream]\n    body: !!binary " + base64(bad) + "\n",
-            "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-haiku/invoke-with-response-stream");
+            "    headers:\n      Content-Type: [application/vnd.amazon.eventstream]\n    body: !!binary " +
+                base64(bad) + "\n",
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-haiku/"
+            "invoke-with-response-stream");
         std::string path = write_file("eventstream-crc.yaml", text);
         auto v = run_cassette({"validate", path});
         CHECK(v.exit_code == 1);
-        CHECK_THAT(v.out, Catch::Contains("message CRC mismatch in message at byte 0") && Catch::Contains("[eventstream-crc]"));
+        CHECK_THAT(v.out, Catch::Contains("message CRC mismatch in message at byte 0") &&
+                              Catch::Contains("[eventstream-crc]"));
         auto show = run_cassette({"show", path});
         CHECK(show.exit_code == 0);
     }
@@ -487,8 +507,8 @@ TEST_CASE("malformed bodies: JSON nesting and huge numbers", "[malformed]") {
     CHECK((*big)["n"].is_number_float());
     CHECK_FALSE(parse_json("1e99999").has_value());
     // A declared-JSON body that is too deep is a json-body finding.
-    std::string text = cassette_with("    headers:\n      Content-Type: [application/json]\n    body: '" + std::string(600, '[') +
-                                     std::string(600, ']') + "'\n");
+    std::string text = cassette_with("    headers:\n      Content-Type: [application/json]\n    body: '" +
+                                     std::string(600, '[') + std::string(600, ']') + "'\n");
     std::string path = write_file("json-deep.yaml", text);
     auto v = run_cassette({"validate", path});
     CHECK(v.exit_code == 1);
@@ -498,7 +518,8 @@ TEST_CASE("malformed bodies: JSON nesting and huge numbers", "[malformed]") {
 }
 
 TEST_CASE("malformed HAR: each row has its error text, exit 2 and no output file", "[malformed]") {
-    const std::string entry_head = R"({"log": {"entries": [{"request": {"method": "GET", "url": "http://x/", "headers": [], "httpVersion": "HTTP/1.1"}, )";
+    const std::string entry_head =
+        R"({"log": {"entries": [{"request": {"method": "GET", "url": "http://x/", "headers": [], "httpVersion": "HTTP/1.1"}, )";
     struct HarRow {
         std::string name;
         std::string text;
@@ -515,7 +536,8 @@ TEST_CASE("malformed HAR: each row has its error text, exit 2 and no output file
          "$.log.entries[0].request.method: expected a string"},
         {"status-string.har", entry_head + R"("response": {"status": "x", "headers": [], "content": {}}}]}})",
          "$.log.entries[0].response.status: expected an integer"},
-        {"status-huge.har", entry_head + R"("response": {"status": 99999999999999999999999, "headers": [], "content": {}}}]}})",
+        {"status-huge.har",
+         entry_head + R"("response": {"status": 99999999999999999999999, "headers": [], "content": {}}}]}})",
          "$.log.entries[0].response.status: expected an integer"},
         {"deep.har", std::string(100000, '[') + std::string(100000, ']'), "$: expected a HAR object"},
         {"bad-utf8.har", "{\"log\": \"\xff\"}", "not a HAR file: invalid JSON"},
@@ -553,8 +575,8 @@ TEST_CASE("malformed input in a directory: each bad file is reported, the rest s
 
     auto validate = run_cassette({"validate", dir.string()});
     CHECK(validate.exit_code == 1);
-    CHECK_THAT(validate.out, Catch::Contains("[yaml-syntax]") && Catch::Contains("[schema]") &&
-                                 Catch::Contains("checked 4 files"));
+    CHECK_THAT(validate.out,
+               Catch::Contains("[yaml-syntax]") && Catch::Contains("[schema]") && Catch::Contains("checked 4 files"));
 }
 
 TEST_CASE("malformed input and -o: the output file is never left partial", "[malformed]") {
@@ -567,7 +589,8 @@ TEST_CASE("malformed input and -o: the output file is never left partial", "[mal
         INFO(format);
         auto r = run_cassette({"export", "--format", format, bad_dir, "-o", out});
         CHECK(r.exit_code == 2);
-        CHECK_THAT(r.err, Catch::Contains("z-bad.yaml:5:") && Catch::Contains("not written: no input file could be read"));
+        CHECK_THAT(r.err,
+                   Catch::Contains("z-bad.yaml:5:") && Catch::Contains("not written: no input file could be read"));
         CHECK(slurp(out) == "previous contents\n");
         const std::string fresh = (scratch() / (std::string("out-new.") + format)).string();
         r = run_cassette({"export", "--format", format, bad_dir, "-o", fresh});
@@ -595,7 +618,8 @@ TEST_CASE("export: a bad file mid-directory is reported, the others exported who
     auto lines_of = [](const std::string& text) {
         std::vector<std::string> lines;
         size_t at = 0;
-        for (size_t nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1) lines.push_back(text.substr(at, nl - at));
+        for (size_t nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
+            lines.push_back(text.substr(at, nl - at));
         if (at < text.size()) lines.push_back(text.substr(at));
         return lines;
     };
@@ -610,9 +634,10 @@ TEST_CASE("export: a bad file mid-directory is reported, the others exported who
     SECTION("standard output, JSON Lines") {
         auto r = run_cassette({"export", dir.string(), missing});
         CHECK(r.exit_code == 2);
-        CHECK_THAT(r.err, Catch::Contains("cassette: error: " + b + ":") &&
-                              Catch::Contains("cassette: error: " + c + ":30:11: interaction 0: `code` must be an integer") &&
-                              Catch::Contains("cassette: error: " + missing + ": no such file or directory"));
+        CHECK_THAT(r.err,
+                   Catch::Contains("cassette: error: " + b + ":") &&
+                       Catch::Contains("cassette: error: " + c + ":30:11: interaction 0: `code` must be an integer") &&
+                       Catch::Contains("cassette: error: " + missing + ": no such file or directory"));
         check_json_lines(r.out);
     }
     SECTION("-o: the readable files are written, and stderr says so") {
@@ -621,7 +646,8 @@ TEST_CASE("export: a bad file mid-directory is reported, the others exported who
         CHECK(r.exit_code == 2);
         CHECK(r.out.empty());
         CHECK_THAT(r.err, Catch::Contains(b + ":") && Catch::Contains(c + ":30:11:") &&
-                              Catch::Contains("cassette: note: " + out + ": written with the 2 of 4 files that could be read"));
+                              Catch::Contains("cassette: note: " + out +
+                                              ": written with the 2 of 4 files that could be read"));
         check_json_lines(slurp(out));
     }
     SECTION("HAR: one valid log with a page per readable file") {
@@ -669,11 +695,16 @@ TEST_CASE("a missing path among several: reported, the others still read", "[mal
 TEST_CASE("hostile fixtures in testdata/malformed: no crash, validate names the rule", "[malformed]") {
     const fs::path dir = fs::path(testsupport::source_dir()) / "testdata" / "malformed";
     const std::vector<std::pair<std::string, std::string>> expected = {
-        {"billion-laughs.yaml", "yaml-syntax"},   {"deep-nesting.yaml", "yaml-syntax"},
-        {"nul-byte.yaml", "yaml-syntax"},         {"invalid-utf8.yaml", "yaml-syntax"},
-        {"truncated.yaml", "yaml-syntax"},        {"gzip-bomb.yaml", "json-body"},
-        {"gzip-truncated.yaml", "json-body"},     {"eventstream-crc.yaml", "eventstream-crc"},
-        {"eventstream-truncated.yaml", "eventstream-crc"}, {"sse-unterminated.yaml", "stream-truncated"},
+        {"billion-laughs.yaml", "yaml-syntax"},
+        {"deep-nesting.yaml", "yaml-syntax"},
+        {"nul-byte.yaml", "yaml-syntax"},
+        {"invalid-utf8.yaml", "yaml-syntax"},
+        {"truncated.yaml", "yaml-syntax"},
+        {"gzip-bomb.yaml", "json-body"},
+        {"gzip-truncated.yaml", "json-body"},
+        {"eventstream-crc.yaml", "eventstream-crc"},
+        {"eventstream-truncated.yaml", "eventstream-crc"},
+        {"sse-unterminated.yaml", "stream-truncated"},
     };
     for (const auto& [name, rule] : expected) {
         const std::string path = (dir / name).string();
@@ -706,13 +737,11 @@ TEST_CASE("fuzz crashers stay fixed: each replays through its harness's entry po
             try {
                 Cassette c = load_cassette_from_string(bytes, "crasher.yaml");
                 for (const auto& ix : c.interactions) (void)decode_body(ix.response.headers, ix.response.body.bytes);
-            } catch (const InputError&) {
-            }
+            } catch (const InputError&) {}
         } else if (harness == "har") {
             try {
                 (void)har_to_cassette(bytes, "crasher.har");
-            } catch (const InputError&) {
-            }
+            } catch (const InputError&) {}
         } else if (harness == "sse") {
             (void)parse_sse(bytes);
         } else if (harness == "eventstream") {

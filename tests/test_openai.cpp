@@ -202,7 +202,8 @@ TEST_CASE("openai chat: error bodies and error events", "[openai]") {
     SECTION("JSON error body on 4xx") {
         auto m = reassemble_openai_chat(
             make_ix(chat_url, 401),
-            json_body(R"({"error":{"message":"Incorrect API key","type":"invalid_request_error","code":"invalid_api_key"}})"));
+            json_body(
+                R"({"error":{"message":"Incorrect API key","type":"invalid_request_error","code":"invalid_api_key"}})"));
         REQUIRE(m);
         REQUIRE(m->error);
         CHECK(m->error->message == "Incorrect API key");
@@ -255,8 +256,12 @@ TEST_CASE("openai chat: non-streamed body gives the same shape", "[openai]") {
     json j = to_json(m);
     for (const char* key : {"api", "model", "id", "text", "reasoning", "tool_calls", "finish_reason", "usage"})
         CHECK(j.contains(key));
-    CHECK(j["usage"] == json({{"input_tokens", 225}, {"output_tokens", 100}, {"reasoning_tokens", 77},
-                              {"cache_read_tokens", 43}, {"cache_write_tokens", 7}, {"total_tokens", 325}}));
+    CHECK(j["usage"] == json({{"input_tokens", 225},
+                              {"output_tokens", 100},
+                              {"reasoning_tokens", 77},
+                              {"cache_read_tokens", 43},
+                              {"cache_write_tokens", 7},
+                              {"total_tokens", 325}}));
     CHECK(j["streamed"] == false);
 }
 
@@ -290,14 +295,15 @@ TEST_CASE("openai responses: stream reassembled, done events not doubled", "[ope
         CHECK(m->finish_reason == "in_progress");
     }
     SECTION("response.completed carries the final object and usage") {
-        b.events.push_back({"message",
-                            R"({"type":"response.completed","response":{"id":"resp_1","model":"o4-mini-2025-04-16","status":"completed",
+        b.events.push_back(
+            {"message",
+             R"({"type":"response.completed","response":{"id":"resp_1","model":"o4-mini-2025-04-16","status":"completed",
                 "output":[{"id":"rs_1","type":"reasoning","summary":[{"type":"summary_text","text":"Thinking"}]},
                           {"id":"msg_1","type":"message","content":[{"type":"output_text","text":"Olá!"}]},
                           {"id":"ws_1","type":"web_search_call","status":"completed","action":{"type":"search","query":"weather"}},
                           {"id":"fc_1","type":"function_call","call_id":"call_9","name":"weather","arguments":"{\"city\":\"Lisbon\"}"}],
                 "usage":{"input_tokens":19,"input_tokens_details":{"cached_tokens":4},"output_tokens":84,"output_tokens_details":{"reasoning_tokens":64},"total_tokens":103}}})",
-                            std::nullopt, 0, 0});
+             std::nullopt, 0, 0});
         auto m = reassemble_openai_responses(make_ix(url), b);
         REQUIRE(m);
         CHECK(m->complete);
@@ -331,7 +337,8 @@ TEST_CASE("openai responses: error event and failed response", "[openai]") {
     CHECK(m->error->type == "server_error");
     CHECK(m->finish_reason == "failed");
 
-    auto e = reassemble_openai_responses(make_ix(url), sse({R"({"type":"error","code":"rate_limit","message":"slow down"})"}));
+    auto e = reassemble_openai_responses(make_ix(url),
+                                         sse({R"({"type":"error","code":"rate_limit","message":"slow down"})"}));
     REQUIRE(e);
     REQUIRE(e->error);
     CHECK(e->error->message == "slow down");
@@ -359,16 +366,24 @@ TEST_CASE("detect_api: URLs and body shapes", "[openai]") {
     CHECK(api("http://localhost:8080/v1/chat/completions?x=1", none) == "openai-chat");
     CHECK(api("https://api.openai.com/v1/responses", none) == "openai-responses");
     CHECK(api("https://api.anthropic.com/v1/messages", none) == "anthropic");
-    CHECK(api("https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-sonnet-4-5/invoke-with-response-stream", none) == "anthropic");
-    CHECK(api("https://bedrock-runtime.us-east-1.amazonaws.com/model/amazon.nova-pro/converse-stream", none) == "bedrock-converse");
-    CHECK(api("https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/anthropic/models/claude:streamRawPredict", none) == "anthropic");
-    CHECK(api("https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse", none) == "gemini");
+    CHECK(api("https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-sonnet-4-5/"
+              "invoke-with-response-stream",
+              none) == "anthropic");
+    CHECK(api("https://bedrock-runtime.us-east-1.amazonaws.com/model/amazon.nova-pro/converse-stream", none) ==
+          "bedrock-converse");
+    CHECK(api("https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/anthropic/models/"
+              "claude:streamRawPredict",
+              none) == "anthropic");
+    CHECK(api("https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse",
+              none) == "gemini");
     CHECK(api("http://localhost:11434/api/chat", none) == "ollama");
     CHECK(api("https://api.cohere.com/v2/chat", none) == "cohere");
     CHECK(api("https://example.com/weather", none) == "");
     CHECK(api("https://proxy.example/llm", json_body(R"({"object":"chat.completion","choices":[]})")) == "openai-chat");
-    CHECK(api("https://proxy.example/llm", sse({R"({"type":"response.created","response":{}})"})) == "openai-responses");
-    CHECK(api("https://proxy.example/llm", sse({R"({"object":"chat.completion.chunk","choices":[]})"})) == "openai-chat");
+    CHECK(api("https://proxy.example/llm", sse({R"({"type":"response.created","response":{}})"})) ==
+          "openai-responses");
+    CHECK(api("https://proxy.example/llm", sse({R"({"object":"chat.completion.chunk","choices":[]})"})) ==
+          "openai-chat");
 
     auto m = reassemble(make_ix("https://openrouter.ai/api/v1/chat/completions"),
                         json_body(R"({"choices":[{"index":0,"message":{"content":"x"}}]})"));
@@ -399,7 +414,8 @@ TEST_CASE("openai corpus: golden messages for every OpenAI-shaped interaction", 
         std::string name = rel;
         for (size_t p = 0; (p = name.find('/', p)) != std::string::npos;) name.replace(p, 1, "__");
         INFO(rel);
-        testsupport::check_golden("messages/" + name + ".json", messages.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+        testsupport::check_golden("messages/" + name + ".json",
+                                  messages.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     }
     CHECK(files > 100);
 }

@@ -37,13 +37,14 @@ TEST_CASE("ordered work: results come back in push order, on the caller's thread
     const auto caller = std::this_thread::get_id();
     std::vector<int> got;
     bool all_on_caller = true;
-    Work work(slow_square,
-              [&](int&& in, int&& out) {
-                  all_on_caller = all_on_caller && std::this_thread::get_id() == caller;
-                  CHECK(out == in * in);
-                  got.push_back(in);
-              },
-              threaded());
+    Work work(
+        slow_square,
+        [&](int&& in, int&& out) {
+            all_on_caller = all_on_caller && std::this_thread::get_id() == caller;
+            CHECK(out == in * in);
+            got.push_back(in);
+        },
+        threaded());
     for (int k = 0; k < 500; ++k) work.push(int(k), 1);
     work.finish();
     REQUIRE(got.size() == 500);
@@ -61,7 +62,7 @@ TEST_CASE("ordered work: work runs on other threads once the threshold is passed
     for (int k = 0; k < 40; ++k) work.push(int(k), 1);
     work.finish();
     REQUIRE(on_caller.size() == 40);
-    for (size_t k = 0; k < 9; ++k) CHECK(on_caller[k]);   // weight 1..9: below the threshold
+    for (size_t k = 0; k < 9; ++k) CHECK(on_caller[k]);    // weight 1..9: below the threshold
     for (size_t k = 9; k < 40; ++k) CHECK(!on_caller[k]);  // the 10th starts the threads
 }
 
@@ -94,7 +95,8 @@ TEST_CASE("ordered work: without threads everything runs inline, in order", "[or
 TEST_CASE("ordered work: dropped without finish() (an error upstream) joins its threads", "[ordered_work]") {
     size_t delivered = 0;
     {
-        Work work(slow_square, [&](int&&, int&&) { ++delivered; }, threaded());
+        Work work(
+            slow_square, [&](int&&, int&&) { ++delivered; }, threaded());
         for (int k = 0; k < 100; ++k) work.push(int(k), 1);
     }  // no finish(): what was in flight is dropped, the threads are joined
     CHECK(delivered <= 100);

@@ -13,12 +13,14 @@ using testsupport::sse_body;
 
 namespace {
 
-const std::string kConverse = "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-3-5-haiku-20241022-v1%3A0/converse";
+const std::string kConverse =
+    "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-3-5-haiku-20241022-v1%3A0/converse";
 
 }  // namespace
 
 TEST_CASE("bedrock-converse: non-streamed with reasoning, tool use and cached usage", "[bedrock]") {
-    auto m = reassemble_bedrock_converse(make_ix(kConverse), json_body(R"({"output":{"message":{"role":"assistant","content":[
+    auto m = reassemble_bedrock_converse(make_ix(kConverse),
+                                         json_body(R"({"output":{"message":{"role":"assistant","content":[
         {"reasoningContent":{"reasoningText":{"text":"Need weather.","signature":"sig"}}},
         {"text":"Checking."},{"toolUse":{"toolUseId":"tooluse_1","name":"weather","input":{"city":"Lisbon"}}}]}},
         "stopReason":"tool_use","usage":{"inputTokens":21,"outputTokens":100,"totalTokens":2283,"cacheReadInputTokens":0,"cacheWriteInputTokens":2162},
@@ -43,22 +45,26 @@ TEST_CASE("bedrock-converse: non-streamed with reasoning, tool use and cached us
 
 TEST_CASE("bedrock-converse: ConverseStream events", "[bedrock]") {
     auto ix = make_ix(kConverse + "-stream");
-    auto body = events(BodyKind::eventstream, {
-        {"messageStart", R"({"role":"assistant","p":"abc"})"},
-        {"contentBlockDelta", R"({"contentBlockIndex":0,"delta":{"reasoningContent":{"text":"Hmm, "}}})"},
-        {"contentBlockDelta", R"({"contentBlockIndex":0,"delta":{"reasoningContent":{"text":"ok."}}})"},
-        {"contentBlockDelta", R"({"contentBlockIndex":0,"delta":{"reasoningContent":{"signature":"xyz"}}})"},
-        {"contentBlockStop", R"({"contentBlockIndex":0})"},
-        {"contentBlockDelta", R"({"contentBlockIndex":1,"delta":{"text":"Let me "}})"},
-        {"contentBlockDelta", R"({"contentBlockIndex":1,"delta":{"text":"check."}})"},
-        {"contentBlockStart", R"({"contentBlockIndex":2,"start":{"toolUse":{"toolUseId":"tu_1","name":"weather"}}})"},
-        {"contentBlockDelta", R"({"contentBlockIndex":2,"delta":{"toolUse":{"input":"{\"city\":"}}})"},
-        {"contentBlockDelta", R"({"contentBlockIndex":2,"delta":{"toolUse":{"input":"\"Lisbon\"}"}}})"},
-        {"contentBlockStart", R"({"contentBlockIndex":3,"start":{"toolUse":{"toolUseId":"tu_2","name":"now"}}})"},
-        {"contentBlockStop", R"({"contentBlockIndex":3})"},
-        {"messageStop", R"({"stopReason":"tool_use"})"},
-        {"metadata", R"({"usage":{"inputTokens":10,"outputTokens":20,"totalTokens":35,"cacheReadInputTokens":5},"metrics":{"latencyMs":1}})"},
-    });
+    auto body = events(
+        BodyKind::eventstream,
+        {
+            {"messageStart", R"({"role":"assistant","p":"abc"})"},
+            {"contentBlockDelta", R"({"contentBlockIndex":0,"delta":{"reasoningContent":{"text":"Hmm, "}}})"},
+            {"contentBlockDelta", R"({"contentBlockIndex":0,"delta":{"reasoningContent":{"text":"ok."}}})"},
+            {"contentBlockDelta", R"({"contentBlockIndex":0,"delta":{"reasoningContent":{"signature":"xyz"}}})"},
+            {"contentBlockStop", R"({"contentBlockIndex":0})"},
+            {"contentBlockDelta", R"({"contentBlockIndex":1,"delta":{"text":"Let me "}})"},
+            {"contentBlockDelta", R"({"contentBlockIndex":1,"delta":{"text":"check."}})"},
+            {"contentBlockStart",
+             R"({"contentBlockIndex":2,"start":{"toolUse":{"toolUseId":"tu_1","name":"weather"}}})"},
+            {"contentBlockDelta", R"({"contentBlockIndex":2,"delta":{"toolUse":{"input":"{\"city\":"}}})"},
+            {"contentBlockDelta", R"({"contentBlockIndex":2,"delta":{"toolUse":{"input":"\"Lisbon\"}"}}})"},
+            {"contentBlockStart", R"({"contentBlockIndex":3,"start":{"toolUse":{"toolUseId":"tu_2","name":"now"}}})"},
+            {"contentBlockStop", R"({"contentBlockIndex":3})"},
+            {"messageStop", R"({"stopReason":"tool_use"})"},
+            {"metadata",
+             R"({"usage":{"inputTokens":10,"outputTokens":20,"totalTokens":35,"cacheReadInputTokens":5},"metrics":{"latencyMs":1}})"},
+        });
     auto m = reassemble_bedrock_converse(ix, body);
     REQUIRE(m);
     CHECK(m->streamed);
@@ -75,8 +81,9 @@ TEST_CASE("bedrock-converse: ConverseStream events", "[bedrock]") {
     CHECK(m->usage->cache_read_tokens == 5);
     CHECK(m->usage->total_tokens == 35);
 
-    auto cut = events(BodyKind::eventstream, {{"messageStart", R"({"role":"assistant"})"},
-                                              {"modelStreamErrorException", R"({"message":"model failed","originalStatusCode":500})"}});
+    auto cut = events(BodyKind::eventstream,
+                      {{"messageStart", R"({"role":"assistant"})"},
+                       {"modelStreamErrorException", R"({"message":"model failed","originalStatusCode":500})"}});
     auto e = reassemble_bedrock_converse(ix, cut);
     REQUIRE(e);
     REQUIRE(e->error);
@@ -120,12 +127,16 @@ TEST_CASE("ollama: /api/chat NDJSON stream with thinking and tool calls", "[olla
 
 TEST_CASE("ollama: /api/generate non-streamed and error bodies", "[ollama]") {
     auto ix = make_ix("http://localhost:11434/api/generate", R"({"model":"llama3.2"})");
-    auto m = reassemble_ollama(ix, json_body(R"({"model":"llama3.2","response":"The sky is blue.","done":true,"done_reason":"stop","prompt_eval_count":10,"eval_count":5})"));
+    auto m = reassemble_ollama(
+        ix,
+        json_body(
+            R"({"model":"llama3.2","response":"The sky is blue.","done":true,"done_reason":"stop","prompt_eval_count":10,"eval_count":5})"));
     REQUIRE(m);
     CHECK_FALSE(m->streamed);
     CHECK(m->text == "The sky is blue.");
     CHECK(m->usage->total_tokens == 15);
-    auto e = reassemble_ollama(make_ix("http://localhost:11434/api/chat", 404), json_body(R"({"error":"model 'x' not found"})"));
+    auto e = reassemble_ollama(make_ix("http://localhost:11434/api/chat", 404),
+                               json_body(R"({"error":"model 'x' not found"})"));
     REQUIRE(e);
     REQUIRE(e->error);
     CHECK(e->error->message == "model 'x' not found");
@@ -134,16 +145,31 @@ TEST_CASE("ollama: /api/generate non-streamed and error bodies", "[ollama]") {
 TEST_CASE("cohere: v2 stream with tool plan and tool call deltas", "[cohere]") {
     auto ix = make_ix("https://api.cohere.com/v2/chat", R"({"model":"command-a-03-2025","stream":true})");
     auto body = sse_body(
-        "event: message-start\ndata: {\"id\":\"c2\",\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\",\"content\":[],\"tool_plan\":\"\",\"tool_calls\":[]}}}\n\n"
-        "event: tool-plan-delta\ndata: {\"type\":\"tool-plan-delta\",\"delta\":{\"message\":{\"tool_plan\":\"I will look \"}}}\n\n"
-        "event: tool-plan-delta\ndata: {\"type\":\"tool-plan-delta\",\"delta\":{\"message\":{\"tool_plan\":\"it up.\"}}}\n\n"
-        "event: tool-call-start\ndata: {\"type\":\"tool-call-start\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"id\":\"get_weather_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}}}}\n\n"
-        "event: tool-call-delta\ndata: {\"type\":\"tool-call-delta\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"function\":{\"arguments\":\"{\\\"loc\"}}}}}\n\n"
-        "event: tool-call-delta\ndata: {\"type\":\"tool-call-delta\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"function\":{\"arguments\":\"\\\":\\\"Toronto\\\"}\"}}}}}\n\n"
+        "event: message-start\ndata: "
+        "{\"id\":\"c2\",\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\",\"content\":[],"
+        "\"tool_plan\":\"\",\"tool_calls\":[]}}}\n\n"
+        "event: tool-plan-delta\ndata: {\"type\":\"tool-plan-delta\",\"delta\":{\"message\":{\"tool_plan\":\"I will "
+        "look \"}}}\n\n"
+        "event: tool-plan-delta\ndata: {\"type\":\"tool-plan-delta\",\"delta\":{\"message\":{\"tool_plan\":\"it "
+        "up.\"}}}\n\n"
+        "event: tool-call-start\ndata: "
+        "{\"type\":\"tool-call-start\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"id\":\"get_weather_1\","
+        "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}}}}\n\n"
+        "event: tool-call-delta\ndata: "
+        "{\"type\":\"tool-call-delta\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"function\":{\"arguments\":"
+        "\"{\\\"loc\"}}}}}\n\n"
+        "event: tool-call-delta\ndata: "
+        "{\"type\":\"tool-call-delta\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"function\":{\"arguments\":"
+        "\"\\\":\\\"Toronto\\\"}\"}}}}}\n\n"
         "event: tool-call-end\ndata: {\"type\":\"tool-call-end\",\"index\":0}\n\n"
-        "event: content-start\ndata: {\"type\":\"content-start\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"type\":\"text\",\"text\":\"\"}}}}\n\n"
-        "event: content-delta\ndata: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"On it\"}}}}\n\n"
-        "event: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"TOOL_CALL\",\"usage\":{\"billed_units\":{\"input_tokens\":37,\"output_tokens\":20},\"tokens\":{\"input_tokens\":1200,\"output_tokens\":55}}}}\n\n");
+        "event: content-start\ndata: "
+        "{\"type\":\"content-start\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"type\":\"text\",\"text\":\"\"}}"
+        "}}\n\n"
+        "event: content-delta\ndata: "
+        "{\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"On it\"}}}}\n\n"
+        "event: message-end\ndata: "
+        "{\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"TOOL_CALL\",\"usage\":{\"billed_units\":{\"input_"
+        "tokens\":37,\"output_tokens\":20},\"tokens\":{\"input_tokens\":1200,\"output_tokens\":55}}}}\n\n");
     auto m = reassemble_cohere(ix, body);
     REQUIRE(m);
     CHECK(m->api == "cohere");
@@ -164,8 +190,10 @@ TEST_CASE("cohere: v2 stream with tool plan and tool call deltas", "[cohere]") {
 }
 
 TEST_CASE("cohere: v2 and v1 non-streamed, v1 stream", "[cohere]") {
-    auto v2 = reassemble_cohere(make_ix("https://api.cohere.com/v2/chat", R"({"model":"command-r"})"),
-                                json_body(R"({"id":"x","finish_reason":"COMPLETE","message":{"role":"assistant","content":[{"type":"thinking","thinking":"hm"},{"type":"text","text":"Hello"}]},
+    auto v2 = reassemble_cohere(
+        make_ix("https://api.cohere.com/v2/chat", R"({"model":"command-r"})"),
+        json_body(
+            R"({"id":"x","finish_reason":"COMPLETE","message":{"role":"assistant","content":[{"type":"thinking","thinking":"hm"},{"type":"text","text":"Hello"}]},
                                   "usage":{"billed_units":{"input_tokens":5,"output_tokens":2}}})"));
     REQUIRE(v2);
     CHECK(v2->text == "Hello");
@@ -173,8 +201,9 @@ TEST_CASE("cohere: v2 and v1 non-streamed, v1 stream", "[cohere]") {
     CHECK(v2->finish_reason == "COMPLETE");
     CHECK(v2->usage->input_tokens == 5);  // billed_units when tokens is absent
 
-    auto v1 = reassemble_cohere(make_ix("https://api.cohere.ai/v1/chat"),
-                                json_body(R"({"response_id":"r","text":"Hi","generation_id":"g","finish_reason":"COMPLETE",
+    auto v1 =
+        reassemble_cohere(make_ix("https://api.cohere.ai/v1/chat"),
+                          json_body(R"({"response_id":"r","text":"Hi","generation_id":"g","finish_reason":"COMPLETE",
                                   "tool_calls":[{"name":"f","parameters":{"a":1}}],"meta":{"tokens":{"input_tokens":3,"output_tokens":1}}})"));
     REQUIRE(v1);
     CHECK(v1->id == "r");
@@ -183,12 +212,14 @@ TEST_CASE("cohere: v2 and v1 non-streamed, v1 stream", "[cohere]") {
     CHECK(v1->tool_calls[0].arguments == R"({"a":1})");
     CHECK(v1->usage->total_tokens == 4);
 
-    auto s1 = reassemble_cohere(make_ix("https://api.cohere.ai/v1/chat"), ndjson({
-        R"({"is_finished":false,"event_type":"stream-start","generation_id":"g1"})",
-        R"({"is_finished":false,"event_type":"text-generation","text":"Hel"})",
-        R"({"is_finished":false,"event_type":"text-generation","text":"lo"})",
-        R"({"is_finished":true,"event_type":"stream-end","finish_reason":"COMPLETE","response":{"response_id":"r1","text":"Hello","meta":{"billed_units":{"input_tokens":4,"output_tokens":2}}}})",
-    }));
+    auto s1 = reassemble_cohere(
+        make_ix("https://api.cohere.ai/v1/chat"),
+        ndjson({
+            R"({"is_finished":false,"event_type":"stream-start","generation_id":"g1"})",
+            R"({"is_finished":false,"event_type":"text-generation","text":"Hel"})",
+            R"({"is_finished":false,"event_type":"text-generation","text":"lo"})",
+            R"({"is_finished":true,"event_type":"stream-end","finish_reason":"COMPLETE","response":{"response_id":"r1","text":"Hello","meta":{"billed_units":{"input_tokens":4,"output_tokens":2}}}})",
+        }));
     REQUIRE(s1);
     CHECK(s1->streamed);
     CHECK(s1->complete);
@@ -197,7 +228,8 @@ TEST_CASE("cohere: v2 and v1 non-streamed, v1 stream", "[cohere]") {
     CHECK(s1->finish_reason == "COMPLETE");
     CHECK(s1->usage->output_tokens == 2);
 
-    auto err = reassemble_cohere(make_ix("https://api.cohere.com/v2/chat", 401), json_body(R"({"id":"e","message":"invalid api token"})"));
+    auto err = reassemble_cohere(make_ix("https://api.cohere.com/v2/chat", 401),
+                                 json_body(R"({"id":"e","message":"invalid api token"})"));
     REQUIRE(err);
     REQUIRE(err->error);
     CHECK(err->error->message == "invalid api token");
@@ -205,7 +237,8 @@ TEST_CASE("cohere: v2 and v1 non-streamed, v1 stream", "[cohere]") {
 
 TEST_CASE("bedrock-converse: {\"message\"} error body takes its type from x-amzn-ErrorType", "[bedrock]") {
     auto ix = make_ix(kConverse, 400);
-    ix.response.headers.items.push_back({"X-Amzn-Errortype", {"ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, {}});
+    ix.response.headers.items.push_back(
+        {"X-Amzn-Errortype", {"ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, {}});
     auto m = reassemble_bedrock_converse(ix, json_body(R"({"message":"The provided model identifier is invalid."})"));
     REQUIRE(m);
     REQUIRE(m->error);

@@ -72,7 +72,8 @@ TEST_CASE("pricing: provider from the request URL, model by its rules", "[pricin
     CHECK(nanos(*d, kAcme, "  FLAT ", usage(1000, 100)) == 4500000);
     CHECK(d->price(kAcme, "Cache12", usage(1, 1), std::nullopt).price->model == "cached");
     // The pattern is anchored at the start of the URL.
-    CHECK(d->price("http://proxy.test/https://api.acme.test/v1", "flat", usage(1, 1), std::nullopt).why == Unpriced::no_provider);
+    CHECK(d->price("http://proxy.test/https://api.acme.test/v1", "flat", usage(1, 1), std::nullopt).why ==
+          Unpriced::no_provider);
     CHECK(d->price("http://localhost:11434/api/chat", "flat", usage(1, 1), std::nullopt).why == Unpriced::no_provider);
     // A model-name prefix never picks the provider.
     CHECK(d->price("https://gateway.example/v1", "flat", usage(1, 1), std::nullopt).why == Unpriced::no_provider);
@@ -190,7 +191,7 @@ TEST_CASE("pricing: malformed price data is an error naming the file", "[pricing
         FAIL("no error for " << text);
         return std::string();
     };
-    CHECK(fails("[\n  {\"id\": }") .find("price data") != std::string::npos);
+    CHECK(fails("[\n  {\"id\": }").find("price data") != std::string::npos);
     try {
         PriceData::parse("[\n  {\"id\": }", "p.json");
     } catch (const InputError& e) {
@@ -198,8 +199,8 @@ TEST_CASE("pricing: malformed price data is an error naming the file", "[pricing
         CHECK(e.pos().column == 10);
     }
     CHECK(fails("{}").find("list of providers") != std::string::npos);
-    CHECK(fails(R"([{"id": "x", "api_pattern": "h", "models": [{"id": "m", "match": {"equals": "m"}}]}])").find("prices") !=
-          std::string::npos);
+    CHECK(fails(R"([{"id": "x", "api_pattern": "h", "models": [{"id": "m", "match": {"equals": "m"}}]}])")
+              .find("prices") != std::string::npos);
     CHECK(fails(R"([{"id": "x", "api_pattern": "h", "models": [{"id": "m", "match": {"regex": "("}, "prices": {}}]}])")
               .find("does not compile") != std::string::npos);
     CHECK(fails(R"([{"id": "x", "api_pattern": "h", "models": [{"id": "m", "match": {"equals": "m"},
@@ -212,13 +213,14 @@ TEST_CASE("pricing: the vendored data prices real calls", "[pricing]") {
     auto d = PriceData::load(testsupport::source_dir() + "/data/prices/data.json");
     CHECK(d->description().find("@pydantic/genai-prices") != std::string::npos);
     // claude-sonnet-4: $3 in, $15 out per million (testdata/vcrpy logfire recording).
-    PriceResult r = d->price("https://api.anthropic.com/v1/messages?beta=true", "claude-sonnet-4-20250514", usage(19, 9),
-                             parse_time_ms("Wed, 11 Mar 2026 14:23:17 GMT"));
+    PriceResult r = d->price("https://api.anthropic.com/v1/messages?beta=true", "claude-sonnet-4-20250514",
+                             usage(19, 9), parse_time_ms("Wed, 11 Mar 2026 14:23:17 GMT"));
     REQUIRE(r.price);
     CHECK(r.price->nanos == 192000);
     CHECK(r.price->provider == "anthropic");
     // A local OpenAI-compatible server is not priced, whatever the model name.
-    CHECK(d->price("http://localhost:8080/v1/chat/completions", "gpt-4o", usage(1, 1), std::nullopt).why == Unpriced::no_provider);
+    CHECK(d->price("http://localhost:8080/v1/chat/completions", "gpt-4o", usage(1, 1), std::nullopt).why ==
+          Unpriced::no_provider);
 }
 
 TEST_CASE("usage --cost: golden outputs on testdata", "[pricing][usage]") {
@@ -230,13 +232,18 @@ TEST_CASE("usage --cost: golden outputs on testdata", "[pricing][usage]") {
         CHECK(r.err.empty());
         return r.out;
     };
-    testsupport::check_golden("usage/cost-by-file.txt", run({"usage", "--cost", "testdata/vcrpy", "testdata/ruby-vcr"}));
-    testsupport::check_golden("usage/cost-by-interaction.txt", run({"usage", "--cost", "testdata/vcrpy", "testdata/ruby-vcr", "--by", "interaction"}));
-    testsupport::check_golden("usage/cost-by-model.txt", run({"usage", "testdata/vcrpy", "testdata/ruby-vcr", "--by", "model"}));
-    testsupport::check_golden("usage/cost-by-interaction.csv",
-                              run({"usage", "--cost", "testdata/vcrpy", "testdata/ruby-vcr", "--by", "interaction", "--format", "csv"}));
+    testsupport::check_golden("usage/cost-by-file.txt",
+                              run({"usage", "--cost", "testdata/vcrpy", "testdata/ruby-vcr"}));
+    testsupport::check_golden("usage/cost-by-interaction.txt",
+                              run({"usage", "--cost", "testdata/vcrpy", "testdata/ruby-vcr", "--by", "interaction"}));
+    testsupport::check_golden("usage/cost-by-model.txt",
+                              run({"usage", "testdata/vcrpy", "testdata/ruby-vcr", "--by", "model"}));
+    testsupport::check_golden(
+        "usage/cost-by-interaction.csv",
+        run({"usage", "--cost", "testdata/vcrpy", "testdata/ruby-vcr", "--by", "interaction", "--format", "csv"}));
     testsupport::check_golden("usage/cost-by-file.csv", run({"usage", "--cost", "testdata/vcrpy", "--format", "csv"}));
-    testsupport::check_golden("usage/cost.json", run({"usage", "--cost", "testdata/ruby-vcr", "--by", "model", "--format", "json"}));
+    testsupport::check_golden("usage/cost.json",
+                              run({"usage", "--cost", "testdata/ruby-vcr", "--by", "model", "--format", "json"}));
     // Without --cost nothing changes.
     auto plain = testsupport::run_cassette({"usage", "testdata/vcrpy"});
     CHECK(plain.out.find("COST") == std::string::npos);
@@ -247,14 +254,15 @@ TEST_CASE("usage --cost: price data that is missing or broken", "[pricing][usage
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("/nonexistent/data.json") != std::string::npos);
     CHECK(r.out.empty());
-    r = testsupport::run_cassette({"usage", "--prices", "testdata/vcrpy/mirascope_openrouter_sync_gzip.yaml", "testdata/vcrpy"});
+    r = testsupport::run_cassette(
+        {"usage", "--prices", "testdata/vcrpy/mirascope_openrouter_sync_gzip.yaml", "testdata/vcrpy"});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("price data") != std::string::npos);
     // show: a named file must load; the usage line carries the cost.
     r = testsupport::run_cassette({"show", "--prices", "/nonexistent/data.json", "testdata/vcrpy"});
     CHECK(r.exit_code == 2);
-    r = testsupport::run_cassette(
-        {"show", "--no-headers", "--prices", "data/prices/data.json", "testdata/vcrpy/logfire_anthropic_beta_stream_gzip_sse.yaml"});
+    r = testsupport::run_cassette({"show", "--no-headers", "--prices", "data/prices/data.json",
+                                   "testdata/vcrpy/logfire_anthropic_beta_stream_gzip_sse.yaml"});
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("usage    input 19 · output 9 · total 28 · $0.000192\n") != std::string::npos);
 }

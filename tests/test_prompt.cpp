@@ -186,10 +186,12 @@ TEST_CASE("prompt: media are kept as type, size and source, never as bytes", "[p
     std::string png(3000, 'A');  // 3000 base64 characters = 2250 bytes
     Prompt p = from("openai-chat", R"({"model":"gpt-4o","messages":[{"role":"user","content":[
         {"type":"text","text":"What is this?"},
-        {"type":"image_url","image_url":{"url":"data:image/png;base64,)" + png + R"(","detail":"low"}},
+        {"type":"image_url","image_url":{"url":"data:image/png;base64,)" +
+                                       png + R"(","detail":"low"}},
         {"type":"image_url","image_url":{"url":"https://example.test/cat.jpg"}},
         {"type":"file","file":{"file_id":"file-123"}},
-        {"type":"input_audio","input_audio":{"data":")" + png + R"(","format":"wav"}}]}],
+        {"type":"input_audio","input_audio":{"data":")" +
+                                       png + R"(","format":"wav"}}]}],
         "stream_options":{"include_usage":true},"stream":true})");
     REQUIRE(p.messages.size() == 1);
     const auto& parts = p.messages[0].parts;
@@ -207,7 +209,8 @@ TEST_CASE("prompt: media are kept as type, size and source, never as bytes", "[p
     CHECK(to_json(p).dump().find(png.substr(0, 100)) == std::string::npos);
 
     // Unmapped fields holding base64 lose the bytes too.
-    Prompt q = from("openai-chat", R"({"model":"m","messages":[],"blob":"data:application/pdf;base64,)" + png + R"("})");
+    Prompt q =
+        from("openai-chat", R"({"model":"m","messages":[],"blob":"data:application/pdf;base64,)" + png + R"("})");
     CHECK(q.extra["blob"] == "[2250 bytes of base64]");
 }
 
@@ -269,7 +272,8 @@ TEST_CASE("prompt: parameters under their normalized names", "[prompt]") {
     CHECK(ant.tools.at(0).server);
     CHECK(!ant.tools.at(1).server);
 
-    Prompt conv = from("bedrock-converse", R"({"messages":[{"role":"user","content":[{"text":"Hi"},{"cachePoint":{"type":"default"}}]}],
+    Prompt conv = from("bedrock-converse",
+                       R"({"messages":[{"role":"user","content":[{"text":"Hi"},{"cachePoint":{"type":"default"}}]}],
         "inferenceConfig":{"maxTokens":5,"stopSequences":["x"]},
         "additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}})",
                        "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3/converse");
@@ -278,7 +282,8 @@ TEST_CASE("prompt: parameters under their normalized names", "[prompt]") {
     CHECK(conv.params["thinking_budget"] == 1024);
     CHECK(conv.params["cache_control"].at(0)["where"] == "messages[0].parts[1]");
 
-    Prompt gen = from("ollama", R"({"model":"llama3","prompt":"Why?","system":"S","options":{"num_predict":9},"stream":false})");
+    Prompt gen =
+        from("ollama", R"({"model":"llama3","prompt":"Why?","system":"S","options":{"num_predict":9},"stream":false})");
     CHECK(gen.system == "S");
     CHECK(gen.messages.at(0).parts.at(0).text == "Why?");
     CHECK(gen.params["max_tokens"] == 9);
@@ -290,18 +295,21 @@ TEST_CASE("prompt: parameters under their normalized names", "[prompt]") {
     CHECK(v1.params["top_p"] == 0.9);
     CHECK(v1.params["top_k"] == 5);
 
-    Prompt comp = from("openai-completions", R"({"model":"gpt-3.5-turbo-instruct","prompt":"Say this","max_tokens":7})");
+    Prompt comp =
+        from("openai-completions", R"({"model":"gpt-3.5-turbo-instruct","prompt":"Say this","max_tokens":7})");
     CHECK(comp.messages.at(0).parts.at(0).text == "Say this");
 }
 
 TEST_CASE("prompt: odd request bodies are never thrown on", "[prompt]") {
-    for (const char* api : {"openai-chat", "openai-responses", "anthropic", "gemini", "bedrock-converse", "ollama", "cohere"}) {
+    for (const char* api :
+         {"openai-chat", "openai-responses", "anthropic", "gemini", "bedrock-converse", "ollama", "cohere"}) {
         INFO(api);
-        for (const char* body : {R"({})", R"({"messages":5,"input":{},"contents":"x","system":[1,null,{}]})",
-                                 R"({"messages":[null,1,"x",{"role":5,"content":{"a":1}}],"tools":[null,{"function":3}]})",
-                                 R"({"input":[{"type":"function_call"},{"type":"reasoning","summary":3}],"tool_choice":null})",
-                                 R"({"contents":[{"parts":[{"inlineData":{"data":5}},{}]}],"generationConfig":[]})",
-                                 R"({"messages":[{"role":"user","content":[{"image":{"source":7}},{"toolResult":{"content":"x"}}]}]})"}) {
+        for (const char* body :
+             {R"({})", R"({"messages":5,"input":{},"contents":"x","system":[1,null,{}]})",
+              R"({"messages":[null,1,"x",{"role":5,"content":{"a":1}}],"tools":[null,{"function":3}]})",
+              R"({"input":[{"type":"function_call"},{"type":"reasoning","summary":3}],"tool_choice":null})",
+              R"({"contents":[{"parts":[{"inlineData":{"data":5}},{}]}],"generationConfig":[]})",
+              R"({"messages":[{"role":"user","content":[{"image":{"source":7}},{"toolResult":{"content":"x"}}]}]})"}) {
             Interaction ix = testsupport::make_ix("https://example.test/v1", body);
             auto j = json_read::parse(body);
             REQUIRE(j);
@@ -323,8 +331,8 @@ TEST_CASE("prompt: export json carries it beside the message", "[prompt][export]
     CHECK(j["prompt"]["messages"][1]["parts"][0]["type"] == "reasoning");
     CHECK(j["prompt"]["messages"][1]["parts"][0]["signature"] == true);
     CHECK(j["prompt"]["api"] == "anthropic");
-    Prompt p = *read_prompt(c.interactions[1], decode_body(c.interactions[1].response.headers,
-                                                           c.interactions[1].response.body.bytes));
+    Prompt p = *read_prompt(c.interactions[1],
+                            decode_body(c.interactions[1].response.headers, c.interactions[1].response.body.bytes));
     std::vector<std::string> texts = prompt_texts(p);
     CHECK(texts.front() == "You are a helpful assistant");
     CHECK(std::find(texts.begin(), texts.end(), "40 C") != texts.end());
@@ -340,7 +348,8 @@ TEST_CASE("show: the request as a conversation, repeated messages collapsed", "[
     CHECK(v.exit_code == 0);
     testsupport::check_golden("show/prompt_responses_verbose.txt", v.out);
 
-    auto full = testsupport::run_cassette({"show", "--no-headers", "--full", "-i", "1", "testdata/fantasy/gemini_tool_streaming.yaml"});
+    auto full = testsupport::run_cassette(
+        {"show", "--no-headers", "--full", "-i", "1", "testdata/fantasy/gemini_tool_streaming.yaml"});
     CHECK(full.exit_code == 0);
     testsupport::check_golden("show/prompt_gemini_full.txt", full.out);
 
@@ -357,9 +366,18 @@ namespace {
 // readers turn into part types, and media bytes / opaque signatures that a
 // prompt never carries.
 bool skipped_key(const std::string& k) {
-    static const std::set<std::string> keys{"type", "data", "bytes", "file_data", "signature", "thoughtSignature",
-                                            "thought_signature", "encrypted_content", "redactedContent", "status",
-                                            "images", "context"};
+    static const std::set<std::string> keys{"type",
+                                            "data",
+                                            "bytes",
+                                            "file_data",
+                                            "signature",
+                                            "thoughtSignature",
+                                            "thought_signature",
+                                            "encrypted_content",
+                                            "redactedContent",
+                                            "status",
+                                            "images",
+                                            "context"};
     return keys.count(k) > 0;
 }
 
@@ -367,8 +385,8 @@ void body_strings(const json& j, const std::string& key, std::vector<std::string
     // Schemas: a tool's parameter names are kept (not their types and
     // descriptions); an answer's schema is kept by name only.
     static const std::set<std::string> tool_schema{"parameters", "input_schema", "parametersJsonSchema", "json"};
-    static const std::set<std::string> answer_schema{"schema", "responseSchema", "responseJsonSchema", "response_schema",
-                                                     "response_json_schema", "format"};
+    static const std::set<std::string> answer_schema{"schema",          "responseSchema",       "responseJsonSchema",
+                                                     "response_schema", "response_json_schema", "format"};
     if (answer_schema.count(key) && j.is_object()) return;
     if (key == "inputSchema" && j.is_object()) return body_strings(j.value("json", json()), "json", out);
     if (key == "parameter_definitions" && j.is_object()) {
@@ -474,24 +492,27 @@ TEST_CASE("prompt: corpus requests of Cohere v1, Ollama generate and a Gemini im
         }
         return out;
     };
-    auto cohere = load("corpus-next/vcrpy/openllmetry/packages/opentelemetry-instrumentation-cohere/tests/cassettes/"
-                       "test_chat/test_cohere_chat_legacy_with_streaming.yaml");
+    auto cohere = load(
+        "corpus-next/vcrpy/openllmetry/packages/opentelemetry-instrumentation-cohere/tests/cassettes/"
+        "test_chat/test_cohere_chat_legacy_with_streaming.yaml");
     REQUIRE(cohere.size() == 1);
     CHECK(cohere[0].api == "cohere");
     CHECK(cohere[0].model == "command");
     CHECK(roles(cohere[0]) == Strings{"USER"});
     CHECK(cohere[0].messages[0].parts.at(0).text == "Tell me a joke, pirate style");
 
-    auto gen = load("corpus-next/vcrpy/openllmetry/packages/opentelemetry-instrumentation-ollama/tests/cassettes/"
-                    "test_generation/test_ollama_async_streaming_generation_with_events_with_no_content.yaml");
+    auto gen = load(
+        "corpus-next/vcrpy/openllmetry/packages/opentelemetry-instrumentation-ollama/tests/cassettes/"
+        "test_generation/test_ollama_async_streaming_generation_with_events_with_no_content.yaml");
     REQUIRE(gen.size() == 1);
     CHECK(gen[0].api == "ollama");
     CHECK(gen[0].messages.at(0).parts.at(0).text == "Tell me a joke about OpenTelemetry");
     CHECK(gen[0].params["stream"] == true);
     CHECK(gen[0].extra.contains("template"));
 
-    auto img = load("corpus-next/vcrpy/pydantic-ai/tests/models/cassettes/test_multimodal_tool_returns/"
-                    "test_multimodal_tool_return_matrix[tool_return_content-url-image-google_vertex].yaml");
+    auto img = load(
+        "corpus-next/vcrpy/pydantic-ai/tests/models/cassettes/test_multimodal_tool_returns/"
+        "test_multimodal_tool_return_matrix[tool_return_content-url-image-google_vertex].yaml");
     REQUIRE(img.size() >= 4);
     const Prompt& p = img[3];
     CHECK(p.model == "gemini-3-flash-preview");

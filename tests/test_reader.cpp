@@ -175,8 +175,8 @@ TEST_CASE("malformed YAML is an error naming line and column", "[reader][malform
           "test.yaml:4:13: found unknown escape character (while parsing a quoted scalar)\n"
           "        body: \"a\\qb\"\n                ^");
     // Truncated inside a quoted scalar.
-    CHECK(error_of("version: 2\ninteractions:\n- request:\n    body: \"abc").rfind(
-              "test.yaml:4:15: found unexpected end of stream (while scanning a quoted scalar)", 0) == 0);
+    CHECK(error_of("version: 2\ninteractions:\n- request:\n    body: \"abc")
+              .rfind("test.yaml:4:15: found unexpected end of stream (while scanning a quoted scalar)", 0) == 0);
     // Empty and not-a-cassette.
     CHECK(error_of("") == "test.yaml:1:1: empty file: not a cassette");
     CHECK(error_of("hello: world\n").find("not a recognised cassette") != std::string::npos);

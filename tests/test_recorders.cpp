@@ -57,8 +57,8 @@ std::string summary(const Cassette& c) {
         auto d = decode_body(ix.response.headers, ix.response.body.bytes);
         auto m = reassemble(ix, d);
         out += std::to_string(ix.index) + " " + ix.request.method + " " + ix.request.url + " " +
-               std::to_string(ix.response.code.value_or(0)) + " " + std::to_string(ix.response.body.bytes.size()) + "B " +
-               body_kind_name(d.kind) + " " + compression_name(d.compression);
+               std::to_string(ix.response.code.value_or(0)) + " " + std::to_string(ix.response.body.bytes.size()) +
+               "B " + body_kind_name(d.kind) + " " + compression_name(d.compression);
         if (m) out += " " + to_json(*m).dump();
         out += "\n";
     }
@@ -144,7 +144,8 @@ TEST_CASE("Erlang external terms: the bytes a binary wraps", "[formats][exvcr]")
     CHECK(!erlang_term_bytes("abc", why));
 }
 
-TEST_CASE("ExVCR: binary Erlang-term gzip bodies, httpc status lists, errors, custom and empty cassettes", "[formats][exvcr]") {
+TEST_CASE("ExVCR: binary Erlang-term gzip bodies, httpc status lists, errors, custom and empty cassettes",
+          "[formats][exvcr]") {
     Cassette llm = load_cassette(td("exvcr/elixir_llm_openai_chat_simple.json"));
     CHECK(llm.format == "exvcr");
     REQUIRE(llm.interactions.size() == 1);
@@ -185,8 +186,9 @@ TEST_CASE("ExVCR: binary Erlang-term gzip bodies, httpc status lists, errors, cu
     CHECK(empty.interactions.empty());
 
     // A binary body that is not a term is a finding, the text kept.
-    Cassette bad = load_text("[{\"request\": {\"url\": \"http://a.test/\", \"method\": \"get\"},\n"
-                             " \"response\": {\"status_code\": 200, \"binary\": true, \"body\": \"YWJj\"}}]");
+    Cassette bad = load_text(
+        "[{\"request\": {\"url\": \"http://a.test/\", \"method\": \"get\"},\n"
+        " \"response\": {\"status_code\": 200, \"binary\": true, \"body\": \"YWJj\"}}]");
     REQUIRE(bad.problems.size() == 1);
     CHECK(bad.problems[0].message ==
           "`binary: true` body cannot be read: not an Erlang external term (it does not start with byte 131)");
@@ -226,10 +228,12 @@ TEST_CASE("Betamax: status and status_code, base64 bodies, list and string heade
     CHECK(*extra(yaml.interactions[0].response.extra, "body.encoding") == "null");
 
     // A request body: `string` when it is not empty, else base64_string.
-    Cassette rq = load_text("{\"http_interactions\": [{\"request\": {\"body\": {\"string\": \"\", \"base64_string\": \"aGk=\","
-                            " \"encoding\": \"utf-8\"}, \"headers\": {}, \"method\": \"POST\", \"uri\": \"https://a.test/\"},"
-                            " \"response\": {\"body\": {\"string\": \"ok\", \"encoding\": null}, \"headers\": {\"A\": [\"1\", \"2\"]},"
-                            " \"status\": {\"code\": 201, \"message\": \"\"}, \"url\": \"https://a.test/\"}}], \"recorded_with\": \"betamax/0.9.0\"}");
+    Cassette rq = load_text(
+        "{\"http_interactions\": [{\"request\": {\"body\": {\"string\": \"\", \"base64_string\": \"aGk=\","
+        " \"encoding\": \"utf-8\"}, \"headers\": {}, \"method\": \"POST\", \"uri\": \"https://a.test/\"},"
+        " \"response\": {\"body\": {\"string\": \"ok\", \"encoding\": null}, \"headers\": {\"A\": [\"1\", \"2\"]},"
+        " \"status\": {\"code\": 201, \"message\": \"\"}, \"url\": \"https://a.test/\"}}], \"recorded_with\": "
+        "\"betamax/0.9.0\"}");
     REQUIRE(rq.interactions.size() == 1);
     CHECK(rq.interactions[0].request.body.bytes == "hi");
     CHECK(rq.interactions[0].response.status == "201 Created");
@@ -258,15 +262,17 @@ TEST_CASE("php-vcr: three shapes of status, curl_info, no extension, empty files
     CHECK(load_text("", "php-vcr").interactions.empty());
     CHECK(error_of("") == "1:1: empty file: not a cassette");
     // Absent status is 200, as Response::fromArray defaults it; a gzip body is base64.
-    Cassette gz = load_text("-\n    request:\n        method: GET\n        url: 'http://a.test/'\n    response:\n"
-                            "        headers:\n            Content-Type: application/x-gzip\n        body: aGVsbG8=\n");
+    Cassette gz = load_text(
+        "-\n    request:\n        method: GET\n        url: 'http://a.test/'\n    response:\n"
+        "        headers:\n            Content-Type: application/x-gzip\n        body: aGVsbG8=\n");
     CHECK(gz.format == "php-vcr");
     REQUIRE(gz.interactions.size() == 1);
     CHECK(gz.interactions[0].response.code == 200);
     CHECK(gz.interactions[0].response.body.bytes == "hello");
     // The json storage reads the same.
-    Cassette js = load_text("[{\"request\":{\"method\":\"GET\",\"url\":\"http://a.test/\"},\"response\":{\"status\":"
-                            "{\"code\":404,\"message\":\"Not Found\"},\"body\":\"x\"}}]");
+    Cassette js = load_text(
+        "[{\"request\":{\"method\":\"GET\",\"url\":\"http://a.test/\"},\"response\":{\"status\":"
+        "{\"code\":404,\"message\":\"Not Found\"},\"body\":\"x\"}}]");
     CHECK(js.format == "php-vcr");
     REQUIRE(js.interactions.size() == 1);
     CHECK(js.interactions[0].response.status == "404 Not Found");
@@ -317,9 +323,10 @@ TEST_CASE("talkback: JSON5 tapes, human-readable and base64 bodies, a broken tap
     CHECK(d.kind == BodyKind::json);
 
     // A JSON value body of a human-readable side is JSON.stringify(value, null, 2).
-    Cassette obj = load_text("{meta: {host: 'https://a.test', resHumanReadable: true}, req: {url: '/x', method: 'GET',"
-                             " headers: {}, body: ''}, res: {status: 200, headers: {'content-type': ['application/json']},"
-                             " body: {a: [1, {}], b: 'c'}}}");
+    Cassette obj = load_text(
+        "{meta: {host: 'https://a.test', resHumanReadable: true}, req: {url: '/x', method: 'GET',"
+        " headers: {}, body: ''}, res: {status: 200, headers: {'content-type': ['application/json']},"
+        " body: {a: [1, {}], b: 'c'}}}");
     REQUIRE(obj.interactions.size() == 1);
     CHECK(obj.interactions[0].response.body.bytes == "{\n  \"a\": [\n    1,\n    {}\n  ],\n  \"b\": \"c\"\n}");
 
@@ -352,8 +359,10 @@ TEST_CASE("dd-trace JSON: one exchange per file, decoded text under a gzip heade
     CHECK(m->api == "anthropic");
 
     // `base64:` bodies are bytes.
-    Cassette b = load_text("{\"request\": {\"method\": \"POST\", \"url\": \"https://a.test/\", \"headers\": {}, \"body\": \"\"},"
-                           " \"response\": {\"status\": {\"code\": 200, \"message\": \"OK\"}, \"headers\": {}, \"body\": \"base64:AAEC\"}}");
+    Cassette b = load_text(
+        "{\"request\": {\"method\": \"POST\", \"url\": \"https://a.test/\", \"headers\": {}, \"body\": \"\"},"
+        " \"response\": {\"status\": {\"code\": 200, \"message\": \"OK\"}, \"headers\": {}, \"body\": "
+        "\"base64:AAEC\"}}");
     CHECK(b.format == "dd-trace");
     CHECK(b.interactions[0].response.body.bytes == std::string("\0\1\2", 3));
 }
@@ -369,7 +378,8 @@ TEST_CASE("detection: each new format is told from the formats that look like it
     // VCR.py JSON vs DVR; nock and VCR.py lists vs ExVCR and php-vcr.
     CHECK(load_text("{\"interactions\": [], \"version\": 1}").format != "dvr");
     CHECK(load_text("{\"name\" : \"x\", \"interactions\" : []}").format == "dvr");
-    CHECK(!exvcr_sniff("[{\"scope\": \"http://a.test:80\", \"method\": \"GET\", \"path\": \"/\", \"status_code\": 1}]"));
+    CHECK(
+        !exvcr_sniff("[{\"scope\": \"http://a.test:80\", \"method\": \"GET\", \"path\": \"/\", \"status_code\": 1}]"));
     CHECK(!phpvcr_sniff("- request: !!python/object:vcr.request.Request\n    host: a.test\n    method: GET\n"));
     CHECK(phpvcr_sniff("\n-\n    request:\n        method: GET\n        url: 'http://a.test/'\n"));
     CHECK(!phpvcr_sniff("interactions:\n- request:\n    url: http://a.test/\n"));
@@ -454,8 +464,9 @@ TEST_CASE("every corpus-3 file of ExVCR, Betamax, php-vcr, DVR, talkback and dd-
             std::string name = fs::path(path).filename().string();
             if (name == "malformed-tape.json") {  // deliberately truncated
                 CHECK(detect_format(path) == "talkback");
-                CHECK_THROWS_WITH(load_cassette(path),
-                                  "invalid JSON5: unexpected end of file: the object opened at line 1, column 1 has no `}`");
+                CHECK_THROWS_WITH(
+                    load_cassette(path),
+                    "invalid JSON5: unexpected end of file: the object opened at line 1, column 1 has no `}`");
                 continue;
             }
             if (fs::file_size(path) == 0) {  // php-vcr's empty cassette
@@ -477,7 +488,8 @@ TEST_CASE("every corpus-3 file of ExVCR, Betamax, php-vcr, DVR, talkback and dd-
                    (c.recorder.empty() ? "" : ", " + c.recorder) + ")\n" + summary(c);
         }
     }
-    // The counts of corpus-3/README.md (talkback: 10 tapes beside the broken one; php-vcr: 6 files beside the empty one).
+    // The counts of corpus-3/README.md (talkback: 10 tapes beside the broken one; php-vcr: 6 files beside the empty
+    // one).
     CHECK(files["exvcr"] == 24);
     CHECK(interactions["exvcr"] == 28);
     CHECK(files["betamax"] == 20);

@@ -25,21 +25,24 @@ const std::string kOpenAI = "sk-proj-u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzdocJ
 
 TEST_CASE("scrub VCR.py with a byte order mark: the gzip body is still opened", "[scrub][adversarial]") {
     const std::string gz = testsupport::gzip("{\"access_token\": \"" + kOpenAI + "\"}");
-    const std::string in = "\xEF\xBB\xBF"
-                           "interactions:\n"
-                           "- request:\n"
-                           "    body: null\n"
-                           "    headers: {}\n"
-                           "    method: GET\n"
-                           "    uri: https://api.example.com/v1\n"
-                           "  response:\n"
-                           "    body:\n"
-                           "      string: !!binary |\n"
-                           "        " + base64_encode(gz) + "\n"
-                           "    headers:\n"
-                           "      Content-Encoding: [gzip]\n"
-                           "    status: {code: 200, message: OK}\n"
-                           "version: 1\n";
+    const std::string in =
+        "\xEF\xBB\xBF"
+        "interactions:\n"
+        "- request:\n"
+        "    body: null\n"
+        "    headers: {}\n"
+        "    method: GET\n"
+        "    uri: https://api.example.com/v1\n"
+        "  response:\n"
+        "    body:\n"
+        "      string: !!binary |\n"
+        "        " +
+        base64_encode(gz) +
+        "\n"
+        "    headers:\n"
+        "      Content-Encoding: [gzip]\n"
+        "    status: {code: 200, message: OK}\n"
+        "version: 1\n";
     Policy policy;
     FileResult r = scrub_cassette("test", in, policy);
     CHECK(r.format == "vcrpy");
@@ -53,16 +56,17 @@ TEST_CASE("scrub VCR.py with a byte order mark: the gzip body is still opened", 
 
 TEST_CASE("scrub nock: a form body recorded without headers has its credential fields scrubbed",
           "[scrub][adversarial]") {
-    const std::string in = "[\n"
-                           "  {\n"
-                           "    \"scope\": \"https://auth.example.com:443\",\n"
-                           "    \"method\": \"POST\",\n"
-                           "    \"path\": \"/oauth/token\",\n"
-                           "    \"body\": \"grant_type=client_credentials&client_id=app&client_secret=hunter2hunter2\",\n"
-                           "    \"status\": 200,\n"
-                           "    \"response\": {\"ok\": true}\n"
-                           "  }\n"
-                           "]\n";
+    const std::string in =
+        "[\n"
+        "  {\n"
+        "    \"scope\": \"https://auth.example.com:443\",\n"
+        "    \"method\": \"POST\",\n"
+        "    \"path\": \"/oauth/token\",\n"
+        "    \"body\": \"grant_type=client_credentials&client_id=app&client_secret=hunter2hunter2\",\n"
+        "    \"status\": 200,\n"
+        "    \"response\": {\"ok\": true}\n"
+        "  }\n"
+        "]\n";
     Policy policy;
     FileResult r = scrub_cassette("test.json", in, policy);
     CHECK(r.format == "nock");
@@ -74,9 +78,10 @@ TEST_CASE("scrub nock: a form body recorded without headers has its credential f
     CHECK_FALSE(scrub_cassette("test.json", r.output, policy).changed);
 
     // Text that is not a run of name=value pairs stays text.
-    const std::string prose = "[{\"scope\": \"https://a.example.com:443\", \"method\": \"POST\", \"path\": \"/\", "
-                              "\"body\": \"the client_secret=hunter2hunter2 was typed\", \"status\": 200, "
-                              "\"response\": \"ok\"}]";
+    const std::string prose =
+        "[{\"scope\": \"https://a.example.com:443\", \"method\": \"POST\", \"path\": \"/\", "
+        "\"body\": \"the client_secret=hunter2hunter2 was typed\", \"status\": 200, "
+        "\"response\": \"ok\"}]";
     CHECK_FALSE(scrub_cassette("test.json", prose, policy).changed);
 }
 
@@ -102,27 +107,30 @@ TEST_CASE("scrub: a key written with an escape inside is spliced over its own by
     const std::string escaped = "sk\\u002dproj" + kOpenAI.substr(7);  // sk\u002dproj-…
 
     SECTION("YAML double-quoted, with a line continuation") {
-        const std::string head = "interactions:\n"
-                                 "- request:\n"
-                                 "    body: \"caf\\u00e9 \\\n"
-                                 "      ";
-        const std::string tail = " \\/ end\"\n"
-                                 "    headers: {}\n"
-                                 "    method: POST\n"
-                                 "    uri: https://api.example.com/v1\n"
-                                 "  response:\n"
-                                 "    body: {string: ok}\n"
-                                 "    headers: {}\n"
-                                 "    status: {code: 200, message: OK}\n"
-                                 "version: 1\n";
+        const std::string head =
+            "interactions:\n"
+            "- request:\n"
+            "    body: \"caf\\u00e9 \\\n"
+            "      ";
+        const std::string tail =
+            " \\/ end\"\n"
+            "    headers: {}\n"
+            "    method: POST\n"
+            "    uri: https://api.example.com/v1\n"
+            "  response:\n"
+            "    body: {string: ok}\n"
+            "    headers: {}\n"
+            "    status: {code: 200, message: OK}\n"
+            "version: 1\n";
         FileResult r = scrub_cassette("test.yaml", head + escaped + tail, policy);
         REQUIRE(r.changed);
         CHECK(r.output == head + "REDACTED" + tail);
         CHECK_FALSE(scrub_cassette("test.yaml", r.output, policy).changed);
     }
     SECTION("JSON string") {
-        const std::string head = "[{\"scope\": \"https://api.example.com:443\", \"method\": \"GET\", \"path\": \"/\", "
-                                 "\"status\": 200, \"response\": \"caf\\u00e9 \\/ ";
+        const std::string head =
+            "[{\"scope\": \"https://api.example.com:443\", \"method\": \"GET\", \"path\": \"/\", "
+            "\"status\": 200, \"response\": \"caf\\u00e9 \\/ ";
         const std::string tail = " \\ud83d\\ude00\"}]";
         FileResult r = scrub_cassette("test.json", head + escaped + tail, policy);
         REQUIRE(r.changed);

@@ -140,16 +140,21 @@ TEST_CASE("scrub body: SSE keeps its framing", "[scrub][body]") {
     Rules rules(Policy{});
     const Headers h = headers({{"Content-Type", "text/event-stream; charset=utf-8"}});
     // CRLF, CR and LF line ends, a comment, an event line, a multi-line data.
-    const std::string body = ": keep-alive\r\n"
-                             "event: message_start\r\n"
-                             "data: {\"type\":\"message_start\",\"text\":\"" + kKey + "\"}\r\n"
-                             "\r\n"
-                             "data:plain " + kKey + "\r"
-                             "data: more\r"
-                             "\r"
-                             "id: 7\n"
-                             "data: {\"type\":\"ping\"}\n\n"
-                             "data: [DONE]\n\n";
+    const std::string body =
+        ": keep-alive\r\n"
+        "event: message_start\r\n"
+        "data: {\"type\":\"message_start\",\"text\":\"" +
+        kKey +
+        "\"}\r\n"
+        "\r\n"
+        "data:plain " +
+        kKey +
+        "\r"
+        "data: more\r"
+        "\r"
+        "id: 7\n"
+        "data: {\"type\":\"ping\"}\n\n"
+        "data: [DONE]\n\n";
     BodyResult r = rules.body(body, h);
     REQUIRE(r.changed);
     CHECK(r.bytes == replaced(body));
@@ -259,8 +264,9 @@ TEST_CASE("scrub body: a body past the body limit is left alone and named", "[sc
     CHECK_FALSE(r.changed);
     CHECK(r.found.empty());
     REQUIRE(r.unscrubbable.size() == 1);
-    CHECK_THAT(r.unscrubbable[0], Catch::StartsWith("gzip body is larger than the body limit (output exceeds limit") &&
-                                      Catch::EndsWith("not scrubbed; 1 secret (OpenAI API key) in its first 1024 bytes"));
+    CHECK_THAT(r.unscrubbable[0],
+               Catch::StartsWith("gzip body is larger than the body limit (output exceeds limit") &&
+                   Catch::EndsWith("not scrubbed; 1 secret (OpenAI API key) in its first 1024 bytes"));
     CHECK(rules.body(gzip(json), Headers{}).changed);
 }
 
@@ -331,10 +337,9 @@ TEST_CASE("scrub body: AWS event stream with Bedrock chunks", "[scrub][body]") {
         BodyResult b = rules.body(f0 + f1 + std::string("\0\0\0\x05", 4) + "garbage " + kKey, h);
         REQUIRE(b.changed);  // the frames before it are still scrubbed
         REQUIRE(b.unscrubbable.size() == 1);
-        CHECK_THAT(b.unscrubbable[0], Catch::StartsWith("event stream framing breaks at byte " +
-                                                        std::to_string(f0.size() + f1.size())) &&
-                                          Catch::Contains("1 secret (OpenAI API key)") &&
-                                          Catch::EndsWith("cannot be removed"));
+        CHECK_THAT(b.unscrubbable[0],
+                   Catch::StartsWith("event stream framing breaks at byte " + std::to_string(f0.size() + f1.size())) &&
+                       Catch::Contains("1 secret (OpenAI API key)") && Catch::EndsWith("cannot be removed"));
         const std::string rest = std::string("\0\0\0\x05", 4) + "garbage " + kKey;
         CHECK(b.bytes.substr(b.bytes.size() - rest.size()) == rest);
     }

@@ -85,7 +85,7 @@ testsupport::RunResult run_in(const std::string& dir, const std::vector<std::str
 }
 
 unsigned mode_of(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     REQUIRE(stat(path.c_str(), &st) == 0);
     return static_cast<unsigned>(st.st_mode) & 07777;
 }
@@ -289,8 +289,9 @@ TEST_CASE("scrub --diff: golden git-style diff, secrets masked, nothing written"
 }
 
 TEST_CASE("masked_diff: the removed value never appears, what stays is shown", "[scrub][cmd]") {
-    std::string before = "a: 1\nkey: Bearer sk-proj-U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8Oool8DklZDOCj2ISaJ\nb: 2\n"
-                         "  pem: -----BEGIN PRIVATE KEY-----\n  MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n  -----END\nc: 3\n";
+    std::string before =
+        "a: 1\nkey: Bearer sk-proj-U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8Oool8DklZDOCj2ISaJ\nb: 2\n"
+        "  pem: -----BEGIN PRIVATE KEY-----\n  MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n  -----END\nc: 3\n";
     std::string after = "a: 1\nkey: Bearer REDACTED\nb: 2\n  pem: REDACTED\nc: 3\n";
     std::string d = masked_diff("x.yaml", before, after);
     CHECK_FALSE(contains(d, "U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8Oool8DklZDOCj2ISaJ"));
@@ -444,8 +445,9 @@ TEST_CASE("scrub --format json: one document, files and totals", "[scrub][cmd]")
 
 TEST_CASE("scrub: settings from .cassette.toml found upward, --config, the command line on top", "[scrub][cmd]") {
     TempDir d;
-    d.write(".cassette.toml", "# the repository's policy\n[validate]\nstrict = true\n\n[scrub]\n"
-                              "replacement = \"SCRUBBED\"\nheader = [\"X-Internal-Token\"]\n");
+    d.write(".cassette.toml",
+            "# the repository's policy\n[validate]\nstrict = true\n\n[scrub]\n"
+            "replacement = \"SCRUBBED\"\nheader = [\"X-Internal-Token\"]\n");
     std::string deep = (d.path / "a" / "b").string();
     d.copy("openai_key.yaml", "a/b/fixtures/openai_key.yaml");
     auto r = run_in(deep, {"scrub", "fixtures"});

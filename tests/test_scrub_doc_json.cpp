@@ -34,7 +34,7 @@ TEST_CASE("json doc: spans and positions of nested values", "[scrub][doc-json]")
     REQUIRE(root.is_mapping());
     CHECK(root.begin == 0);
     CHECK(root.end == text.size() - 1);  // the trailing newline is outside
-    REQUIRE(root.members.size() == 3);    // duplicates kept, in order
+    REQUIRE(root.members.size() == 3);   // duplicates kept, in order
     CHECK(root.members[0].first.value == "a");
     CHECK(root.members[2].first.value == "a");
     CHECK(span(text, root.members[0].first) == "\"a\"");

@@ -56,20 +56,30 @@ TEST_CASE("scrub go-vcr: header, query, JSON body and content_length", "[scrub][
         "    - id: 0\n"
         "      request:\n"
         "        proto: HTTP/1.1\n"
-        "        content_length: " + std::to_string(body.size()) + "\n"
-        "        body: '" + body + "'\n"
+        "        content_length: " +
+        std::to_string(body.size()) +
+        "\n"
+        "        body: '" +
+        body +
+        "'\n"
         "        form: {}\n"
         "        headers:\n"
         "            Authorization:\n"
-        "                - Bearer " + kOpenAI + "\n"
+        "                - Bearer " +
+        kOpenAI +
+        "\n"
         "            Content-Type:\n"
         "                - application/json\n"
-        "        url: https://generativelanguage.googleapis.com/v1beta/models?alt=sse&key=" + kGoogle + "\n"
+        "        url: https://generativelanguage.googleapis.com/v1beta/models?alt=sse&key=" +
+        kGoogle +
+        "\n"
         "        method: POST\n"
         "      response:\n"
         "        content_length: -1\n"
         "        body: |\n"
-        "            data: {\"text\":\"your key is " + kOpenAI + "\"}\n"
+        "            data: {\"text\":\"your key is " +
+        kOpenAI +
+        "\"}\n"
         "\n"
         "        headers:\n"
         "            Content-Type:\n"
@@ -78,11 +88,11 @@ TEST_CASE("scrub go-vcr: header, query, JSON body and content_length", "[scrub][
         "        code: 200\n"
         "        duration: 1.5s\n";
     const std::string new_body = "{\"model\":\"gpt-4o\",\"api_key\":\"REDACTED\"}";
-    const std::string expected =
-        subst(in, {{kOpenAI, "REDACTED"},
-                   {kGoogle, "REDACTED"},
-                   {kAnthropic, "REDACTED"},
-                   {"content_length: " + std::to_string(body.size()), "content_length: " + std::to_string(new_body.size())}});
+    const std::string expected = subst(
+        in, {{kOpenAI, "REDACTED"},
+             {kGoogle, "REDACTED"},
+             {kAnthropic, "REDACTED"},
+             {"content_length: " + std::to_string(body.size()), "content_length: " + std::to_string(new_body.size())}});
     FileResult r = check_scrub(in, expected);
     CHECK(r.format == "go-vcr");
     REQUIRE(r.scrubbed.size() == 4);
@@ -135,7 +145,8 @@ TEST_CASE("scrub go-vcr: a gzip !!binary body is re-encoded with its line length
         "    uri: https://api.example.com/v1/x\n"
         "  response:\n"
         "    body:\n"
-        "      string: !!binary |\n" + block +
+        "      string: !!binary |\n" +
+        block +
         "    headers:\n"
         "      Content-Encoding:\n"
         "      - gzip\n"
@@ -188,23 +199,30 @@ TEST_CASE("scrub VCR.py JSON and Ruby VCR YAML", "[scrub][formats]") {
             "      string: '{\"model\":\"gpt-4o\"}'\n"
             "    headers:\n"
             "      Authorization:\n"
-            "      - Bearer " + kOpenAI + "\n"
+            "      - Bearer " +
+            kOpenAI +
+            "\n"
             "  response:\n"
             "    status:\n"
             "      code: 200\n"
             "      message: OK\n"
             "    headers:\n"
             "      Content-Length:\n"
-            "      - '" + std::to_string(body.size()) + "'\n"
+            "      - '" +
+            std::to_string(body.size()) +
+            "'\n"
             "    body:\n"
             "      encoding: UTF-8\n"
-            "      string: '" + body + "'\n"
+            "      string: '" +
+            body +
+            "'\n"
             "  recorded_at: Mon, 01 Jan 2024 00:00:00 GMT\n"
             "recorded_with: VCR 6.2.0\n";
         const std::string new_body = "{\"access_token\":\"REDACTED\",\"n\":1}";
-        check_scrub(in, subst(in, {{kOpenAI, "REDACTED"},
-                                   {"abc123secretvalue", "REDACTED"},
-                                   {"'" + std::to_string(body.size()) + "'", "'" + std::to_string(new_body.size()) + "'"}}));
+        check_scrub(
+            in, subst(in, {{kOpenAI, "REDACTED"},
+                           {"abc123secretvalue", "REDACTED"},
+                           {"'" + std::to_string(body.size()) + "'", "'" + std::to_string(new_body.size()) + "'"}}));
     }
 }
 
@@ -219,37 +237,49 @@ TEST_CASE("scrub HAR: header, URL and queryString together, sizes follow", "[scr
         "      {\n"
         "        \"request\": {\n"
         "          \"method\": \"GET\",\n"
-        "          \"url\": \"https://example.com/v1?api_key=" + kGoogle + "&x=1\",\n"
-        "          \"headers\": [{\"name\": \"authorization\", \"value\": \"Bearer " + kOpenAI + "\"}],\n"
-        "          \"queryString\": [{\"name\": \"api_key\", \"value\": \"" + kGoogle + "\"}, {\"name\": \"x\", \"value\": \"1\"}],\n"
+        "          \"url\": \"https://example.com/v1?api_key=" +
+        kGoogle +
+        "&x=1\",\n"
+        "          \"headers\": [{\"name\": \"authorization\", \"value\": \"Bearer " +
+        kOpenAI +
+        "\"}],\n"
+        "          \"queryString\": [{\"name\": \"api_key\", \"value\": \"" +
+        kGoogle +
+        "\"}, {\"name\": \"x\", \"value\": \"1\"}],\n"
         "          \"bodySize\": 0\n"
         "        },\n"
         "        \"response\": {\n"
         "          \"status\": 200,\n"
         "          \"headers\": [],\n"
-        "          \"content\": {\"mimeType\": \"application/json\", \"size\": " + std::to_string(text.size()) +
-        ", \"text\": \"" + subst(text, {{"\"", "\\\""}}) + "\"},\n"
-        "          \"bodySize\": " + std::to_string(text.size()) + "\n"
+        "          \"content\": {\"mimeType\": \"application/json\", \"size\": " +
+        std::to_string(text.size()) + ", \"text\": \"" + subst(text, {{"\"", "\\\""}}) +
+        "\"},\n"
+        "          \"bodySize\": " +
+        std::to_string(text.size()) +
+        "\n"
         "        }\n"
         "      }\n"
         "    ]\n"
         "  }\n"
         "}\n";
     const std::string new_text = "{\"key\":\"REDACTED\"}";
-    check_scrub(in, subst(in, {{kOpenAI, "REDACTED"},
-                               {kGoogle, "REDACTED"},
-                               {"\"size\": " + std::to_string(text.size()), "\"size\": " + std::to_string(new_text.size())},
-                               {"\"bodySize\": " + std::to_string(text.size()), "\"bodySize\": " + std::to_string(new_text.size())}}));
+    check_scrub(in,
+                subst(in, {{kOpenAI, "REDACTED"},
+                           {kGoogle, "REDACTED"},
+                           {"\"size\": " + std::to_string(text.size()), "\"size\": " + std::to_string(new_text.size())},
+                           {"\"bodySize\": " + std::to_string(text.size()),
+                            "\"bodySize\": " + std::to_string(new_text.size())}}));
 }
 
 TEST_CASE("scrub httprr: header and body, record lengths follow", "[scrub][formats]") {
     const std::string req_body = "{\"api_key\":\"" + kAnthropic + "\"}";
-    const std::string req = "POST https://api.anthropic.com/v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\n"
-                            "X-Api-Key: " + kAnthropic + "\r\nContent-Length: " + std::to_string(req_body.size()) +
-                            "\r\n\r\n" + req_body;
+    const std::string req =
+        "POST https://api.anthropic.com/v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\n"
+        "X-Api-Key: " +
+        kAnthropic + "\r\nContent-Length: " + std::to_string(req_body.size()) + "\r\n\r\n" + req_body;
     const std::string resp = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
-    const std::string in = "httprr trace v1\n" + std::to_string(req.size()) + " " + std::to_string(resp.size()) + "\n" +
-                           req + resp;
+    const std::string in =
+        "httprr trace v1\n" + std::to_string(req.size()) + " " + std::to_string(resp.size()) + "\n" + req + resp;
     const std::string new_body = "{\"api_key\":\"REDACTED\"}";
     const std::string new_req = subst(req, {{kAnthropic, "REDACTED"},
                                             {"Content-Length: " + std::to_string(req_body.size()),
@@ -266,21 +296,28 @@ TEST_CASE("scrub nock: reqheaders, path and a JSON response tree", "[scrub][form
         "  {\n"
         "    \"scope\": \"https://api.openai.com:443\",\n"
         "    \"method\": \"POST\",\n"
-        "    \"path\": \"/v1/chat/completions?api_key=" + kOpenAI + "\",\n"
+        "    \"path\": \"/v1/chat/completions?api_key=" +
+        kOpenAI +
+        "\",\n"
         "    \"body\": {\"model\": \"gpt-4o\", \"password\": \"hunter2hunter2\"},\n"
         "    \"status\": 200,\n"
-        "    \"response\": {\"id\": \"x\", \"note\": \"" + kGoogle + "\"},\n"
+        "    \"response\": {\"id\": \"x\", \"note\": \"" +
+        kGoogle +
+        "\"},\n"
         "    \"rawHeaders\": [\"Content-Type\", \"application/json\"],\n"
-        "    \"reqheaders\": {\"authorization\": \"Bearer " + kOpenAI + "\"}\n"
+        "    \"reqheaders\": {\"authorization\": \"Bearer " +
+        kOpenAI +
+        "\"}\n"
         "  }\n"
         "]\n";
     check_scrub(in, subst(in, {{kOpenAI, "REDACTED"}, {kGoogle, "REDACTED"}, {"hunter2hunter2", "REDACTED"}}));
 }
 
 TEST_CASE("scrub: whole-file gzip is undone and redone", "[scrub][formats]") {
-    const std::string in = "interactions:\n- request:\n    body: null\n    headers:\n      Authorization:\n      - Bearer " +
-                           kOpenAI + "\n    method: GET\n    uri: https://x.test/\n  response:\n    body:\n      string: ''\n"
-                           "    headers: {}\n    status:\n      code: 200\n      message: OK\nversion: 1\n";
+    const std::string in =
+        "interactions:\n- request:\n    body: null\n    headers:\n      Authorization:\n      - Bearer " + kOpenAI +
+        "\n    method: GET\n    uri: https://x.test/\n  response:\n    body:\n      string: ''\n"
+        "    headers: {}\n    status:\n      code: 200\n      message: OK\nversion: 1\n";
     FileResult r = scrub_cassette("t.yaml.gz", testsupport::gzip(in), Policy{});
     REQUIRE(r.changed);
     Decompressed d = decompress(r.output, Compression::gzip);

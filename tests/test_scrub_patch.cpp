@@ -63,7 +63,9 @@ TEST_CASE("YAML document tree: multi-byte UTF-8 and a byte order mark shift byte
     CHECK(span(text, *d.root.get("b")) == "\xE2\x82\xAC\xF0\x9F\x98\x80 x");
     CHECK(span(text, *d.root.get("c")) == "tail");
 
-    const std::string bom = "\xEF\xBB\xBF" "k: v\xC3\xA9\nz: end\n";
+    const std::string bom =
+        "\xEF\xBB\xBF"
+        "k: v\xC3\xA9\nz: end\n";
     Document db = parse_yaml_document("bom.yaml", bom);
     CHECK(span(bom, db.root.members.at(0).first) == "k");
     CHECK(span(bom, *db.root.get("z")) == "end");
@@ -171,8 +173,9 @@ TEST_CASE("Patcher: edits in place in every YAML style, every other byte kept", 
             "  Authorization:\n"
             "  - Bearer sk-abc123   # trailing comment\n"
             "  Other: keep  me\n";
-        auto out = edit_one(text, [](const Node& r) { return &r.get("headers")->get("Authorization")->items[0]; },
-                            "sk-abc123", "REDACTED");
+        auto out = edit_one(
+            text, [](const Node& r) { return &r.get("headers")->get("Authorization")->items[0]; }, "sk-abc123",
+            "REDACTED");
         CHECK(out ==
               "headers:\n"
               "  Authorization:\n"
@@ -181,17 +184,20 @@ TEST_CASE("Patcher: edits in place in every YAML style, every other byte kept", 
     }
     SECTION("plain, wrapped over lines") {
         const std::string text = "k: first secret1\n   second line\nz: 1\n";
-        auto out = edit_one(text, [](const Node& r) { return r.get("k"); }, "secret1", "REDACTED");
+        auto out = edit_one(
+            text, [](const Node& r) { return r.get("k"); }, "secret1", "REDACTED");
         CHECK(out == "k: first REDACTED\n   second line\nz: 1\n");
     }
     SECTION("single-quoted, the piece repeated") {
         const std::string text = "    body: '{\"a\": \"tok\", \"it''s\": \"tok\"}'\n    next: x\n";
-        auto out = edit_one(text, [](const Node& r) { return r.get("body"); }, "tok", "it's", 1);
+        auto out = edit_one(
+            text, [](const Node& r) { return r.get("body"); }, "tok", "it's", 1);
         CHECK(out == "    body: '{\"a\": \"tok\", \"it''s\": \"it''s\"}'\n    next: x\n");
     }
     SECTION("double-quoted with escapes around the piece") {
         const std::string text = "h: \"tok=secret1\\tend \\\"q\\\"\"\n";
-        auto out = edit_one(text, [](const Node& r) { return r.get("h"); }, "secret1", "a\"b");
+        auto out = edit_one(
+            text, [](const Node& r) { return r.get("h"); }, "secret1", "a\"b");
         CHECK(out == "h: \"tok=a\\\"b\\tend \\\"q\\\"\"\n");
     }
     SECTION("literal block") {
@@ -202,7 +208,8 @@ TEST_CASE("Patcher: edits in place in every YAML style, every other byte kept", 
             "        line two\n"
             "\n"
             "next: 1\n";
-        auto out = edit_one(text, [](const Node& r) { return r.get("body")->get("string"); }, "secret1", "XX");
+        auto out = edit_one(
+            text, [](const Node& r) { return r.get("body")->get("string"); }, "secret1", "XX");
         CHECK(out ==
               "body:\n"
               "    string: |\n"
@@ -213,17 +220,20 @@ TEST_CASE("Patcher: edits in place in every YAML style, every other byte kept", 
     }
     SECTION("folded block") {
         const std::string text = "f: >\n  first secret1\n  second\nz: 2\n";
-        auto out = edit_one(text, [](const Node& r) { return r.get("f"); }, "secret1", "REDACTED");
+        auto out = edit_one(
+            text, [](const Node& r) { return r.get("f"); }, "secret1", "REDACTED");
         CHECK(out == "f: >\n  first REDACTED\n  second\nz: 2\n");
     }
     SECTION("anchored and tagged scalars keep their properties") {
         const std::string text = "a: &k !!str secret1\nb: *k\n";
-        auto out = edit_one(text, [](const Node& r) { return r.get("a"); }, "secret1", "REDACTED");
+        auto out = edit_one(
+            text, [](const Node& r) { return r.get("a"); }, "secret1", "REDACTED");
         CHECK(out == "a: &k !!str REDACTED\nb: *k\n");
     }
     SECTION("multi-byte text before the scalar") {
         const std::string text = "note: \"h\xC3\xA9llo w\xC3\xB6rld\"\nkey: sk-abc\n";
-        auto out = edit_one(text, [](const Node& r) { return r.get("key"); }, "sk-abc", "REDACTED");
+        auto out = edit_one(
+            text, [](const Node& r) { return r.get("key"); }, "sk-abc", "REDACTED");
         CHECK(out == "note: \"h\xC3\xA9llo w\xC3\xB6rld\"\nkey: REDACTED\n");
     }
 }
@@ -231,29 +241,34 @@ TEST_CASE("Patcher: edits in place in every YAML style, every other byte kept", 
 TEST_CASE("Patcher: a piece that is escaped or unsafe in the bytes re-emits the scalar", "[scrub][patch]") {
     SECTION("escaped in a double-quoted scalar") {
         const std::string text = "h: \"caf\\u00e9 tok\"\nz: 1\n";
-        auto out = edit_one(text, [](const Node& r) { return r.get("h"); }, "caf\xC3\xA9", "X");
+        auto out = edit_one(
+            text, [](const Node& r) { return r.get("h"); }, "caf\xC3\xA9", "X");
         CHECK(out == "h: \"X tok\"\nz: 1\n");
     }
     SECTION("a replacement a plain scalar cannot hold becomes single-quoted") {
         const std::string text = "k: token abc\nz: 1\n";
-        auto out = edit_one(text, [](const Node& r) { return r.get("k"); }, "abc", "a: #b");
+        auto out = edit_one(
+            text, [](const Node& r) { return r.get("k"); }, "abc", "a: #b");
         CHECK(out == "k: 'token a: #b'\nz: 1\n");
         Document d = parse_yaml_document("t.yaml", out);
         CHECK(d.root.get("k")->value == "token a: #b");
     }
     SECTION("a piece folded over lines in a plain scalar") {
         const std::string text = "k: one two\n  three\nz: 1\n";
-        auto out = edit_one(text, [](const Node& r) { return r.get("k"); }, "two three", "X");
+        auto out = edit_one(
+            text, [](const Node& r) { return r.get("k"); }, "two three", "X");
         CHECK(out == "k: one X\nz: 1\n");
     }
     SECTION("a newline into a literal block re-emits its lines") {
         const std::string text = "b: |-\n  a secret\n  c\nz: 1\n";
-        auto out = edit_one(text, [](const Node& r) { return r.get("b"); }, "secret", "x\ny");
+        auto out = edit_one(
+            text, [](const Node& r) { return r.get("b"); }, "secret", "x\ny");
         CHECK(out == "b: |-\n  a x\n  y\n  c\nz: 1\n");
     }
     SECTION("a value that would read as a number stays a string") {
         const std::string text = "k: abc\n";
-        auto out = edit_one(text, [](const Node& r) { return r.get("k"); }, "abc", "123");
+        auto out = edit_one(
+            text, [](const Node& r) { return r.get("k"); }, "abc", "123");
         CHECK(out == "k: '123'\n");
     }
 }
@@ -410,11 +425,13 @@ TEST_CASE("Patcher: a piece inside an escape is not the piece", "[scrub][patch]"
     // the bytes, but there it straddles an escape; splicing there would break
     // the escape. The scalar is written anew instead.
     const std::string text = "a: \"\\x341\"\nb: keep\n";
-    auto out = edit_one(text, [](const Node& r) { return r.get("a"); }, "41", "REDACTED");
+    auto out = edit_one(
+        text, [](const Node& r) { return r.get("a"); }, "41", "REDACTED");
     CHECK(out == "a: \"REDACTED\"\nb: keep\n");
     // Same in single quotes: the doubled quote is one character of the value.
     const std::string single = "a: 'x''y ''y'\n";
-    auto out2 = edit_one(single, [](const Node& r) { return r.get("a"); }, "'y", "Z", 1);
+    auto out2 = edit_one(
+        single, [](const Node& r) { return r.get("a"); }, "'y", "Z", 1);
     CHECK(out2 == "a: 'x''y Z'\n");
 
     Document d = parse_yaml_document("t.yaml", text);
@@ -452,10 +469,15 @@ TEST_CASE("Patcher: JSON documents, in place and re-escaped", "[scrub][patch]") 
     REQUIRE(url);
     REQUIRE(size);
     REQUIRE(body);
-    REQUIRE(url->value == "https://x/?key=s\xC3\xA9" "cret&b=1");
+    REQUIRE(url->value ==
+            "https://x/?key=s\xC3\xA9"
+            "cret&b=1");
     Patcher p("t.har", text, d);
     p.edit(*value, {replace(value->value, "sk-abc", "REDACTED")});
-    p.edit(*url, {replace(url->value, "s\xC3\xA9" "cret", "X")});  // escaped in the bytes: string written anew
+    p.edit(*url, {replace(url->value,
+                          "s\xC3\xA9"
+                          "cret",
+                          "X")});  // escaped in the bytes: string written anew
     p.set(*size, "42");
     p.edit(*body, {replace(body->value, "abc", "a\"b")});
     CHECK(p.result() ==

@@ -80,13 +80,15 @@ TEST_CASE("scrub rules: Authorization keeps its scheme", "[scrub][rules]") {
 TEST_CASE("scrub rules: SigV4 keeps algorithm, scope and SignedHeaders", "[scrub][rules]") {
     Rules r{Policy{}};
     const std::string sig(64, 'a');
-    const std::string v = "AWS4-HMAC-SHA256 Credential=" + kAkid +
-                          "/20240101/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=" +
-                          "0123456789abcdef" + sig.substr(16);
+    const std::string v =
+        "AWS4-HMAC-SHA256 Credential=" + kAkid +
+        "/20240101/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + "0123456789abcdef" +
+        sig.substr(16);
     auto edits = r.header_value("Authorization", v);
     REQUIRE(edits.size() == 2);
-    CHECK(scrubbed(v, edits) == "AWS4-HMAC-SHA256 Credential=REDACTED/20240101/us-east-1/bedrock/aws4_request, "
-                                "SignedHeaders=host;x-amz-date, Signature=REDACTED");
+    CHECK(scrubbed(v, edits) ==
+          "AWS4-HMAC-SHA256 Credential=REDACTED/20240101/us-east-1/bedrock/aws4_request, "
+          "SignedHeaders=host;x-amz-date, Signature=REDACTED");
     CHECK(edits[0].what == "Authorization access key id");
     CHECK(edits[1].what == "Authorization signature");
     check_idempotent([&](const std::string& s) { return r.header_value("Authorization", s); }, v);
@@ -147,9 +149,10 @@ TEST_CASE("scrub rules: query parameters", "[scrub][rules]") {
     CHECK(scrubbed("/x?access_token=test", r.url("/x?access_token=test")) == "/x?access_token=REDACTED");
     CHECK(r.url("/x?access_token=REDACTED&client_secret=%5BFILTERED%5D").empty());
     // X-Amz-Credential keeps the scope, encoded or not.
-    const std::string presigned = "https://b.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" +
-                                  kAkid + "%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=" +
-                                  "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0";
+    const std::string presigned =
+        "https://b.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + kAkid +
+        "%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=" +
+        "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0";
     CHECK(scrubbed(presigned, r.url(presigned)) ==
           "https://b.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=REDACTED"
           "%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=REDACTED");
@@ -190,8 +193,9 @@ TEST_CASE("scrub rules: key shapes and PEM in free text", "[scrub][rules]") {
     CHECK(edits[1].masked.rfind("\"eyJ", 0) == 0);
     CHECK(scrubbed(t, edits) == "first REDACTED\nsecond REDACTED and REDACTED\n");
 
-    const std::string pem = "key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nabcdefgh==\n"
-                            "-----END RSA PRIVATE KEY-----\ntail";
+    const std::string pem =
+        "key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nabcdefgh==\n"
+        "-----END RSA PRIVATE KEY-----\ntail";
     auto pe = r.text(pem);
     REQUIRE(pe.size() == 1);
     CHECK(pe[0].rule == "pem");
@@ -262,7 +266,8 @@ TEST_CASE("scrub rules: JSON keys at any depth, escapes mapped to the raw text",
     const std::string pem = "{\"pem\":\"-----BEGIN PRIVATE KEY-----\\nMIIEvQ\\nAbCd\\n-----END PRIVATE KEY-----\\n\"}";
     auto e3 = r.json_text(pem);
     REQUIRE(e3);
-    CHECK(apply_edits(pem, *e3) == "{\"pem\":\"-----BEGIN PRIVATE KEY-----\\nREDACTED\\n-----END PRIVATE KEY-----\\n\"}");
+    CHECK(apply_edits(pem, *e3) ==
+          "{\"pem\":\"-----BEGIN PRIVATE KEY-----\\nREDACTED\\n-----END PRIVATE KEY-----\\n\"}");
     // Line numbers are of the raw text.
     auto e4 = r.json_text("{\n \"a\": 1,\n \"password\": \"x\"\n}");
     REQUIRE(e4);
@@ -328,9 +333,10 @@ TEST_CASE("scrub rules: every secret validate reports in a real cassette is foun
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // Plant secrets in a header, the URL query, the JSON request body and
     // the response body (placeholders too: validate warns about them).
-    replace_once(text, "      User-Agent:\n", "      Authorization:\n      - Bearer " + kOpenAI +
-                                                  "\n      X-Api-Key:\n      - test-key\n      Cookie:\n      - sid=" +
-                                                  kRandom40 + "; lang=en\n      User-Agent:\n");
+    replace_once(text, "      User-Agent:\n",
+                 "      Authorization:\n      - Bearer " + kOpenAI +
+                     "\n      X-Api-Key:\n      - test-key\n      Cookie:\n      - sid=" + kRandom40 +
+                     "; lang=en\n      User-Agent:\n");
     replace_once(text, "url: https://api.openai.com/v1/chat/completions",
                  "url: https://user:hunter2@api.openai.com/v1/chat/completions?key=" +
                      key("AIza", "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q") + "&access_token=test");
@@ -361,8 +367,9 @@ TEST_CASE("scrub rules: linear on a large JSON body", "[.][scrub][rules-perf]") 
     Rules r{Policy{}};
     auto tp = std::chrono::steady_clock::now();
     CHECK(parse_json_document("<body>", j).root.items.size() == 200'001);
-    WARN("parse_json_document: " << std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::steady_clock::now() - tp).count() << " ms");
+    WARN("parse_json_document: "
+         << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tp).count()
+         << " ms");
     auto t0 = std::chrono::steady_clock::now();
     auto edits = r.json_text(j);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
@@ -379,7 +386,8 @@ TEST_CASE("scrub rules: a response header counts by its name only when the name 
     CHECK(rules.header_value("X-Time-Per-Token", "12").size() == 1);
     // Response side: a timing header is not a credential; a real-shaped value still is.
     CHECK(rules.header_value("x-time-per-token", "12", true).empty());
-    CHECK(rules.header_value("x-session-token", "sk-proj-u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzdocJ2isAj", true).size() == 1);
+    CHECK(rules.header_value("x-session-token", "sk-proj-u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzdocJ2isAj", true)
+              .size() == 1);
     CHECK(rules.header_value("Set-Cookie", "sid=abc123; Path=/; HttpOnly", true).size() == 1);
     CHECK(rules.header_value("Authorization", "Bearer test-key", true).size() == 1);
 }

@@ -37,8 +37,8 @@ TEST_CASE("credential query parameter names", "[validate][secrets]") {
 }
 
 TEST_CASE("redaction markers pass", "[validate][secrets]") {
-    for (const char* v : {"", "REDACTED", "[REDACTED]", "Bearer REDACTED", "[FILTERED]", "***", "********",
-                          "<API_KEY>", "xxxxxxxx", "Bearer ***", "sk-...****abcd"}) {
+    for (const char* v : {"", "REDACTED", "[REDACTED]", "Bearer REDACTED", "[FILTERED]", "***", "********", "<API_KEY>",
+                          "xxxxxxxx", "Bearer ***", "sk-...****abcd"}) {
         INFO(v);
         CHECK(is_redaction_marker(v));
         CHECK(classify_credential(v).level == SecretLevel::none);
@@ -59,7 +59,8 @@ TEST_CASE("known key shapes are credentials", "[validate][secrets]") {
         {key("AI", "zaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q"), "Google API key"},
         {key("AK", "IAQ3EGUXYZ7ABCD123"), "AWS access key id"},
         {key("gh", "p_" + kRandom40), "GitHub token"},
-        {"Bearer " + key("ey", "JhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+        {"Bearer " +
+             key("ey", "JhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
          "JWT"},
     };
     for (const Case& c : cases) {
@@ -102,7 +103,8 @@ TEST_CASE("key shapes in free text", "[validate][secrets]") {
     CHECK(hits[0].kind == "OpenAI API key");
     CHECK(text.substr(hits[0].offset, hits[0].length) == k);
     // Inside base64 (no token boundary) nothing matches.
-    CHECK(find_key_shapes("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo" + key("AI", "zaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q")).empty());
+    CHECK(find_key_shapes("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo" + key("AI", "zaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q"))
+              .empty());
     // Linear and bounded on hostile input.
     std::string big(1 << 20, 's');
     for (size_t i = 0; i < big.size(); i += 3) big[i] = '-';
@@ -113,17 +115,20 @@ TEST_CASE("key shapes in free text", "[validate][secrets]") {
 }
 
 TEST_CASE("a SigV4 Authorization whose key id and signature are markers is redacted", "[secrets]") {
-    const std::string templ = "AWS4-HMAC-SHA256 Credential=<AWS_ACCESS_KEY_ID>/<DATE>/<AWS_REGION>/bedrock/aws4_request,\n"
-                              "SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=<AWS_SIGV4_SIGNATURE>";
+    const std::string templ =
+        "AWS4-HMAC-SHA256 Credential=<AWS_ACCESS_KEY_ID>/<DATE>/<AWS_REGION>/bedrock/aws4_request,\n"
+        "SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=<AWS_SIGV4_SIGNATURE>";
     CHECK(classify_credential(templ).level == SecretLevel::none);
     CHECK(classify_credential("AWS4-HMAC-SHA256 Credential=REDACTED/20240101/us-east-1/bedrock/aws4_request, "
                               "SignedHeaders=host, Signature=REDACTED")
               .level == SecretLevel::none);
     // A real key id or a real signature left in: still reported.
-    CHECK(classify_credential("AWS4-HMAC-SHA256 Credential=AKIAZ7Q3W5E2R4T6Y8U1/20240101/us-east-1/bedrock/aws4_request, "
-                              "SignedHeaders=host, Signature=<SIG>")
-              .level != SecretLevel::none);
-    CHECK(classify_credential("AWS4-HMAC-SHA256 Credential=<KEY>/20240101/us-east-1/bedrock/aws4_request, "
-                              "SignedHeaders=host, Signature=3f1a9c0d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f")
+    CHECK(
+        classify_credential("AWS4-HMAC-SHA256 Credential=AKIAZ7Q3W5E2R4T6Y8U1/20240101/us-east-1/bedrock/aws4_request, "
+                            "SignedHeaders=host, Signature=<SIG>")
+            .level != SecretLevel::none);
+    CHECK(classify_credential(
+              "AWS4-HMAC-SHA256 Credential=<KEY>/20240101/us-east-1/bedrock/aws4_request, "
+              "SignedHeaders=host, Signature=3f1a9c0d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f")
               .level != SecretLevel::none);
 }

@@ -86,12 +86,16 @@ TEST_CASE("sse: CR inside a CRLF pair split across the body end", "[decoders]") 
 }
 
 TEST_CASE("sse: leading BOM is stripped once", "[decoders]") {
-    auto r = parse_sse("\xEF\xBB\xBF" "data: hi\n\n");
+    auto r = parse_sse(
+        "\xEF\xBB\xBF"
+        "data: hi\n\n");
     REQUIRE(r.events.size() == 1);
     CHECK(r.events[0].data == "hi");
     CHECK(r.issues.empty());
     // A second BOM is part of the first line's field name: garbage.
-    auto r2 = parse_sse("\xEF\xBB\xBF\xEF\xBB\xBF" "data: hi\n\n");
+    auto r2 = parse_sse(
+        "\xEF\xBB\xBF\xEF\xBB\xBF"
+        "data: hi\n\n");
     CHECK(r2.events.empty());
     REQUIRE(r2.issues.size() == 1);
     CHECK(r2.issues[0].line == 1);
@@ -130,8 +134,9 @@ TEST_CASE("sse: blocks without data dispatch nothing", "[decoders]") {
 }
 
 TEST_CASE("sse: event, id and retry fields", "[decoders]") {
-    auto r = parse_sse("id: abc\nevent: message_start\nretry: 3000\ndata: {}\n\n"
-                       "event:\ndata: y\n\n");
+    auto r = parse_sse(
+        "id: abc\nevent: message_start\nretry: 3000\ndata: {}\n\n"
+        "event:\ndata: y\n\n");
     REQUIRE(r.events.size() == 2);
     CHECK(r.events[0].event == "message_start");
     CHECK(r.events[0].id == std::optional<std::string>("abc"));

@@ -22,7 +22,9 @@ namespace testsupport {
 
 std::string source_dir() { return CASSETTE_SOURCE_DIR; }
 
-std::string corpus_dir() { return (fs::path(CASSETTE_SOURCE_DIR) / ".." / "shared" / "corpus").lexically_normal().string(); }
+std::string corpus_dir() {
+    return (fs::path(CASSETTE_SOURCE_DIR) / ".." / "shared" / "corpus").lexically_normal().string();
+}
 
 std::string corpus_next_dir() {
     return (fs::path(CASSETTE_SOURCE_DIR) / ".." / "shared" / "corpus-next").lexically_normal().string();
@@ -52,8 +54,10 @@ std::vector<std::string> corpus_files(const std::string& dir) {
 static std::string shell_quote(const std::string& s) {
     std::string q = "'";
     for (char c : s) {
-        if (c == '\'') q += "'\\''";
-        else q += c;
+        if (c == '\'')
+            q += "'\\''";
+        else
+            q += c;
     }
     return q + "'";
 }
@@ -75,8 +79,8 @@ RunResult run_cassette(const std::vector<std::string>& args, const std::string* 
         std::ofstream(in_tmp, std::ios::binary) << *stdin_text;
         in_path = in_tmp;
     }
-    std::string cmd = "cd " + shell_quote(source_dir()) + " && env -u NO_COLOR TERM=dumb COLUMNS=100 " +
-                      shell_quote(CASSETTE_BINARY);
+    std::string cmd =
+        "cd " + shell_quote(source_dir()) + " && env -u NO_COLOR TERM=dumb COLUMNS=100 " + shell_quote(CASSETTE_BINARY);
     for (const auto& a : args) cmd += " " + shell_quote(a);
     cmd += " <" + shell_quote(in_path) + " >" + shell_quote(out_tmpl) + " 2>" + shell_quote(err_tmpl);
     int status = std::system(cmd.c_str());
@@ -101,8 +105,9 @@ void check_golden(const std::string& name, const std::string& actual) {
     INFO("golden file " << path.string() << " (run with CASSETTE_UPDATE_GOLDEN=1 to approve a deliberate change)");
     REQUIRE(fs::exists(path));
     std::string expected = read_file(path.string());
-    if (actual != expected) FAIL_CHECK("output differs from the golden file:\n" +
-                                       unified_diff(expected, actual, "tests/golden/" + name, "actual output"));
+    if (actual != expected)
+        FAIL_CHECK("output differs from the golden file:\n" +
+                   unified_diff(expected, actual, "tests/golden/" + name, "actual output"));
 }
 
 namespace {

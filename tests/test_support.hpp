@@ -14,9 +14,9 @@
 
 namespace testsupport {
 
-std::string source_dir();                 // the project root
-std::string corpus_dir();                 // ../shared/corpus
-std::string corpus_next_dir();            // ../shared/corpus-next
+std::string source_dir();       // the project root
+std::string corpus_dir();       // ../shared/corpus
+std::string corpus_next_dir();  // ../shared/corpus-next
 // Both shared corpora are beside the source tree. Tests that read them are
 // tagged [corpus]; without them the runner (tests/main.cpp) leaves those out,
 // or exits with kSkipExitCode when nothing else was selected.

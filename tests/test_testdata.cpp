@@ -93,9 +93,11 @@ TEST_CASE("golden mismatches read as a unified diff", "[testdata][golden]") {
     b = a;
     b.replace(0, 2, "one\n");
     b += "21\n";
-    CHECK(unified_diff(a, b, "a", "b") == "--- a\n+++ b\n@@ -1,4 +1,4 @@\n-1\n+one\n 2\n 3\n 4\n"
-                                         "@@ -18,3 +18,4 @@\n 18\n 19\n 20\n+21\n");
+    CHECK(unified_diff(a, b, "a", "b") ==
+          "--- a\n+++ b\n@@ -1,4 +1,4 @@\n-1\n+one\n 2\n 3\n 4\n"
+          "@@ -18,3 +18,4 @@\n 18\n 19\n 20\n+21\n");
     // A missing final newline is a difference, and shown as one.
-    CHECK(unified_diff("x\n", "x", "a", "b") == "--- a\n+++ b\n@@ -1,1 +1,1 @@\n-x\n+x\n\\ No newline at end of file\n");
+    CHECK(unified_diff("x\n", "x", "a", "b") ==
+          "--- a\n+++ b\n@@ -1,1 +1,1 @@\n-x\n+x\n\\ No newline at end of file\n");
     CHECK(unified_diff("", "new\n", "a", "b") == "--- a\n+++ b\n@@ -0,0 +1,1 @@\n+new\n");
 }

@@ -133,8 +133,10 @@ TEST_CASE("usage command line: golden outputs", "[usage][corpus]") {
     testsupport::check_golden("usage/o4-mini-by-interaction.txt", run({"usage", kRelO4, "--by", "interaction"}));
     testsupport::check_golden("usage/o4-mini-by-model.txt", run({"usage", kRelO4, kRelSeed, "--by", "model"}));
     testsupport::check_golden("usage/o4-mini.json", run({"usage", kRelO4, "--format", "json"}));
-    testsupport::check_golden("usage/o4-mini-by-interaction.csv", run({"usage", kRelO4, "--by", "interaction", "--format", "csv"}));
-    testsupport::check_golden("usage/fantasy-by-model.txt", run({"usage", "../shared/corpus/fantasy", "--by", "model"}));
+    testsupport::check_golden("usage/o4-mini-by-interaction.csv",
+                              run({"usage", kRelO4, "--by", "interaction", "--format", "csv"}));
+    testsupport::check_golden("usage/fantasy-by-model.txt",
+                              run({"usage", "../shared/corpus/fantasy", "--by", "model"}));
     // Plain HTTP fixtures beside an LLM one: counted under the table, listed in CSV.
     testsupport::check_golden("usage/with-plain-http.txt", run({"usage", kRelSeed, "../shared/corpus/go-vcr"}));
     testsupport::check_golden("usage/with-plain-http.csv",

@@ -224,7 +224,8 @@ TEST_CASE("usage-mismatch rule", "[validate]") {
     Spec s;
     s.url = "https://api.openai.com/v1/chat/completions";
     const std::string head =
-        "'{\"id\":\"c1\",\"object\":\"chat.completion\",\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+        "'{\"id\":\"c1\",\"object\":\"chat.completion\",\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{"
+        "\"role\":"
         "\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}],\"usage\":";
     s.response_body = head + "{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}'";
     CHECK(of_rule(check(s), "usage-mismatch").empty());
@@ -244,9 +245,13 @@ TEST_CASE("usage-mismatch rule", "[validate]") {
     const std::string ghead =
         "'{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}],\"role\":\"model\"},\"finishReason\":\"STOP\"}],"
         "\"usageMetadata\":";
-    g.response_body = ghead + "{\"promptTokenCount\":8,\"candidatesTokenCount\":2,\"thoughtsTokenCount\":20,\"totalTokenCount\":30}}'";
+    g.response_body =
+        ghead +
+        "{\"promptTokenCount\":8,\"candidatesTokenCount\":2,\"thoughtsTokenCount\":20,\"totalTokenCount\":30}}'";
     CHECK(of_rule(check(g), "usage-mismatch").empty());
-    g.response_body = ghead + "{\"promptTokenCount\":8,\"candidatesTokenCount\":2,\"thoughtsTokenCount\":20,\"totalTokenCount\":10}}'";
+    g.response_body =
+        ghead +
+        "{\"promptTokenCount\":8,\"candidatesTokenCount\":2,\"thoughtsTokenCount\":20,\"totalTokenCount\":10}}'";
     CHECK(of_rule(check(g), "usage-mismatch").size() == 1);
 }
 
@@ -254,8 +259,9 @@ TEST_CASE("interaction-id rule needs the whole file", "[validate]") {
     auto ids = [](const std::string& version, const std::vector<std::string>& list) {
         std::string text = "version: " + version + "\ninteractions:\n";
         for (const auto& id : list)
-            text += "- id: " + id +
-                    "\n  request:\n    url: http://x/\n    method: GET\n  response:\n    code: 200\n    status: 200 OK\n";
+            text +=
+                "- id: " + id +
+                "\n  request:\n    url: http://x/\n    method: GET\n  response:\n    code: 200\n    status: 200 OK\n";
         Cassette c = load_cassette_from_string(text, "ids.yaml");
         CassetteValidator v;
         for (const auto& ix : c.interactions) v.check(ix);
@@ -332,13 +338,16 @@ TEST_CASE("bodies that do not decompress: reported under the declared type's rul
         CHECK(r.findings[0].rule == c.rule);
         CHECK(r.findings[0].severity == Severity::error);
         CHECK(r.findings[0].pos.line == c.line);
-        CHECK_THAT(r.findings[0].message, Catch::Contains("response body: cannot decode gzip body: truncated gzip stream"));
+        CHECK_THAT(r.findings[0].message,
+                   Catch::Contains("response body: cannot decode gzip body: truncated gzip stream"));
     }
     SECTION("an event stream that does not decompress is eventstream-crc") {
-        Interaction ix = testsupport::make_ix("https://bedrock-runtime.us-east-1.amazonaws.com/model/m/invoke-with-response-stream");
+        Interaction ix =
+            testsupport::make_ix("https://bedrock-runtime.us-east-1.amazonaws.com/model/m/invoke-with-response-stream");
         ix.response.headers.items.push_back({"Content-Type", {"application/vnd.amazon.eventstream"}, {}});
         ix.response.headers.items.push_back({"Content-Encoding", {"gzip"}, {}});
-        ix.response.body.bytes = std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);  // a gzip header, nothing after
+        ix.response.body.bytes =
+            std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);  // a gzip header, nothing after
         auto fs = validate_interaction(ix);
         INFO(describe(fs));
         REQUIRE(fs.size() == 1);
@@ -408,8 +417,8 @@ TEST_CASE("validate command: exit status and options", "[validate]") {
     CHECK(run_cassette({"validate", "--strict", "testdata/validate/usage_mismatch.yaml"}).exit_code == 1);
     CHECK(run_cassette({"validate", "testdata/validate/status.yaml"}).exit_code == 1);
 
-    auto ignored = run_cassette({"validate", "--ignore", "status", "--ignore", "secret", "testdata/validate/status.yaml",
-                                 "testdata/validate/secret.yaml"});
+    auto ignored = run_cassette({"validate", "--ignore", "status", "--ignore", "secret",
+                                 "testdata/validate/status.yaml", "testdata/validate/secret.yaml"});
     CHECK(ignored.exit_code == 0);
     CHECK(ignored.out == "checked 2 files: 0 errors, 0 warnings\n");
 

@@ -87,7 +87,8 @@ TEST_CASE("HAR as YAML: Polly's model with textJSON, textDecoded and chunk lists
     REQUIRE(m->usage);
     CHECK(m->usage->output_tokens == 4);
     // textDecoded alone is the body.
-    CHECK(nlohmann::json::parse(c.interactions[1].response.body.bytes) == nlohmann::json::parse(R"({"data":[],"has_more":false})"));
+    CHECK(nlohmann::json::parse(c.interactions[1].response.body.bytes) ==
+          nlohmann::json::parse(R"({"data":[],"has_more":false})"));
     // A directory walk takes it, and every command reads it.
     auto r = run_cassette({"show", path});
     CHECK(r.exit_code == 0);
@@ -95,7 +96,8 @@ TEST_CASE("HAR as YAML: Polly's model with textJSON, textDecoded and chunk lists
     CHECK(run_cassette({"validate", path}).exit_code == 0);
 }
 
-TEST_CASE("HAR as YAML: broken YAML and mistyped fields are reported with line and column", "[variants][har][malformed]") {
+TEST_CASE("HAR as YAML: broken YAML and mistyped fields are reported with line and column",
+          "[variants][har][malformed]") {
     std::string text = testsupport::read_file(variant("recording.har.yaml"));
     std::string bad = text;
     bad.replace(bad.find("status: 200"), 11, "status: two");

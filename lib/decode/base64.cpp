@@ -10,14 +10,14 @@ std::optional<std::string> base64_decode(std::string_view text) {
     const char* end = nullptr;
     // ORIGINAL accepts padded input; NO_PADDING variant rejects '='. Try padded
     // first, then unpadded, so both forms recorders write are read.
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(),
-                          " \t\r\n", &len, &end, sodium_base64_VARIANT_ORIGINAL) == 0 &&
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), " \t\r\n",
+                          &len, &end, sodium_base64_VARIANT_ORIGINAL) == 0 &&
         end == text.data() + text.size()) {
         out.resize(len);
         return out;
     }
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(),
-                          " \t\r\n", &len, &end, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) == 0 &&
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), " \t\r\n",
+                          &len, &end, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) == 0 &&
         end == text.data() + text.size()) {
         out.resize(len);
         return out;

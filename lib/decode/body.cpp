@@ -20,7 +20,6 @@ namespace cassette {
 
 namespace {
 
-
 // nlohmann's own DOM builder with a nesting limit, so that hostile documents
 // never build a deep tree and the text is scanned once (no separate depth
 // pass before the parse).
@@ -37,9 +36,15 @@ public:
     bool binary(json::binary_t& v) { return dom_.binary(v); }
     bool start_object(std::size_t n) { return ++depth_ <= max_ && dom_.start_object(n); }
     bool key(json::string_t& v) { return dom_.key(v); }
-    bool end_object() { --depth_; return dom_.end_object(); }
+    bool end_object() {
+        --depth_;
+        return dom_.end_object();
+    }
     bool start_array(std::size_t n) { return ++depth_ <= max_ && dom_.start_array(n); }
-    bool end_array() { --depth_; return dom_.end_array(); }
+    bool end_array() {
+        --depth_;
+        return dom_.end_array();
+    }
     bool parse_error(std::size_t pos, const std::string& token, const nlohmann::detail::exception& e) {
         return dom_.parse_error(pos, token, e);
     }
@@ -135,9 +140,12 @@ void decode_eventstream(DecodedBody& out) {
     for (auto& m : es.messages) {
         BodyEvent ev;
         ev.offset = m.offset;
-        if (const std::string* t = m.header(":event-type")) ev.event = *t;
-        else if (const std::string* x = m.header(":exception-type")) ev.event = *x;
-        else if (const std::string* e = m.header(":error-code")) ev.event = *e;  // unmodeled error
+        if (const std::string* t = m.header(":event-type"))
+            ev.event = *t;
+        else if (const std::string* x = m.header(":exception-type"))
+            ev.event = *x;
+        else if (const std::string* e = m.header(":error-code"))
+            ev.event = *e;  // unmodeled error
         ev.data = std::move(m.payload);
         // Bedrock invoke-with-response-stream wraps each model event as
         // {"bytes": "<base64 JSON>", "p": "<padding>"}.
@@ -149,16 +157,16 @@ void decode_eventstream(DecodedBody& out) {
             }
         }
         if (!m.prelude_crc_ok)
-            out.problems.push_back({"eventstream-crc", 0,
-                                    "prelude CRC mismatch in message at byte " + std::to_string(m.offset)});
+            out.problems.push_back(
+                {"eventstream-crc", 0, "prelude CRC mismatch in message at byte " + std::to_string(m.offset)});
         if (!m.message_crc_ok)
-            out.problems.push_back({"eventstream-crc", 0,
-                                    "message CRC mismatch in message at byte " + std::to_string(m.offset)});
+            out.problems.push_back(
+                {"eventstream-crc", 0, "message CRC mismatch in message at byte " + std::to_string(m.offset)});
         out.events.push_back(std::move(ev));
     }
     if (es.error)
-        out.problems.push_back(
-            {"eventstream-crc", 0, "event stream framing: " + *es.error + " at byte " + std::to_string(es.error_offset)});
+        out.problems.push_back({"eventstream-crc", 0,
+                                "event stream framing: " + *es.error + " at byte " + std::to_string(es.error_offset)});
 }
 
 void decode_sse(DecodedBody& out) {
@@ -217,8 +225,8 @@ public:
     using reference = const char&;
 
     struct Trace {
-        size_t handed = 0;       // characters handed to the lexer
-        size_t recent[4] = {};   // original offsets of the last four, by handed % 4
+        size_t handed = 0;      // characters handed to the lexer
+        size_t recent[4] = {};  // original offsets of the last four, by handed % 4
     };
 
     CollapsedWhitespace(std::string_view text, size_t at, Trace* trace) : text_(text), at_(at), trace_(trace) {}
@@ -229,9 +237,12 @@ public:
     CollapsedWhitespace& operator++() {
         const char c = text_[at_++];
         if (in_string_) {
-            if (escaped_) escaped_ = false;
-            else if (c == '\\') escaped_ = true;
-            else if (c == '"') in_string_ = false;
+            if (escaped_)
+                escaped_ = false;
+            else if (c == '\\')
+                escaped_ = true;
+            else if (c == '"')
+                in_string_ = false;
         } else if (c == '"') {
             in_string_ = true;
         } else if (is_blank(c)) {
@@ -322,8 +333,8 @@ DecodedBody decode_body(const Headers& headers, std::string_view bytes) {
             out.text = std::move(d.bytes);
         } else {
             // Keep the bytes as recorded; say why they could not be decoded.
-            out.problems.push_back({"content-encoding", 0,
-                                    std::string("cannot decode ") + compression_name(c) + " body: " + d.error});
+            out.problems.push_back(
+                {"content-encoding", 0, std::string("cannot decode ") + compression_name(c) + " body: " + d.error});
             out.text.assign(bytes);
         }
     } else {

@@ -36,13 +36,13 @@ struct BodyEvent {
     std::string event;
     std::string data;
     std::optional<std::string> id;
-    size_t line = 0;     // SSE/NDJSON: 1-based line in the decoded body
-    size_t offset = 0;   // event stream: byte offset of the message
+    size_t line = 0;    // SSE/NDJSON: 1-based line in the decoded body
+    size_t offset = 0;  // event stream: byte offset of the message
 };
 
 struct BodyProblem {
-    std::string rule;     // validation rule id this maps to: "sse-syntax", "eventstream-crc", "json-body", ...
-    size_t line = 0;      // 1-based line in the decoded body, 0 if n/a
+    std::string rule;  // validation rule id this maps to: "sse-syntax", "eventstream-crc", "json-body", ...
+    size_t line = 0;   // 1-based line in the decoded body, 0 if n/a
     std::string message;
 };
 

@@ -35,8 +35,10 @@ Framing framing_of(std::string_view like, Compression c) {
             f.gzip_header = true;
             f.mtime = uLong(u[4]) | (uLong(u[5]) << 8) | (uLong(u[6]) << 16) | (uLong(u[7]) << 24);
             f.os = u[9];
-            if (u[8] == 2) f.level = 9;
-            else if (u[8] == 4) f.level = 1;
+            if (u[8] == 2)
+                f.level = 9;
+            else if (u[8] == 4)
+                f.level = 1;
         }
     } else if (!like.empty()) {
         if (!is_zlib_header(like)) {

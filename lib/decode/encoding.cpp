@@ -43,8 +43,7 @@ bool header_has(const std::string* ce, std::string_view coding) {
         while (!tok.empty() && (tok.front() == ' ' || tok.front() == '\t')) tok.remove_prefix(1);
         while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t')) tok.remove_suffix(1);
         if (tok.size() == coding.size() &&
-            std::equal(tok.begin(), tok.end(), coding.begin(),
-                       [](char a, char b) { return (a | 0x20) == (b | 0x20); }))
+            std::equal(tok.begin(), tok.end(), coding.begin(), [](char a, char b) { return (a | 0x20) == (b | 0x20); }))
             return true;
         i = j + 1;
     }
@@ -180,10 +179,8 @@ Decompressed brotli_all(std::string_view in, size_t limit) {
                 if (avail_in != 0) return fail(std::move(out), "trailing data after brotli stream");
                 out.ok = true;
                 return out;
-            case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:
-                continue;
-            case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:
-                return fail(std::move(out), "truncated brotli stream");
+            case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT: continue;
+            case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT: return fail(std::move(out), "truncated brotli stream");
             case BROTLI_DECODER_RESULT_ERROR:
             default:
                 return fail(std::move(out), std::string("corrupt brotli stream: ") +
@@ -230,10 +227,8 @@ Decompressed decompress(std::string_view bytes, Compression c, size_t limit) {
             return d;
         }
         case Compression::gzip:
-        case Compression::deflate:
-            return inflate_all(bytes, c, limit);
-        case Compression::brotli:
-            return brotli_all(bytes, limit);
+        case Compression::deflate: return inflate_all(bytes, c, limit);
+        case Compression::brotli: return brotli_all(bytes, limit);
     }
     return fail("unknown compression");
 }

@@ -27,8 +27,8 @@ Compression sniff_compression(std::string_view bytes, const std::string* content
 
 struct Decompressed {
     bool ok = false;
-    std::string bytes;  // the output; when !ok, what was decoded before the error (at most `limit` bytes)
-    std::string error;  // when !ok: what went wrong ("truncated gzip stream", "output exceeds limit")
+    std::string bytes;        // the output; when !ok, what was decoded before the error (at most `limit` bytes)
+    std::string error;        // when !ok: what went wrong ("truncated gzip stream", "output exceeds limit")
     bool over_limit = false;  // !ok because the output reached the limit (the stream itself may be fine)
 };
 

@@ -13,7 +13,7 @@ namespace cassette {
 
 namespace {
 
-constexpr size_t kPreludeLen = 12;  // total length, headers length, prelude CRC
+constexpr size_t kPreludeLen = 12;                  // total length, headers length, prelude CRC
 constexpr size_t kMinMessageLen = kPreludeLen + 4;  // + message CRC
 
 uint32_t be32(const unsigned char* p) {
@@ -26,13 +26,9 @@ uint64_t be_n(const unsigned char* p, size_t n) {
     return v;
 }
 
-uint32_t crc(const unsigned char* p, size_t n) {
-    return static_cast<uint32_t>(crc32_z(0L, p, n));
-}
+uint32_t crc(const unsigned char* p, size_t n) { return static_cast<uint32_t>(crc32_z(0L, p, n)); }
 
-const unsigned char* bytes_of(std::string_view s) {
-    return reinterpret_cast<const unsigned char*>(s.data());
-}
+const unsigned char* bytes_of(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
 // Signed value of an n-byte big-endian two's-complement integer, as text.
 std::string signed_text(const unsigned char* p, size_t n) {
@@ -91,8 +87,7 @@ std::optional<std::string> parse_headers(const unsigned char* p, const unsigned 
                 p += 2 + len;
                 break;
             }
-            default:
-                return "header \"" + h.name + "\" has unknown value type " + std::to_string(h.type);
+            default: return "header \"" + h.name + "\" has unknown value type " + std::to_string(h.type);
         }
         if (fixed) {
             if (left < fixed) return "header \"" + h.name + "\" value runs past the header block";
@@ -145,13 +140,13 @@ EventStreamResult parse_eventstream(std::string_view bytes) {
             break;
         }
         if (hlen > total - kMinMessageLen) {
-            fail(off, "headers length " + std::to_string(hlen) + " does not fit in message length " +
-                          std::to_string(total));
+            fail(off,
+                 "headers length " + std::to_string(hlen) + " does not fit in message length " + std::to_string(total));
             break;
         }
         if (total > left) {
-            fail(off, "truncated message: length " + std::to_string(total) + " but " + std::to_string(left) +
-                          " bytes left");
+            fail(off,
+                 "truncated message: length " + std::to_string(total) + " but " + std::to_string(left) + " bytes left");
             break;
         }
         EventStreamMessage msg;

@@ -15,7 +15,8 @@ namespace cassette {
 struct EventStreamHeader {
     std::string name;
     uint8_t type = 7;   // 0 true, 1 false, 2 byte, 3 short, 4 int, 5 long, 6 bytes, 7 string, 8 timestamp, 9 uuid
-    std::string value;  // string/bytes values as-is; numbers (and timestamp ms) in decimal; bools "true"/"false"; uuid as 8-4-4-4-12 hex
+    std::string value;  // string/bytes values as-is; numbers (and timestamp ms) in decimal; bools "true"/"false"; uuid
+                        // as 8-4-4-4-12 hex
 };
 
 struct EventStreamMessage {

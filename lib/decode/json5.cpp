@@ -117,7 +117,8 @@ private:
             if (is_white(cp)) {
                 advance();
             } else if (cp == '/' && peek(1) == '/') {
-                while (!at_end() && peek() != '\n' && peek() != '\r' && code_point() != 0x2028 && code_point() != 0x2029)
+                while (!at_end() && peek() != '\n' && peek() != '\r' && code_point() != 0x2028 &&
+                       code_point() != 0x2029)
                     advance();
             } else if (cp == '/' && peek(1) == '*') {
                 Position start = here();
@@ -247,8 +248,8 @@ private:
                 continue;
             }
             bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
-                      (!first && c >= '0' && c <= '9') || (c >= 0x80 && !is_white(code_point()) &&
-                                                           code_point() != 0x2028 && code_point() != 0x2029);
+                      (!first && c >= '0' && c <= '9') ||
+                      (c >= 0x80 && !is_white(code_point()) && code_point() != 0x2028 && code_point() != 0x2029);
             if (!ok) break;
             out.append(s_.substr(i_, char_len()));
             advance();
@@ -261,7 +262,10 @@ private:
         uint32_t v = 0;
         for (int k = 0; k < n; ++k) {
             unsigned char c = peek();
-            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            int d = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
             if (d < 0) fail_at(escape, "bad escape: expected " + std::to_string(n) + " hexadecimal digits");
             v = v * 16 + static_cast<uint32_t>(d);
             advance();
@@ -281,7 +285,8 @@ private:
                 advance();
                 return out;
             }
-            if (cp == '\n' || cp == '\r') fail_at(open, "unterminated string: a line break inside quotes must be escaped");
+            if (cp == '\n' || cp == '\r')
+                fail_at(open, "unterminated string: a line break inside quotes must be escaped");
             if (cp != '\\') {
                 out.append(s_.substr(i_, char_len()));
                 advance();
@@ -292,12 +297,30 @@ private:
             if (at_end()) fail_at(open, "unterminated string");
             unsigned char e = peek();
             switch (e) {
-                case 'b': out += '\b'; advance(); break;
-                case 'f': out += '\f'; advance(); break;
-                case 'n': out += '\n'; advance(); break;
-                case 'r': out += '\r'; advance(); break;
-                case 't': out += '\t'; advance(); break;
-                case 'v': out += '\v'; advance(); break;
+                case 'b':
+                    out += '\b';
+                    advance();
+                    break;
+                case 'f':
+                    out += '\f';
+                    advance();
+                    break;
+                case 'n':
+                    out += '\n';
+                    advance();
+                    break;
+                case 'r':
+                    out += '\r';
+                    advance();
+                    break;
+                case 't':
+                    out += '\t';
+                    advance();
+                    break;
+                case 'v':
+                    out += '\v';
+                    advance();
+                    break;
                 case '0':
                     if (peek(1) >= '0' && peek(1) <= '9') fail_at(esc, "bad escape: \\0 followed by a digit");
                     out += '\0';
@@ -368,7 +391,10 @@ private:
             bool overflow = false;
             for (;;) {
                 unsigned char c = peek();
-                int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                int d = c >= '0' && c <= '9'   ? c - '0'
+                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
                 if (d < 0) break;
                 if (v > (std::numeric_limits<uint64_t>::max() >> 4)) overflow = true;
                 v = v * 16 + static_cast<uint64_t>(d);
@@ -415,7 +441,8 @@ private:
             errno = 0;
             char* end = nullptr;
             long long v = std::strtoll(digits.c_str(), &end, 10);
-            if (errno == 0 && end == digits.c_str() + digits.size()) return negative ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+            if (errno == 0 && end == digits.c_str() + digits.size())
+                return negative ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
         }
         double d = std::strtod(digits.c_str(), nullptr);
         return negative ? -d : d;

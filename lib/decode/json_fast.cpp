@@ -34,8 +34,10 @@ bool copy(simdjson::dom::element e, J& out, size_t depth, size_t max_depth) {
             int64_t v = int64_t(e);
             // nlohmann reads a non-negative integer as unsigned (and `-0`
             // as signed: parse_into leaves that to nlohmann).
-            if (v >= 0) out = static_cast<uint64_t>(v);
-            else out = v;
+            if (v >= 0)
+                out = static_cast<uint64_t>(v);
+            else
+                out = v;
             return true;
         }
         case element_type::UINT64: out = uint64_t(e); return true;

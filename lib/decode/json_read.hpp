@@ -108,7 +108,8 @@ std::optional<int64_t> integer(const J* v) {
 // Saturating addition: hostile counts must not overflow (UB).
 inline int64_t add(int64_t a, int64_t b) {
     int64_t r;
-    if (__builtin_add_overflow(a, b, &r)) return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+    if (__builtin_add_overflow(a, b, &r))
+        return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
     return r;
 }
 

@@ -68,12 +68,12 @@ struct Pending {
     // (Appending the separator before each later value, not after each one,
     // gives the same text and lets a one-line event allocate exactly once.)
     std::string data;
-    bool has_data = false;        // a `data` field was seen (data may be "")
-    std::string event;            // event type buffer
+    bool has_data = false;  // a `data` field was seen (data may be "")
+    std::string event;      // event type buffer
     std::optional<std::string> id;
     std::optional<int64_t> retry;
-    size_t line = 0;              // first field line of this block
-    bool any_field = false;       // a known field was seen since the last blank line
+    size_t line = 0;         // first field line of this block
+    bool any_field = false;  // a known field was seen since the last blank line
 
     void clear() { *this = Pending{}; }
 };

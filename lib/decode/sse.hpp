@@ -11,11 +11,11 @@
 namespace cassette {
 
 struct SseEvent {
-    std::string event = "message";     // type; "message" when no `event:` field
-    std::string data;                  // data lines joined with "\n"
-    std::optional<std::string> id;     // the `id:` field given in this event, if any
-    std::optional<int64_t> retry;      // the `retry:` field given in this event, if any
-    size_t line = 0;                   // 1-based line in the body of the event's first field
+    std::string event = "message";  // type; "message" when no `event:` field
+    std::string data;               // data lines joined with "\n"
+    std::optional<std::string> id;  // the `id:` field given in this event, if any
+    std::optional<int64_t> retry;   // the `retry:` field given in this event, if any
+    size_t line = 0;                // 1-based line in the body of the event's first field
 };
 
 // A line that WHATWG would ignore but that in a recording means corruption:

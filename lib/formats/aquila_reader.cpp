@@ -35,7 +35,6 @@ namespace {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
-
 std::string upper_ascii(std::string s) {
     for (char& ch : s)
         if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
@@ -49,8 +48,9 @@ std::string_view first_line(std::string_view head) {
 }
 
 bool is_meta_line(std::string_view line) {
-    return line.find("\"request_id\":") != std::string_view::npos && line.find("\"endpoint\":") != std::string_view::npos &&
-           line.find("\"url\":") != std::string_view::npos && line.find("\"method\":") != std::string_view::npos;
+    return line.find("\"request_id\":") != std::string_view::npos &&
+           line.find("\"endpoint\":") != std::string_view::npos && line.find("\"url\":") != std::string_view::npos &&
+           line.find("\"method\":") != std::string_view::npos;
 }
 
 bool is_event_line(std::string_view line) {
@@ -101,7 +101,8 @@ std::vector<Line> parse_lines(std::string_view text, const std::string& name) {
         if (trim(line).empty()) continue;
         json v = json::parse(line, nullptr, false);
         if (v.is_discarded() || !v.is_object())
-            throw InputError(name, Position{number, 1}, "not an Aquila cassette line: expected one JSON object per line",
+            throw InputError(name, Position{number, 1},
+                             "not an Aquila cassette line: expected one JSON object per line",
                              std::string(line.substr(0, 200)), "schema");
         out.push_back(Line{std::move(v), std::string(line), number});
     }
@@ -175,7 +176,8 @@ json chat_completion(const std::vector<json>& events, const json& meta_line) {
         json list = json::array();
         for (const auto& c : calls) {
             std::string args = c.args;
-            if (args.empty() && c.end_args) args = c.end_args->is_string() ? c.end_args->get<std::string>() : c.end_args->dump();
+            if (args.empty() && c.end_args)
+                args = c.end_args->is_string() ? c.end_args->get<std::string>() : c.end_args->dump();
             list.push_back({{"id", c.id}, {"type", "function"}, {"function", {{"name", c.name}, {"arguments", args}}}});
         }
         msg["tool_calls"] = list;
@@ -208,7 +210,8 @@ json responses_object(const std::vector<json>& events, const json& meta_line) {
         if (!payload) continue;
         std::string ptype = str(*payload, "type");
         const json* raw = obj(*payload, "raw");
-        if (ptype == "response.output_item.done" && raw && obj(*raw, "item")) out["output"].push_back(*obj(*raw, "item"));
+        if (ptype == "response.output_item.done" && raw && obj(*raw, "item"))
+            out["output"].push_back(*obj(*raw, "item"));
         if ((ptype == "response.in_progress" || ptype == "response.created" || ptype == "response.completed") && raw &&
             obj(*raw, "response")) {
             const json& r = *obj(*raw, "response");
@@ -255,7 +258,8 @@ Cassette aquila_read(std::string_view text, const std::string& name, const Inter
                      const ReadOptions& opts) {
     // Given either file of the pair, read both.
     const std::string stem = stem_of(name);
-    const bool given_events = ends_with(name, ".sse.jsonl") || (stem.empty() && is_event_line(first_line(skip_ws(text))));
+    const bool given_events =
+        ends_with(name, ".sse.jsonl") || (stem.empty() && is_event_line(first_line(skip_ws(text))));
     std::string meta_name = stem.empty() ? name : stem + ".meta.jsonl";
     std::string events_name = stem.empty() ? std::string() : stem + ".sse.jsonl";
     std::string meta_text, events_text;
@@ -263,8 +267,8 @@ Cassette aquila_read(std::string_view text, const std::string& name, const Inter
     if (given_events) {
         if (stem.empty())
             throw InputError(name, Position{1, 1},
-                             "an Aquila stream log without its requests: read the `.meta.jsonl` file of the cassette", "",
-                             "schema");
+                             "an Aquila stream log without its requests: read the `.meta.jsonl` file of the cassette",
+                             "", "schema");
         auto m = read_file(meta_name, why);
         if (!m) throw InputError(meta_name, {}, "the requests of Aquila cassette " + name + ": " + why, "", "io");
         meta_text = std::move(*m);
@@ -283,9 +287,12 @@ Cassette aquila_read(std::string_view text, const std::string& name, const Inter
     c.recorder = "Aquila";
     std::map<int64_t, std::vector<const Line*>> by_request;
     for (const Line& e : events) {
-        if (auto id = request_id(e.value)) by_request[*id].push_back(&e);
-        else c.problems.push_back(Problem{"schema", Position{e.number, 1}, std::nullopt,
-                                          events_name + ":" + std::to_string(e.number) + ": event has no integer `request_id`"});
+        if (auto id = request_id(e.value))
+            by_request[*id].push_back(&e);
+        else
+            c.problems.push_back(
+                Problem{"schema", Position{e.number, 1}, std::nullopt,
+                        events_name + ":" + std::to_string(e.number) + ": event has no integer `request_id`"});
     }
     std::vector<Interaction> all;
     for (size_t i = 0; i < metas.size(); ++i) {
@@ -304,7 +311,8 @@ Cassette aquila_read(std::string_view text, const std::string& name, const Inter
         if (auto h = v.find("headers"); h != v.end() && h->is_array()) {
             for (const auto& pair : *h) {
                 if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
-                    c.problems.push_back(Problem{"schema", ix.pos, i, "`headers` must be a list of [name, value] pairs"});
+                    c.problems.push_back(
+                        Problem{"schema", ix.pos, i, "`headers` must be a list of [name, value] pairs"});
                     break;
                 }
                 std::string hn = pair[0].get<std::string>();
@@ -332,7 +340,8 @@ Cassette aquila_read(std::string_view text, const std::string& name, const Inter
         if (!answer_name.empty()) answer = read_file(answer_name, why);
         if (answer) {
             rs.body.bytes = std::move(*answer);
-            ix.extra.push_back(ExtraField{"_aquila_response", json(fs::path(answer_name).filename().string()).dump(), {}});
+            ix.extra.push_back(
+                ExtraField{"_aquila_response", json(fs::path(answer_name).filename().string()).dump(), {}});
         } else if (id && by_request.count(*id)) {
             for (const Line* e : by_request[*id]) rs.body.bytes += e->text + "\n";
             ix.extra.push_back(ExtraField{"_aquila_response", json("events").dump(), {}});

@@ -104,13 +104,14 @@ Cassette betamax_read(std::string_view text, const std::string& name, const Inte
                 return;
             }
             if (!b.is_object()) {
-                bad(sub, std::string("a body must be an object with `string` or `base64_string`, found ") + b.type_name());
+                bad(sub,
+                    std::string("a body must be an object with `string` or `base64_string`, found ") + b.type_name());
                 return;
             }
             auto str = b.find("string");
             auto b64 = b.find("base64_string");
-            bool use_b64 = b64 != b.end() &&
-                           (response || str == b.end() || !str->is_string() || str->get<std::string>().empty());
+            bool use_b64 =
+                b64 != b.end() && (response || str == b.end() || !str->is_string() || str->get<std::string>().empty());
             if (use_b64) {
                 auto bytes = b64->is_string() ? base64_decode(b64->get<std::string>()) : std::nullopt;
                 if (bytes) {
@@ -124,8 +125,7 @@ Cassette betamax_read(std::string_view text, const std::string& name, const Inte
             } else {
                 bad(sub, "a body needs `string` or `base64_string`");
             }
-            if (auto e = b.find("encoding"); e != b.end())
-                extra.push_back(ExtraField{"body.encoding", e->dump(), {}});
+            if (auto e = b.find("encoding"); e != b.end()) extra.push_back(ExtraField{"body.encoding", e->dump(), {}});
             doc_keep_unknown(b, {"string", "base64_string", "encoding"}, extra, "body");
         };
 
@@ -135,10 +135,14 @@ Cassette betamax_read(std::string_view text, const std::string& name, const Inte
             Request& r = ix.request;
             r.pos = doc.at(at + ".request");
             const DocJson& q = *rq;
-            if (auto u = q.find("uri"); u != q.end() && u->is_string()) r.url = u->get<std::string>();
-            else bad(".request", "the request has no `uri` string");
-            if (auto m = q.find("method"); m != q.end() && m->is_string()) r.method = m->get<std::string>();
-            else bad(".request", "the request has no `method` string");
+            if (auto u = q.find("uri"); u != q.end() && u->is_string())
+                r.url = u->get<std::string>();
+            else
+                bad(".request", "the request has no `uri` string");
+            if (auto m = q.find("method"); m != q.end() && m->is_string())
+                r.method = m->get<std::string>();
+            else
+                bad(".request", "the request has no `method` string");
             if (auto h = q.find("headers"); h != q.end()) doc_headers(*h, r.headers, at + ".request.headers", bad);
             if (auto b = q.find("body"); b != q.end()) body(*b, r.body, r.extra, ".request.body", false);
             doc_keep_unknown(q, {"uri", "method", "headers", "body"}, r.extra);
@@ -156,12 +160,16 @@ Cassette betamax_read(std::string_view text, const std::string& name, const Inte
                 std::optional<std::string> message;
                 if (s->is_object() && s->contains("message") && (*s)["message"].is_string())
                     message = (*s)["message"].get<std::string>();
-                if (code) doc_set_status(r, *code, message);
-                else bad(".response.status", "`status` must be {code, message} with an integer code");
+                if (code)
+                    doc_set_status(r, *code, message);
+                else
+                    bad(".response.status", "`status` must be {code, message} with an integer code");
             } else if (auto sc = p.find("status_code"); sc != p.end()) {  // before Betamax 0.4
                 r.code_pos = doc.at(at + ".response.status_code");
-                if (auto code = doc_integer(*sc)) doc_set_status(r, *code);
-                else bad(".response.status_code", "`status_code` must be an integer");
+                if (auto code = doc_integer(*sc))
+                    doc_set_status(r, *code);
+                else
+                    bad(".response.status_code", "`status_code` must be an integer");
             } else {
                 bad(".response", "the response has no `status`");
             }

@@ -44,7 +44,8 @@ using json = nlohmann::ordered_json;  // JSON bodies keep the order they are wri
 
 bool is_body_type_word(std::string_view s) {
     for (std::string_view w : {"json", "text", "binary", "none"})
-        if (s.substr(0, w.size()) == w && (s.size() == w.size() || std::string_view(" \t\r\n,}'\"").find(s[w.size()]) != std::string_view::npos))
+        if (s.substr(0, w.size()) == w &&
+            (s.size() == w.size() || std::string_view(" \t\r\n,}'\"").find(s[w.size()]) != std::string_view::npos))
             return true;
     return false;
 }
@@ -139,19 +140,26 @@ void put_body(const BodyIn& in, Body& out, const std::function<void(Position, st
     out.pos = in.pos;
     if (in.type == "none" || in.type.empty() || (!in.text && !in.value)) return;
     if (in.type == "json") {
-        if (in.value) out.bytes = in.value->dump();
+        if (in.value)
+            out.bytes = in.value->dump();
         else if (in.text) {
             json v = json::parse(*in.text, nullptr, false);
-            if (v.is_discarded()) problem(in.pos, "body of type json: content is not JSON");
-            else out.bytes = v.dump();
+            if (v.is_discarded())
+                problem(in.pos, "body of type json: content is not JSON");
+            else
+                out.bytes = v.dump();
         }
     } else if (in.type == "text") {
-        if (in.text) out.bytes = *in.text;
-        else if (in.value) out.bytes = in.value->is_string() ? in.value->get<std::string>() : in.value->dump();
+        if (in.text)
+            out.bytes = *in.text;
+        else if (in.value)
+            out.bytes = in.value->is_string() ? in.value->get<std::string>() : in.value->dump();
     } else if (in.type == "binary") {
         std::string hex = in.text ? *in.text : in.value && in.value->is_number() ? in.value->dump() : std::string();
-        if (auto b = hex_decode(hex)) out.bytes = std::move(*b);
-        else problem(in.pos, "body of type binary: content is not hex (cassetter writes bytes as hex)");
+        if (auto b = hex_decode(hex))
+            out.bytes = std::move(*b);
+        else
+            problem(in.pos, "body of type binary: content is not hex (cassetter writes bytes as hex)");
     } else {
         problem(in.pos, "unknown body type `" + in.type + "` (known: json, text, binary, none)");
     }
@@ -221,14 +229,18 @@ private:
         if (const YamlNode* t = map_get(v, "type")) in.type = conv.string(*t, "body.type").value_or("");
         if (const YamlNode* ct = map_get(v, "content")) {
             in.pos = ct->pos;
-            if (in.type == "json") in.value = yaml_tree_json<json>(*ct, json_scalar);
-            else if (ct->is_scalar()) in.text = ct->value;
-            else conv.problem(ct->pos, "body of type " + in.type + ": content must be a string");
+            if (in.type == "json")
+                in.value = yaml_tree_json<json>(*ct, json_scalar);
+            else if (ct->is_scalar())
+                in.text = ct->value;
+            else
+                conv.problem(ct->pos, "body of type " + in.type + ": content must be a string");
         }
         return in;
     }
 
-    void request(YamlConvert& conv, const YamlNode& n, Request& rq, const std::function<void(Position, std::string)>& problem) {
+    void request(YamlConvert& conv, const YamlNode& n, Request& rq,
+                 const std::function<void(Position, std::string)>& problem) {
         if (!n.is_mapping()) {
             conv.problem(n.pos, std::string("`request` must be a mapping, found ") + n.kind_name());
             return;
@@ -236,20 +248,24 @@ private:
         for (size_t i = 0; i + 1 < n.children.size(); i += 2) {
             const YamlNode& k = n.children[i];
             const YamlNode& v = n.children[i + 1];
-            if (key_is(k, "method")) rq.method = conv.string(v, "method").value_or("");
+            if (key_is(k, "method"))
+                rq.method = conv.string(v, "method").value_or("");
             else if (key_is(k, "uri")) {
                 rq.url = conv.string(v, "uri").value_or("");
                 rq.url_pos = v.pos;
-            } else if (key_is(k, "headers")) conv.any_headers(v, rq.headers, &rq.headers_pos);
+            } else if (key_is(k, "headers"))
+                conv.any_headers(v, rq.headers, &rq.headers_pos);
             else if (key_is(k, "body")) {
                 rq.body.key_pos = k.pos;
                 put_body(body(conv, v), rq.body, problem);
-            } else rq.extra.push_back(ExtraField{k.is_scalar() ? k.value : yaml_node_json(k), yaml_node_json(v), k.pos});
+            } else
+                rq.extra.push_back(ExtraField{k.is_scalar() ? k.value : yaml_node_json(k), yaml_node_json(v), k.pos});
         }
         rq.content_length = static_cast<int64_t>(rq.body.bytes.size());
     }
 
-    void response(YamlConvert& conv, const YamlNode& n, Response& rs, const std::function<void(Position, std::string)>& problem) {
+    void response(YamlConvert& conv, const YamlNode& n, Response& rs,
+                  const std::function<void(Position, std::string)>& problem) {
         if (!n.is_mapping()) {
             conv.problem(n.pos, std::string("`response` must be a mapping, found ") + n.kind_name());
             return;
@@ -260,11 +276,13 @@ private:
             if (key_is(k, "status")) {
                 rs.code = conv.integer(v, "status");
                 rs.code_pos = rs.status_pos = v.pos;
-            } else if (key_is(k, "headers")) conv.any_headers(v, rs.headers, &rs.headers_pos);
+            } else if (key_is(k, "headers"))
+                conv.any_headers(v, rs.headers, &rs.headers_pos);
             else if (key_is(k, "body")) {
                 rs.body.key_pos = k.pos;
                 put_body(body(conv, v), rs.body, problem);
-            } else rs.extra.push_back(ExtraField{k.is_scalar() ? k.value : yaml_node_json(k), yaml_node_json(v), k.pos});
+            } else
+                rs.extra.push_back(ExtraField{k.is_scalar() ? k.value : yaml_node_json(k), yaml_node_json(v), k.pos});
         }
         finish_response(rs);
     }
@@ -272,7 +290,8 @@ private:
     Cassette& c_;
 };
 
-Cassette read_yaml(std::string_view text, const std::string& name, const InteractionSink& sink, const ReadOptions& opts) {
+Cassette read_yaml(std::string_view text, const std::string& name, const InteractionSink& sink,
+                   const ReadOptions& opts) {
     YamlEventStream ys(name, text, opts.max_depth, opts.max_alias_expansion);
     Cassette c;
     c.path = name;
@@ -287,10 +306,11 @@ Cassette read_yaml(std::string_view text, const std::string& name, const Interac
     };
     size_t index = 0;
     bool sections = false;  // interactions, grpc_interactions or ws_interactions seen
-    ys.next();  // STREAM_START
+    ys.next();              // STREAM_START
     if (ys.next().type == YAML_STREAM_END_EVENT) ys.fail(Position{1, 1}, "empty file: no YAML document", "schema");
     if (ys.next().type != YAML_MAPPING_START_EVENT)
-        ys.fail(ys.position(), "not a cassetter cassette: expected a mapping with `version` and `interactions`", "schema");
+        ys.fail(ys.position(), "not a cassetter cassette: expected a mapping with `version` and `interactions`",
+                "schema");
     while (ys.next().type != YAML_MAPPING_END_EVENT) {
         YamlNode key = ys.build_node();
         ys.next();
@@ -310,15 +330,18 @@ Cassette read_yaml(std::string_view text, const std::string& name, const Interac
             c.version_pos = v.pos;
             if (auto n = top.integer(v, "version")) {
                 c.version = *n;
-                if (*n != 1) top.problem(v.pos, "unknown cassetter cassette version " + std::to_string(*n) + " (known: 1)");
+                if (*n != 1)
+                    top.problem(v.pos, "unknown cassetter cassette version " + std::to_string(*n) + " (known: 1)");
             }
         } else if (key_is(key, "interactions")) {
             if (!v.is_null()) top.problem(v.pos, std::string("`interactions` must be a list, found ") + v.kind_name());
         } else {
-            c.extra.push_back(ExtraField{key.is_scalar() ? key.value : yaml_node_json(key), yaml_node_json(v), key.pos});
+            c.extra.push_back(
+                ExtraField{key.is_scalar() ? key.value : yaml_node_json(key), yaml_node_json(v), key.pos});
         }
     }
-    if (!sections) top.problem(Position{1, 1}, "not a cassetter cassette: no `interactions` (nor gRPC or WebSocket sections)");
+    if (!sections)
+        top.problem(Position{1, 1}, "not a cassetter cassette: no `interactions` (nor gRPC or WebSocket sections)");
     c.interaction_count = index;
     send_header();
     return c;
@@ -347,9 +370,12 @@ json toml_json(const toml::node& n) {
     if (auto f = n.as_floating_point()) return f->get();
     if (auto b = n.as_boolean()) return b->get();
     std::ostringstream os;  // dates and times as TOML writes them
-    if (auto d = n.as_date()) os << d->get();
-    else if (auto tm = n.as_time()) os << tm->get();
-    else if (auto dt = n.as_date_time()) os << dt->get();
+    if (auto d = n.as_date())
+        os << d->get();
+    else if (auto tm = n.as_time())
+        os << tm->get();
+    else if (auto dt = n.as_date_time())
+        os << dt->get();
     return os.str();
 }
 
@@ -370,9 +396,12 @@ public:
         auto problem = [&](Position p, std::string m) { conv.problem(p, std::move(m)); };
         for (auto&& [k, v] : *t) {
             std::string key(k.str());
-            if (key == "request") request(conv, v, ix.request, problem);
-            else if (key == "response") response(conv, v, ix.response, problem);
-            else ix.extra.push_back(ExtraField{key, toml_json(v).dump(), toml_pos(v)});
+            if (key == "request")
+                request(conv, v, ix.request, problem);
+            else if (key == "response")
+                response(conv, v, ix.response, problem);
+            else
+                ix.extra.push_back(ExtraField{key, toml_json(v).dump(), toml_pos(v)});
         }
         if (!t->contains("request")) conv.problem(ix.pos, "interaction has no `request`");
         if (!t->contains("response")) conv.problem(ix.pos, "interaction has no `response`");
@@ -395,13 +424,17 @@ private:
         }
         for (auto&& [k, vals] : *t) {
             Header h{std::string(k.str()), {}, toml_pos(vals)};
-            if (auto s = vals.as_string()) h.values.push_back(s->get());
+            if (auto s = vals.as_string())
+                h.values.push_back(s->get());
             else if (auto a = vals.as_array()) {
                 for (auto&& x : *a) {
-                    if (auto s2 = x.as_string()) h.values.push_back(s2->get());
-                    else conv.problem(toml_pos(x), "header `" + h.name + "`: values must be strings");
+                    if (auto s2 = x.as_string())
+                        h.values.push_back(s2->get());
+                    else
+                        conv.problem(toml_pos(x), "header `" + h.name + "`: values must be strings");
                 }
-            } else conv.problem(toml_pos(vals), "header `" + h.name + "`: expected a list of strings");
+            } else
+                conv.problem(toml_pos(vals), "header `" + h.name + "`: expected a list of strings");
             out.items.push_back(std::move(h));
         }
     }
@@ -427,14 +460,18 @@ private:
         }
         if (content) {
             in.pos = toml_pos(*content);
-            if (auto s = content->as_string()) in.text = s->get();
-            else if (in.type == "json" || in.type == "binary") in.value = toml_json(*content);
-            else conv.problem(in.pos, "body of type " + in.type + ": content must be a string");
+            if (auto s = content->as_string())
+                in.text = s->get();
+            else if (in.type == "json" || in.type == "binary")
+                in.value = toml_json(*content);
+            else
+                conv.problem(in.pos, "body of type " + in.type + ": content must be a string");
         }
         return in;
     }
 
-    void request(YamlConvert& conv, const toml::node& n, Request& rq, const std::function<void(Position, std::string)>& problem) {
+    void request(YamlConvert& conv, const toml::node& n, Request& rq,
+                 const std::function<void(Position, std::string)>& problem) {
         rq.pos = toml_pos(n);
         const toml::table* t = n.as_table();
         if (!t) {
@@ -443,11 +480,13 @@ private:
         }
         for (auto&& [k, v] : *t) {
             std::string key(k.str());
-            if (key == "method") rq.method = string(conv, v, "method");
+            if (key == "method")
+                rq.method = string(conv, v, "method");
             else if (key == "uri") {
                 rq.url = string(conv, v, "uri");
                 rq.url_pos = toml_pos(v);
-            } else if (key == "headers") headers(conv, v, rq.headers, rq.headers_pos);
+            } else if (key == "headers")
+                headers(conv, v, rq.headers, rq.headers_pos);
             else if (key != "body" && key != "body_type" && key != "body_content")
                 rq.extra.push_back(ExtraField{key, toml_json(v).dump(), toml_pos(v)});
         }
@@ -455,7 +494,8 @@ private:
         rq.content_length = static_cast<int64_t>(rq.body.bytes.size());
     }
 
-    void response(YamlConvert& conv, const toml::node& n, Response& rs, const std::function<void(Position, std::string)>& problem) {
+    void response(YamlConvert& conv, const toml::node& n, Response& rs,
+                  const std::function<void(Position, std::string)>& problem) {
         rs.pos = toml_pos(n);
         const toml::table* t = n.as_table();
         if (!t) {
@@ -466,9 +506,12 @@ private:
             std::string key(k.str());
             if (key == "status") {
                 rs.code_pos = rs.status_pos = toml_pos(v);
-                if (auto i = v.as_integer()) rs.code = i->get();
-                else conv.problem(rs.code_pos, "`status` must be an integer");
-            } else if (key == "headers") headers(conv, v, rs.headers, rs.headers_pos);
+                if (auto i = v.as_integer())
+                    rs.code = i->get();
+                else
+                    conv.problem(rs.code_pos, "`status` must be an integer");
+            } else if (key == "headers")
+                headers(conv, v, rs.headers, rs.headers_pos);
             else if (key != "body" && key != "body_type" && key != "body_content")
                 rs.extra.push_back(ExtraField{key, toml_json(v).dump(), toml_pos(v)});
         }
@@ -479,7 +522,8 @@ private:
     Cassette& c_;
 };
 
-Cassette read_toml(std::string_view text, const std::string& name, const InteractionSink& sink, const ReadOptions& opts) {
+Cassette read_toml(std::string_view text, const std::string& name, const InteractionSink& sink,
+                   const ReadOptions& opts) {
     toml::table doc;
     try {
         doc = toml::parse(text, name);
@@ -500,7 +544,8 @@ Cassette read_toml(std::string_view text, const std::string& name, const Interac
             if (auto i = v.as_integer()) {
                 c.version = i->get();
                 if (c.version != 1)
-                    top.problem(c.version_pos, "unknown cassetter cassette version " + std::to_string(c.version) + " (known: 1)");
+                    top.problem(c.version_pos,
+                                "unknown cassetter cassette version " + std::to_string(c.version) + " (known: 1)");
             } else {
                 top.problem(c.version_pos, "`version` must be an integer");
             }
@@ -533,7 +578,8 @@ bool cassetter_sniff(std::string_view head) {
     if (looks_toml(s)) return true;
     if (s.find("interactions") == std::string_view::npos) return false;
     if (has_key_at_line_start(s, "grpc_interactions:") || has_key_at_line_start(s, "ws_interactions:") ||
-        s.find("\"grpc_interactions\":") != std::string_view::npos || s.find("\"ws_interactions\":") != std::string_view::npos)
+        s.find("\"grpc_interactions\":") != std::string_view::npos ||
+        s.find("\"ws_interactions\":") != std::string_view::npos)
         return true;
     return has_typed_body(s);
 }
@@ -561,8 +607,9 @@ std::string non_http_note(const Cassette& c) {
         (x.key == "grpc_interactions" ? grpc : ws) += n;
     }
     if (!grpc && !ws) return {};
-    return non_http_note_text(grpc, ws) + " (not HTTP: kept as written under `grpc_interactions` / `ws_interactions`, "
-                                          "not shown as interactions)";
+    return non_http_note_text(grpc, ws) +
+           " (not HTTP: kept as written under `grpc_interactions` / `ws_interactions`, "
+           "not shown as interactions)";
 }
 
 }  // namespace cassette

@@ -64,10 +64,14 @@ Cassette ddtrace_read(std::string_view text, const std::string& name, const Inte
     } else {
         Request& r = ix.request;
         r.pos = doc.at("$.request");
-        if (auto m = q.find("method"); m != q.end() && m->is_string()) r.method = m->get<std::string>();
-        else bad(".request", "the request has no `method` string");
-        if (auto u = q.find("url"); u != q.end() && u->is_string()) r.url = u->get<std::string>();
-        else bad(".request", "the request has no `url` string");
+        if (auto m = q.find("method"); m != q.end() && m->is_string())
+            r.method = m->get<std::string>();
+        else
+            bad(".request", "the request has no `method` string");
+        if (auto u = q.find("url"); u != q.end() && u->is_string())
+            r.url = u->get<std::string>();
+        else
+            bad(".request", "the request has no `url` string");
         if (auto h = q.find("headers"); h != q.end()) doc_headers(*h, r.headers, "$.request.headers", bad);
         body(q, r.body, ".request");
         doc_keep_unknown(q, {"method", "url", "headers", "body"}, r.extra);
@@ -84,8 +88,10 @@ Cassette ddtrace_read(std::string_view text, const std::string& name, const Inte
             std::optional<std::string> message;
             if (s->is_object() && s->contains("message") && (*s)["message"].is_string())
                 message = (*s)["message"].get<std::string>();
-            if (code) doc_set_status(r, *code, message);
-            else bad(".response.status", "`status` must be {code, message} with an integer code");
+            if (code)
+                doc_set_status(r, *code, message);
+            else
+                bad(".response.status", "`status` must be {code, message} with an integer code");
         } else {
             bad(".response", "the response has no `status`");
         }

@@ -88,8 +88,10 @@ Doc::Doc(std::string_view text, const std::string& name, DocSyntax syntax, const
             Position p = position_of_byte(text, at);
             std::string what = e.what();
             size_t cut = what.find("syntax error while parsing value - ");
-            if (cut != std::string::npos) what = what.substr(cut + 35);
-            else if ((cut = what.find(": ")) != std::string::npos) what = what.substr(cut + 2);
+            if (cut != std::string::npos)
+                what = what.substr(cut + 35);
+            else if ((cut = what.find(": ")) != std::string::npos)
+                what = what.substr(cut + 2);
             throw InputError(name, p, "invalid JSON: " + what, nth_line(text, p.line), "schema");
         }
         return;
@@ -98,12 +100,13 @@ Doc::Doc(std::string_view text, const std::string& name, DocSyntax syntax, const
         try {
             root = parse_json5(text, opts.max_depth, &json5_pos_);
         } catch (const Json5Error& e) {
-            throw InputError(name, e.pos, std::string("invalid JSON5: ") + e.what(), nth_line(text, e.pos.line), "schema");
+            throw InputError(name, e.pos, std::string("invalid JSON5: ") + e.what(), nth_line(text, e.pos.line),
+                             "schema");
         }
         return;
     }
     YamlEventStream ys(name, text, opts.max_depth, opts.max_alias_expansion);
-    ys.next();  // STREAM_START
+    ys.next();                                                // STREAM_START
     if (ys.next().type != YAML_DOCUMENT_START_EVENT) return;  // no document
     ys.next();
     YamlNode node = ys.build_node();
@@ -221,7 +224,8 @@ void doc_keep_unknown(const DocJson& obj, std::initializer_list<std::string_view
         for (std::string_view n : known) k = k || it.key() == n;
         if (!k)
             out.push_back(ExtraField{prefix.empty() ? it.key() : prefix + "." + it.key(),
-                                     it.value().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}});
+                                     it.value().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                     {}});
     }
 }
 

@@ -134,10 +134,14 @@ Cassette dvr_read(std::string_view text, const std::string& name, const Interact
             const DocJson& q = *rq;
             Request& r = ix.request;
             r.pos = doc.at(at + ".request");
-            if (auto m = q.find("method"); m != q.end() && m->is_string()) r.method = m->get<std::string>();
-            else r.method = "GET";  // URLRequest's default
-            if (auto u = q.find("url"); u != q.end() && u->is_string()) r.url = u->get<std::string>();
-            else bad(".request", "the request has no `url` string");
+            if (auto m = q.find("method"); m != q.end() && m->is_string())
+                r.method = m->get<std::string>();
+            else
+                r.method = "GET";  // URLRequest's default
+            if (auto u = q.find("url"); u != q.end() && u->is_string())
+                r.url = u->get<std::string>();
+            else
+                bad(".request", "the request has no `url` string");
             if (auto h = q.find("headers"); h != q.end()) doc_headers(*h, r.headers, at + ".request.headers", bad);
             if (auto b = q.find("body"); b != q.end()) body(*b, r.headers, r.body, ".request.body");
             doc_keep_unknown(q, {"method", "url", "headers", "body"}, r.extra);
@@ -150,8 +154,10 @@ Cassette dvr_read(std::string_view text, const std::string& name, const Interact
             r.pos = doc.at(at + ".response");
             if (auto s = p.find("status"); s != p.end()) {
                 r.code_pos = doc.at(at + ".response.status");
-                if (auto code = doc_integer(*s)) doc_set_status(r, *code);
-                else bad(".response.status", "`status` must be an integer");
+                if (auto code = doc_integer(*s))
+                    doc_set_status(r, *code);
+                else
+                    bad(".response.status", "`status` must be an integer");
             }
             if (auto h = p.find("headers"); h != p.end()) doc_headers(*h, r.headers, at + ".response.headers", bad);
             if (auto b = p.find("body"); b != p.end()) body(*b, r.headers, r.body, ".response.body");

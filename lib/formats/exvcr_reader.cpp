@@ -46,7 +46,8 @@ std::optional<std::string> erlang_term_bytes(std::string_view t, std::string& wh
             if (t.size() < 6) break;
             uint32_t n = be32(t, 2);
             if (t.size() - 6 != n) {
-                why = "the Erlang binary says " + std::to_string(n) + " bytes but holds " + std::to_string(t.size() - 6);
+                why =
+                    "the Erlang binary says " + std::to_string(n) + " bytes but holds " + std::to_string(t.size() - 6);
                 return std::nullopt;
             }
             return std::string(t.substr(6));
@@ -66,9 +67,7 @@ std::optional<std::string> erlang_term_bytes(std::string_view t, std::string& wh
         case 106:  // NIL_EXT: []
             if (t.size() == 2) return std::string();
             break;
-        default:
-            why = "the Erlang term is not a binary (tag " + std::to_string(tag) + ")";
-            return std::nullopt;
+        default: why = "the Erlang term is not a binary (tag " + std::to_string(tag) + ")"; return std::nullopt;
     }
     why = "the Erlang term is cut short or has bytes after its end";
     return std::nullopt;
@@ -105,7 +104,8 @@ Cassette exvcr_read(std::string_view text, const std::string& name, const Intera
         ix.pos = doc.at(at);
         auto bad = [&](const std::string& sub, const std::string& m) { problem(i, at + sub, m); };
         if (!rec.is_object()) {
-            bad("", std::string("a recording must be an object with `request` and `response`, found ") + rec.type_name());
+            bad("",
+                std::string("a recording must be an object with `request` and `response`, found ") + rec.type_name());
             sink(std::move(ix));
             continue;
         }
@@ -134,8 +134,7 @@ Cassette exvcr_read(std::string_view text, const std::string& name, const Intera
                     bad(".request.method", std::string("`method` must be a string, found ") + m->type_name());
                 }
             }
-            if (auto h = q.find("headers"); h != q.end())
-                doc_headers(*h, r.headers, at + ".request.headers", bad);
+            if (auto h = q.find("headers"); h != q.end()) doc_headers(*h, r.headers, at + ".request.headers", bad);
             // ExVCR replays `body`; `request_body` is what older versions filled instead.
             auto b = q.find("body");
             auto legacy = q.find("request_body");
@@ -167,8 +166,9 @@ Cassette exvcr_read(std::string_view text, const std::string& name, const Intera
             } else if (s->is_array() && s->size() == 3 && (*s)[1].is_number_integer()) {
                 // :httpc's {HttpVersion, Code, Reason}
                 if ((*s)[0].is_string()) set_proto((*s)[0].get<std::string>(), r.proto, r.proto_major, r.proto_minor);
-                doc_set_status(r, (*s)[1].get<int64_t>(),
-                               (*s)[2].is_string() ? std::optional<std::string>((*s)[2].get<std::string>()) : std::nullopt);
+                doc_set_status(
+                    r, (*s)[1].get<int64_t>(),
+                    (*s)[2].is_string() ? std::optional<std::string>((*s)[2].get<std::string>()) : std::nullopt);
             } else if (!s->is_null()) {
                 bad(".response.status_code", "`status_code` must be an integer, null or [version, code, reason]");
             }
@@ -182,8 +182,10 @@ Cassette exvcr_read(std::string_view text, const std::string& name, const Intera
         if (auto h = p.find("headers"); h != p.end()) doc_headers(*h, r.headers, at + ".response.headers", bad);
         bool binary = false;
         if (auto bin = p.find("binary"); bin != p.end()) {
-            if (bin->is_boolean()) binary = bin->get<bool>();
-            else if (!bin->is_null()) bad(".response.binary", "`binary` must be true or false");
+            if (bin->is_boolean())
+                binary = bin->get<bool>();
+            else if (!bin->is_null())
+                bad(".response.binary", "`binary` must be true or false");
         }
         if (auto b = p.find("body"); b != p.end()) {
             r.body.present = true;

@@ -21,20 +21,25 @@ ExtraField extra(const YamlNode& key, const YamlNode& value) {
     return ExtraField{key.value, go_yaml_json(value).dump(), key.pos};
 }
 
-
 // The fields go-vcr's Request and Response share (net/http's message fields).
 // True when `key` was one of them.
 template <typename Message>
 bool http_message_field(YamlConvert& cv, const std::string& key, const YamlNode& v, Message& r) {
-    if (key == "proto") r.proto = cv.string(v, key);
-    else if (key == "proto_major") r.proto_major = cv.integer(v, key);
-    else if (key == "proto_minor") r.proto_minor = cv.integer(v, key);
+    if (key == "proto")
+        r.proto = cv.string(v, key);
+    else if (key == "proto_major")
+        r.proto_major = cv.integer(v, key);
+    else if (key == "proto_minor")
+        r.proto_minor = cv.integer(v, key);
     else if (key == "content_length") {
         r.content_length_pos = v.pos;
         r.content_length = cv.integer(v, key);
-    } else if (key == "transfer_encoding") r.transfer_encoding = cv.string_list(v, key);
-    else if (key == "trailer") r.trailer = cv.values_map(v, key);
-    else return false;
+    } else if (key == "transfer_encoding")
+        r.transfer_encoding = cv.string_list(v, key);
+    else if (key == "trailer")
+        r.trailer = cv.values_map(v, key);
+    else
+        return false;
     return true;
 }
 
@@ -355,7 +360,8 @@ Cassette govcr_read(YamlEventStream& ys, const std::string& name, const Interact
                 c.interaction_count = index;
             } else {
                 YamlNode v = ys.build_node();
-                if (!v.is_null()) top.problem(v.pos, std::string("`interactions` must be a list, found ") + v.kind_name());
+                if (!v.is_null())
+                    top.problem(v.pos, std::string("`interactions` must be a list, found ") + v.kind_name());
             }
         } else if (key_is(key, "version")) {
             has_version = true;
@@ -371,7 +377,8 @@ Cassette govcr_read(YamlEventStream& ys, const std::string& name, const Interact
             c.extra.push_back(extra(key, v));
         }
     }
-    if (!has_version) top.problem(Position{1, 1}, "no `version` key: go-vcr cassettes start with `version: 1` or `version: 2`");
+    if (!has_version)
+        top.problem(Position{1, 1}, "no `version` key: go-vcr cassettes start with `version: 1` or `version: 2`");
     if (!has_interactions) top.problem(Position{1, 1}, "no `interactions` key");
     send_header(c);
     ys.next();  // DOCUMENT_END

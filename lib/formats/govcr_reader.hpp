@@ -12,7 +12,6 @@ namespace cassette {
 bool govcr_sniff(std::string_view head);
 
 // Reads the cassette from `ys`, handing interactions to `sink`.
-Cassette govcr_read(YamlEventStream& ys, const std::string& name, const InteractionSink& sink,
-                    const ReadOptions& opts);
+Cassette govcr_read(YamlEventStream& ys, const std::string& name, const InteractionSink& sink, const ReadOptions& opts);
 
 }  // namespace cassette

@@ -14,10 +14,10 @@ namespace {
 // bool, number, timestamp)? Then it must be quoted, as Go's yaml quotes it.
 // Conservative: anything number-like is quoted.
 bool resolves_to_non_string(std::string_view s) {
-    static const char* kWords[] = {"~",   "null", "Null", "NULL", "y",     "Y",     "yes",   "Yes",  "YES",
-                                   "n",   "N",    "no",   "No",   "NO",    "true",  "True",  "TRUE", "false",
-                                   "False", "FALSE", "on", "On",  "ON",    "off",   "Off",   "OFF",  ".inf",
-                                   ".Inf", ".INF", "-.inf", "+.inf", ".nan", ".NaN", ".NAN", "<<",  "="};
+    static const char* kWords[] = {"~",     "null",  "Null",  "NULL",  "y",    "Y",    "yes",  "Yes",  "YES",
+                                   "n",     "N",     "no",    "No",    "NO",   "true", "True", "TRUE", "false",
+                                   "False", "FALSE", "on",    "On",    "ON",   "off",  "Off",  "OFF",  ".inf",
+                                   ".Inf",  ".INF",  "-.inf", "+.inf", ".nan", ".NaN", ".NAN", "<<",   "="};
     for (const char* w : kWords)
         if (s == w) return true;
     if (s.empty()) return true;
@@ -26,8 +26,8 @@ bool resolves_to_non_string(std::string_view s) {
     for (char c : s) {
         bool ok = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == '_' || c == ':' || c == ' ' ||
                   c == ',' || c == 'e' || c == 'E' || c == 'x' || c == 'X' || c == 'o' || c == 'O' || c == 'b' ||
-                  c == 'B' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == 'T' || c == 't' ||
-                  c == 'Z' || c == 'z';
+                  c == 'B' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == 'T' || c == 't' || c == 'Z' ||
+                  c == 'z';
         if (!ok) return false;
     }
     return true;

@@ -107,8 +107,10 @@ public:
         bool ok = it->is_array();
         if (ok)
             for (const auto& v : *it) {
-                if (!v.is_string()) ok = false;
-                else out.push_back(v.get<std::string>());
+                if (!v.is_string())
+                    ok = false;
+                else
+                    out.push_back(v.get<std::string>());
             }
         if (!ok) {
             fail(where + "." + key, "expected an array of strings");
@@ -250,8 +252,10 @@ ProtoVersion normalize_http_version(std::string_view v) {
     if (s.rfind("HTTP/", 0) == 0 && s.size() >= 6 && s[5] >= '0' && s[5] <= '9') {
         int64_t major = s[5] - '0';
         int64_t minor = 0;
-        if (s.size() == 8 && s[6] == '.' && s[7] >= '0' && s[7] <= '9') minor = s[7] - '0';
-        else if (s.size() != 6) return {"HTTP/1.1", 1, 1};
+        if (s.size() == 8 && s[6] == '.' && s[7] >= '0' && s[7] <= '9')
+            minor = s[7] - '0';
+        else if (s.size() != 6)
+            return {"HTTP/1.1", 1, 1};
         return {"HTTP/" + std::to_string(major) + "." + std::to_string(minor), major, minor};
     }
     return {"HTTP/1.1", 1, 1};
@@ -327,7 +331,9 @@ Cassette read_har(std::string_view har_text, const std::string& name, std::vecto
 
 }  // namespace
 
-Cassette har_to_cassette(std::string_view har_text, const std::string& name) { return read_har(har_text, name, nullptr); }
+Cassette har_to_cassette(std::string_view har_text, const std::string& name) {
+    return read_har(har_text, name, nullptr);
+}
 
 Cassette har_to_cassette(std::string_view har_text, const std::string& name, std::vector<HarProblem>& problems) {
     return read_har(har_text, name, &problems);

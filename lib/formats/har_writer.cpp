@@ -16,7 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kEpochUnix = 946684800;            // 2000-01-01T00:00:00Z
+constexpr int64_t kEpochUnix = 946684800;  // 2000-01-01T00:00:00Z
 
 // Durations past ~100 years are nonsense; clamping keeps the clock arithmetic
 // and the calendar conversion in range.
@@ -135,8 +135,9 @@ void response_cookies(const Headers& h, json& out) {
         std::string_view pair = trim_ows(rest.substr(0, semi));
         rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
         size_t eq = pair.find('=');
-        json c = {{"name", std::string(trim_ows(pair.substr(0, eq)))},
-                  {"value", std::string(eq == std::string_view::npos ? std::string_view{} : trim_ows(pair.substr(eq + 1)))}};
+        json c = {
+            {"name", std::string(trim_ows(pair.substr(0, eq)))},
+            {"value", std::string(eq == std::string_view::npos ? std::string_view{} : trim_ows(pair.substr(eq + 1)))}};
         while (!rest.empty()) {
             semi = rest.find(';');
             std::string_view attr = trim_ows(rest.substr(0, semi));
@@ -144,12 +145,16 @@ void response_cookies(const Headers& h, json& out) {
             size_t aeq = attr.find('=');
             std::string_view key = trim_ows(attr.substr(0, aeq));
             std::string_view val = aeq == std::string_view::npos ? std::string_view{} : trim_ows(attr.substr(aeq + 1));
-            if (iequals(key, "path")) c["path"] = std::string(val);
-            else if (iequals(key, "domain")) c["domain"] = std::string(val);
+            if (iequals(key, "path"))
+                c["path"] = std::string(val);
+            else if (iequals(key, "domain"))
+                c["domain"] = std::string(val);
             else if (iequals(key, "expires")) {
                 if (auto iso = http_date_to_iso(val)) c["expires"] = *iso;
-            } else if (iequals(key, "httponly")) c["httpOnly"] = true;
-            else if (iequals(key, "secure")) c["secure"] = true;
+            } else if (iequals(key, "httponly"))
+                c["httpOnly"] = true;
+            else if (iequals(key, "secure"))
+                c["secure"] = true;
         }
         out.push_back(std::move(c));
     }
@@ -356,8 +361,10 @@ std::optional<std::string> http_date_to_iso(std::string_view s) {
     size_t before = s.size();
     auto year = number(2, 4);
     if (!year) return std::nullopt;
-    if (before - s.size() == 2) *year += *year < 70 ? 2000 : 1900;
-    else if (before - s.size() != 4) return std::nullopt;
+    if (before - s.size() == 2)
+        *year += *year < 70 ? 2000 : 1900;
+    else if (before - s.size() != 4)
+        return std::nullopt;
     if (!sep(false)) return std::nullopt;
     auto hh = number(2, 2);
     if (!hh || s.empty() || s[0] != ':') return std::nullopt;

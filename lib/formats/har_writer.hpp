@@ -50,7 +50,7 @@ public:
 private:
     std::string creator_version_;
     nlohmann::json pages_ = nlohmann::json::array();
-    int64_t clock_ns_ = 0;        // since kHarEpoch
+    int64_t clock_ns_ = 0;  // since kHarEpoch
     bool page_has_entry_ = false;
 };
 

@@ -39,10 +39,9 @@ json scalar_json(const YamlNode& n) {
     size_t e = body.find_first_of("eE");
     std::string_view mant = body.substr(0, e), exp = e == std::string_view::npos ? "" : body.substr(e + 1);
     size_t dot = mant.find('.');
-    bool mant_ok = dot == std::string_view::npos
-                       ? digits(mant)
-                       : (mant.size() > 1 && (dot == 0 || digits(mant.substr(0, dot))) &&
-                          (dot + 1 == mant.size() || digits(mant.substr(dot + 1))));
+    bool mant_ok = dot == std::string_view::npos ? digits(mant)
+                                                 : (mant.size() > 1 && (dot == 0 || digits(mant.substr(0, dot))) &&
+                                                    (dot + 1 == mant.size() || digits(mant.substr(dot + 1))));
     if (!exp.empty() && (exp[0] == '-' || exp[0] == '+')) exp.remove_prefix(1);
     if (mant_ok && (e == std::string_view::npos || digits(exp))) {
         double d = std::strtod(v.c_str(), nullptr);

@@ -116,9 +116,10 @@ Cassette har_zip_read(std::string_view bytes, const std::string& name, const Int
     if (hars.empty())
         throw InputError(name, {}, "zip archive holds no .har file (a Playwright recording has one)", "", "schema");
     if (hars.size() > 1)
-        throw InputError(name, {},
-                         "zip archive holds " + std::to_string(hars.size()) + " .har files; a Playwright recording has one",
-                         "", "schema");
+        throw InputError(
+            name, {},
+            "zip archive holds " + std::to_string(hars.size()) + " .har files; a Playwright recording has one", "",
+            "schema");
     const std::string entry_name = zip_get_name(z.get(), hars[0], ZIP_FL_ENC_GUESS);
     std::optional<std::string> har = read_entry(z.get(), hars[0], why);
     if (!har) throw InputError(name, {}, "`" + entry_name + "` in the archive: " + why, "", "schema");

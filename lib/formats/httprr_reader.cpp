@@ -45,8 +45,10 @@ Message split_message(std::string_view m) {
         pos = nl + 1;
     }
     std::string_view head = end == std::string_view::npos ? m : m.substr(0, end);
-    if (end != std::string_view::npos) out.body.assign(m.substr(body_at));
-    else out.ok = false;
+    if (end != std::string_view::npos)
+        out.body.assign(m.substr(body_at));
+    else
+        out.ok = false;
     size_t nl = head.find('\n');
     out.start_line = std::string(trim(head.substr(0, nl)));
     std::string_view rest = nl == std::string_view::npos ? std::string_view() : head.substr(nl + 1);
@@ -106,7 +108,8 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
     c.path = name;
     c.format = "httprr";
     if (!httprr_sniff(text))
-        throw InputError(name, Position{1, 1}, "not an httprr trace: expected the line `httprr trace v1`", "", "schema");
+        throw InputError(name, Position{1, 1}, "not an httprr trace: expected the line `httprr trace v1`", "",
+                         "schema");
     c.version = 1;
     LineCursor cur{text};
     cur.pos = kMagic.size();
@@ -120,15 +123,16 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
     while (cur.pos < text.size()) {
         Position at = cur.where(cur.pos);
         size_t nl = text.find('\n', cur.pos);
-        std::string_view lens = text.substr(cur.pos, nl == std::string_view::npos ? std::string_view::npos : nl - cur.pos);
+        std::string_view lens =
+            text.substr(cur.pos, nl == std::string_view::npos ? std::string_view::npos : nl - cur.pos);
         uint64_t nreq = 0, nresp = 0;
         size_t sp = lens.find(' ');
         auto r1 = std::from_chars(lens.data(), lens.data() + (sp == std::string_view::npos ? lens.size() : sp), nreq);
-        auto r2 = sp == std::string_view::npos ? std::from_chars_result{lens.data(), std::errc::invalid_argument}
-                                               : std::from_chars(lens.data() + sp + 1, lens.data() + lens.size(), nresp);
+        auto r2 = sp == std::string_view::npos
+                      ? std::from_chars_result{lens.data(), std::errc::invalid_argument}
+                      : std::from_chars(lens.data() + sp + 1, lens.data() + lens.size(), nresp);
         if (nl == std::string_view::npos || sp == std::string_view::npos || r1.ec != std::errc() ||
-            r1.ptr != lens.data() + sp || r2.ec != std::errc() ||
-            r2.ptr != lens.data() + lens.size()) {
+            r1.ptr != lens.data() + sp || r2.ec != std::errc() || r2.ptr != lens.data() + lens.size()) {
             // Shown as printable ASCII: the line may be any bytes.
             std::string shown(lens.substr(0, 40));
             for (char& ch : shown)
@@ -143,9 +147,9 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
         if (nreq > left || nresp > left - nreq) {
             // The column of the length that runs past the end.
             Position col = cur.where(nreq > left ? cur.pos : cur.pos + sp + 1);
-            YamlConvert(c, index).problem(col, "record " + std::to_string(index) + " declares " +
-                                                   std::to_string(nreq) + " + " + std::to_string(nresp) +
-                                                   " bytes but the file ends " + std::to_string(left) +
+            YamlConvert(c, index).problem(col, "record " + std::to_string(index) + " declares " + std::to_string(nreq) +
+                                                   " + " + std::to_string(nresp) + " bytes but the file ends " +
+                                                   std::to_string(left) +
                                                    " bytes after this line; read as far as it goes");
             if (nreq > left) nreq = left;
             nresp = left - nreq;

@@ -20,7 +20,7 @@ std::string indent_lines(const std::string& text, const std::string& pad) {
 }
 
 Cassette stream_cassette_json(const std::string& path, bool pretty, const TextSink& write,
-                          const std::function<bool(const Interaction&)>& keep, ReadOptions ropts) {
+                              const std::function<bool(const Interaction&)>& keep, ReadOptions ropts) {
     const JsonExportOptions jopts;
     bool first = true;
     bool opened = false;

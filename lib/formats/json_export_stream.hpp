@@ -25,6 +25,6 @@ using TextSink = std::function<void(std::string_view)>;
 // what was written before that stays written. Returns the header fields and
 // the interaction count.
 Cassette stream_cassette_json(const std::string& path, bool pretty, const TextSink& write,
-                          const std::function<bool(const Interaction&)>& keep = {}, ReadOptions ropts = {});
+                              const std::function<bool(const Interaction&)>& keep = {}, ReadOptions ropts = {});
 
 }  // namespace cassette

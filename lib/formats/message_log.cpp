@@ -1,6 +1,5 @@
 #include "formats/message_log.hpp"
 
-
 namespace cassette {
 
 std::string not_http_description(std::string_view kind) {

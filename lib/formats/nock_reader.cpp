@@ -66,8 +66,10 @@ void read_headers(const json& h, Headers& out, const std::function<void(const st
             problem("`" + std::string(key) + "` has " + std::to_string(h.size()) +
                     " items; a raw header list is name, value pairs");
         for (size_t i = 0; i + 1 < h.size(); i += 2) {
-            if (h[i].is_string()) add(h[i].get<std::string>(), h[i + 1]);
-            else problem("`" + std::string(key) + "` item " + std::to_string(i) + " must be a header name (a string)");
+            if (h[i].is_string())
+                add(h[i].get<std::string>(), h[i + 1]);
+            else
+                problem("`" + std::string(key) + "` item " + std::to_string(i) + " must be a header name (a string)");
         }
     } else if (!h.is_null()) {
         problem("`" + std::string(key) + "` must be an object or a [name, value, …] list");
@@ -90,7 +92,8 @@ Cassette nock_read(std::string_view text, const std::string& name, const Interac
     json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded()) throw InputError(name, Position{1, 1}, "not a nock fixture: invalid JSON", "", "schema");
     if (!doc.is_array())
-        throw InputError(name, Position{1, 1}, "not a nock fixture: expected a JSON array of definitions", "", "schema");
+        throw InputError(name, Position{1, 1}, "not a nock fixture: expected a JSON array of definitions", "",
+                         "schema");
     c.interaction_count = doc.size();
     if (opts.on_header) opts.on_header(c);
     // nock's define() (lib/scope.js) needs `scope` and `method` (it throws
@@ -128,7 +131,8 @@ Cassette nock_read(std::string_view text, const std::string& name, const Interac
         // nock writes the port always ("http://host:80"); a client's URL has it only when not the default.
         for (auto [scheme, port] : {std::pair{"http://", ":80"}, std::pair{"https://", ":443"}}) {
             std::string s = scheme, p = port;
-            if (scope.rfind(s, 0) == 0 && scope.size() > p.size() && scope.compare(scope.size() - p.size(), p.size(), p) == 0)
+            if (scope.rfind(s, 0) == 0 && scope.size() > p.size() &&
+                scope.compare(scope.size() - p.size(), p.size(), p) == 0)
                 scope.resize(scope.size() - p.size());
         }
         ix.request.url = scope + text_field("path").value_or("");
@@ -138,8 +142,9 @@ Cassette nock_read(std::string_view text, const std::string& name, const Interac
             ix.request.body.bytes = body_text(d["body"]);
         }
         if (d.contains("reqheaders"))
-            read_headers(d["reqheaders"], ix.request.headers, [&](const std::string& m) { problem("reqheaders", m); },
-                         "reqheaders");
+            read_headers(
+                d["reqheaders"], ix.request.headers, [&](const std::string& m) { problem("reqheaders", m); },
+                "reqheaders");
         if (d.contains("status") && d["status"].is_number_integer()) {
             ix.response.code = d["status"].get<int64_t>();
             std::string_view reason = reason_phrase(*ix.response.code);
@@ -153,8 +158,11 @@ Cassette nock_read(std::string_view text, const std::string& name, const Interac
         }
         bool binary = false;
         if (auto it = d.find("responseIsBinary"); it != d.end()) {
-            if (it->is_boolean()) binary = it->get<bool>();
-            else problem("responseIsBinary", std::string("`responseIsBinary` must be true or false, found ") + it->type_name());
+            if (it->is_boolean())
+                binary = it->get<bool>();
+            else
+                problem("responseIsBinary",
+                        std::string("`responseIsBinary` must be true or false, found ") + it->type_name());
         }
         if (d.contains("response")) {
             ix.response.body.present = true;
@@ -173,11 +181,12 @@ Cassette nock_read(std::string_view text, const std::string& name, const Interac
         }
         for (const char* key : {"rawHeaders", "headers"})
             if (d.contains(key)) {
-                read_headers(d[key], ix.response.headers, [&](const std::string& m) { problem(key, m); }, key);
+                read_headers(
+                    d[key], ix.response.headers, [&](const std::string& m) { problem(key, m); }, key);
                 break;
             }
-        static const char* const known[] = {"scope", "method", "path", "body", "reqheaders", "status",
-                                            "response", "rawHeaders", "headers", "responseIsBinary"};
+        static const char* const known[] = {"scope",  "method",   "path",       "body",    "reqheaders",
+                                            "status", "response", "rawHeaders", "headers", "responseIsBinary"};
         for (auto it = d.begin(); it != d.end(); ++it) {
             bool k = false;
             for (const char* n : known) k = k || it.key() == n;

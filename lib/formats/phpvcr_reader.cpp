@@ -42,8 +42,9 @@ bool phpvcr_sniff(std::string_view head) {
         // The json storage: php-vcr's request has `url` (VCR.py's `uri` or
         // `protocol`), its response `status` (ExVCR's `status_code`).
         return head.find("\"request\"") != std::string_view::npos && head.find("\"url\"") != std::string_view::npos &&
-               head.find("\"status_code\"") == std::string_view::npos && head.find("\"uri\"") == std::string_view::npos &&
-               head.find("\"protocol\"") == std::string_view::npos && head.find("\"scope\"") == std::string_view::npos;
+               head.find("\"status_code\"") == std::string_view::npos &&
+               head.find("\"uri\"") == std::string_view::npos && head.find("\"protocol\"") == std::string_view::npos &&
+               head.find("\"scope\"") == std::string_view::npos;
     }
     // YAML: the document is a sequence (its first line `-` or `- request:`)
     // whose first request's own keys include `url` (pre-1.0 VCR.py, the other
@@ -66,7 +67,8 @@ bool phpvcr_sniff(std::string_view head) {
     size_t pos = body.find('\n', req);
     while (pos != std::string_view::npos && pos + 1 < body.size()) {
         size_t nl = body.find('\n', pos + 1);
-        std::string_view line = body.substr(pos + 1, nl == std::string_view::npos ? std::string_view::npos : nl - pos - 1);
+        std::string_view line =
+            body.substr(pos + 1, nl == std::string_view::npos ? std::string_view::npos : nl - pos - 1);
         pos = nl;
         if (trim(line).empty()) continue;
         if (indent_of(line) <= col) break;
@@ -113,10 +115,14 @@ Cassette phpvcr_read(std::string_view text, const std::string& name, const Inter
             Request& r = ix.request;
             r.pos = doc.at(at + ".request");
             // Request::fromArray requires both.
-            if (auto m = q.find("method"); m != q.end() && m->is_string()) r.method = m->get<std::string>();
-            else bad(".request", "the request has no `method` string");
-            if (auto u = q.find("url"); u != q.end() && u->is_string()) r.url = u->get<std::string>();
-            else bad(".request", "the request has no `url` string");
+            if (auto m = q.find("method"); m != q.end() && m->is_string())
+                r.method = m->get<std::string>();
+            else
+                bad(".request", "the request has no `method` string");
+            if (auto u = q.find("url"); u != q.end() && u->is_string())
+                r.url = u->get<std::string>();
+            else
+                bad(".request", "the request has no `url` string");
             if (auto h = q.find("headers"); h != q.end()) doc_headers(*h, r.headers, at + ".request.headers", bad);
             if (auto b = q.find("body"); b != q.end()) {
                 r.body.present = true;
@@ -135,12 +141,15 @@ Cassette phpvcr_read(std::string_view text, const std::string& name, const Inter
                 doc_set_status(r, 200);
             } else {
                 r.code_pos = doc.at(at + ".response.status");
-                auto code = s->is_object() ? (s->contains("code") ? doc_integer((*s)["code"]) : std::nullopt) : doc_integer(*s);
+                auto code =
+                    s->is_object() ? (s->contains("code") ? doc_integer((*s)["code"]) : std::nullopt) : doc_integer(*s);
                 std::optional<std::string> message;
                 if (s->is_object() && s->contains("message") && (*s)["message"].is_string())
                     message = (*s)["message"].get<std::string>();
-                if (code) doc_set_status(r, *code, message);
-                else bad(".response.status", "`status` must be a number or a mapping with `code`");
+                if (code)
+                    doc_set_status(r, *code, message);
+                else
+                    bad(".response.status", "`status` must be a number or a mapping with `code`");
                 if (s->is_object() && s->contains("http_version"))
                     set_proto("HTTP/" + doc_scalar_text((*s)["http_version"]), r.proto, r.proto_major, r.proto_minor);
             }

@@ -75,13 +75,14 @@ bool inline_sidecars(json& log, const HarSidecars& sidecars, std::vector<Sidecar
             return;
         }
         // An inline body wins: Playwright writes one or the other.
-        if (holder.contains(text_key) && holder[text_key].is_string() && !holder[text_key].get_ref<const std::string&>().empty())
+        if (holder.contains(text_key) && holder[text_key].is_string() &&
+            !holder[text_key].get_ref<const std::string&>().empty())
             return;
         std::string why;
         std::optional<std::string> bytes = sidecars ? sidecars(f->get<std::string>(), why) : std::nullopt;
         if (!bytes) {
-            problems.push_back({where + "." + key, "body file `" + f->get<std::string>() + "`: " +
-                                                      (why.empty() ? std::string("not found") : why)});
+            problems.push_back({where + "." + key, "body file `" + f->get<std::string>() +
+                                                       "`: " + (why.empty() ? std::string("not found") : why)});
             return;
         }
         holder[text_key] = base64_encode(*bytes);
@@ -118,8 +119,9 @@ bool split_array_header_values(json& entries) {
         if (!any) return;
         json out = json::array();
         for (auto& h : headers) {
-            const bool strings = h.is_object() && h.contains("value") && h["value"].is_array() &&
-                                 std::all_of(h["value"].begin(), h["value"].end(), [](const json& v) { return v.is_string(); });
+            const bool strings =
+                h.is_object() && h.contains("value") && h["value"].is_array() &&
+                std::all_of(h["value"].begin(), h["value"].end(), [](const json& v) { return v.is_string(); });
             if (!strings) {
                 out.push_back(std::move(h));
                 continue;
@@ -156,10 +158,11 @@ void mark_unanswered(const json& log, std::vector<Interaction>& all) {
         Response& rs = all[i].response;
         rs.code.reset();
         rs.status = "no response";
-        if (auto err = r.find("_error"); err != r.end() && err->is_string() && !err->get_ref<const std::string&>().empty())
+        if (auto err = r.find("_error");
+            err != r.end() && err->is_string() && !err->get_ref<const std::string&>().empty())
             rs.status += " (" + err->get<std::string>() + ")";
         else if (auto text = r.find("statusText"); text != r.end() && text->is_string() &&
-                 text->get_ref<const std::string&>().rfind("no response", 0) == 0)
+                                                   text->get_ref<const std::string&>().rfind("no response", 0) == 0)
             rs.status = text->get<std::string>();  // as `export --format har` writes it back
     }
 }
@@ -185,7 +188,8 @@ HarSidecars directory_sidecars(const std::string& path) {
         }
         auto size = fs::file_size(p, ec);
         if (ec || size > limits().body_bytes) {
-            why = ec ? "cannot read its size" : "larger than the body size limit (" + limit_hint(&Limits::body_bytes) + ")";
+            why = ec ? "cannot read its size"
+                     : "larger than the body size limit (" + limit_hint(&Limits::body_bytes) + ")";
             return std::nullopt;
         }
         std::ifstream in(p, std::ios::binary);
@@ -207,7 +211,6 @@ bool polly_sniff(std::string_view head) {
     return log != std::string_view::npos && s.find("\"entries\"") != std::string_view::npos;
 }
 
-
 Cassette polly_read(std::string_view text, const std::string& name, const InteractionSink& sink,
                     const ReadOptions& opts) {
     return har_read_with_sidecars(text, name, sink, opts, directory_sidecars(name));
@@ -222,7 +225,8 @@ Cassette har_read_with_sidecars(std::string_view text, const std::string& name, 
     json& log = doc["log"];
     JsonPositions where(text, opts.max_depth);
     if (!log.contains("entries") || !log["entries"].is_array())
-        throw InputError(name, where.at("$.log.entries"), "not a HAR log: `log.entries` must be an array", "", "schema");
+        throw InputError(name, where.at("$.log.entries"), "not a HAR log: `log.entries` must be an array", "",
+                         "schema");
     std::vector<std::vector<ExtraField>> entry_extra;
     std::vector<SidecarProblem> sidecar_problems;
     bool chunked = inline_sidecars(log, sidecars, sidecar_problems);

@@ -43,8 +43,10 @@ void convert_body(YamlConvert& cv, const YamlNode& key, const YamlNode& v, Body&
         out.pos = b64->pos;
         out.binary_tag = true;
         auto bytes = b64->is_scalar() ? base64_decode(b64->value) : std::nullopt;
-        if (!bytes) cv.problem(b64->pos, "`base64_string` is not valid base64");
-        else out.bytes = std::move(*bytes);
+        if (!bytes)
+            cv.problem(b64->pos, "`base64_string` is not valid base64");
+        else
+            out.bytes = std::move(*bytes);
     } else if (s) {
         cv.scalar_body(key, *s, out);
         out.key_pos = key.pos;
@@ -246,7 +248,8 @@ Cassette rubyvcr_read(YamlEventStream& ys, const std::string& name, const Intera
             // the returned cassette has (json_stream appends late header keys).
             YamlNode v = ys.build_node();
             if (key_is(key, "recorded_with")) c.recorder = recorder_name(v);
-            c.extra.push_back(ExtraField{key.is_scalar() ? key.value : yaml_node_json(key), yaml_node_json(v), key.pos});
+            c.extra.push_back(
+                ExtraField{key.is_scalar() ? key.value : yaml_node_json(key), yaml_node_json(v), key.pos});
         }
     }
     if (!has_interactions) top.problem(Position{1, 1}, "no `http_interactions` key");

@@ -34,16 +34,17 @@ inline std::string_view skip_ws(std::string_view s) {
     }
 }
 
-bool vcrpy_sniff(std::string_view head);     // VCR.py YAML/JSON (uri:, status: {code})
+bool vcrpy_sniff(std::string_view head);  // VCR.py YAML/JSON (uri:, status: {code})
 // For YAML with `interactions:`: 1 when the first interaction's own keys are
 // VCR.py's (uri, parsed_body, status: {code}), 0 when go-vcr's (url, code,
 // proto), -1 when `head` ends before one of them (a long first body).
 int vcr_yaml_flavour(std::string_view head);
-bool rubyvcr_sniff(std::string_view head);   // http_interactions
-bool polly_sniff(std::string_view head);     // HAR JSON ({"log": …})
-bool httprr_sniff(std::string_view head);    // "httprr trace v1\n"
+bool rubyvcr_sniff(std::string_view head);  // http_interactions
+bool polly_sniff(std::string_view head);    // HAR JSON ({"log": …})
+bool httprr_sniff(std::string_view head);   // "httprr trace v1\n"
 bool nock_sniff(std::string_view head);
-bool cassetter_sniff(std::string_view head); // cassetter YAML/TOML: bodies {type: json|text|binary|none, content}      // JSON array of {scope, method, path …}
+bool cassetter_sniff(std::string_view head);  // cassetter YAML/TOML: bodies {type: json|text|binary|none, content} //
+                                              // JSON array of {scope, method, path …}
 
 // Recorders whose files are read whole (lib/formats/doc_reader.hpp).
 bool exvcr_sniff(std::string_view head);     // JSON array with "status_code" / "request_body", or `[]`
@@ -77,7 +78,7 @@ bool cassetter_is_toml(std::string_view text);  // the TOML form (else YAML)
 std::string non_http_note(const Cassette& c);
 // Playwright's `.har.zip` (har_zip.cpp): the one `.har` in a zip archive, its
 // `_file` bodies from the same archive; read in memory, never extracted.
-bool is_zip(std::string_view head);  // "PK\3\4"
+bool is_zip(std::string_view head);           // "PK\3\4"
 bool har_zip_claims(std::string_view bytes);  // a zip holding a .har
 Cassette har_zip_read(std::string_view bytes, const std::string& name, const InteractionSink& sink,
                       const ReadOptions& opts);
@@ -91,8 +92,7 @@ Cassette betamax_read(std::string_view text, const std::string& name, const Inte
                       const ReadOptions& opts);
 Cassette phpvcr_read(std::string_view text, const std::string& name, const InteractionSink& sink,
                      const ReadOptions& opts);
-Cassette dvr_read(std::string_view text, const std::string& name, const InteractionSink& sink,
-                  const ReadOptions& opts);
+Cassette dvr_read(std::string_view text, const std::string& name, const InteractionSink& sink, const ReadOptions& opts);
 Cassette talkback_read(std::string_view text, const std::string& name, const InteractionSink& sink,
                        const ReadOptions& opts);
 Cassette ddtrace_read(std::string_view text, const std::string& name, const InteractionSink& sink,

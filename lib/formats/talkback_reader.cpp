@@ -44,8 +44,10 @@ Cassette talkback_read(std::string_view text, const std::string& name, const Int
     auto bad = [&](const std::string& sub, const std::string& m) { problem(0, "$" + sub, m); };
     const DocJson empty = DocJson::object();
     const DocJson& meta = root.contains("meta") && root["meta"].is_object() ? root["meta"] : empty;
-    if (!root.contains("meta")) bad("", "the tape has no `meta`");
-    else if (!root["meta"].is_object()) bad(".meta", "`meta` must be an object");
+    if (!root.contains("meta"))
+        bad("", "the tape has no `meta`");
+    else if (!root["meta"].is_object())
+        bad(".meta", "`meta` must be an object");
     for (auto it = meta.begin(); it != meta.end(); ++it)
         ix.extra.push_back(ExtraField{"meta." + it.key(), it.value().dump(), {}});
     doc_keep_unknown(root, {"meta", "req", "res"}, ix.extra);
@@ -62,12 +64,16 @@ Cassette talkback_read(std::string_view text, const std::string& name, const Int
         const std::string* ce = headers.first("content-encoding");
         bool plain = !ce || ce->empty() || iequals(*ce, "identity");
         if (flag(prefix + "HumanReadable") && (plain || flag(prefix + "Uncompressed"))) {
-            if (b->is_string()) out.bytes = b->get<std::string>();
-            else if (b->is_null()) out.bytes.clear();
-            else out.bytes = b->dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+            if (b->is_string())
+                out.bytes = b->get<std::string>();
+            else if (b->is_null())
+                out.bytes.clear();
+            else
+                out.bytes = b->dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
             // talkback rewrites a recorded Content-Length to the length of the text it serves.
             for (auto& h : headers.items)
-                if (iequals(h.name, "content-length") && !h.values.empty()) h.values = {std::to_string(out.bytes.size())};
+                if (iequals(h.name, "content-length") && !h.values.empty())
+                    h.values = {std::to_string(out.bytes.size())};
             return;
         }
         if (!b->is_string()) {
@@ -98,8 +104,10 @@ Cassette talkback_read(std::string_view text, const std::string& name, const Int
         } else {
             bad(".req", "the request has no `url` string");
         }
-        if (auto m = q.find("method"); m != q.end() && m->is_string()) r.method = m->get<std::string>();
-        else bad(".req", "the request has no `method` string");
+        if (auto m = q.find("method"); m != q.end() && m->is_string())
+            r.method = m->get<std::string>();
+        else
+            bad(".req", "the request has no `method` string");
         if (auto h = q.find("headers"); h != q.end()) doc_headers(*h, r.headers, "$.req.headers", bad);
         body(q, r.headers, r.body, "req");
         doc_keep_unknown(q, {"url", "method", "headers", "body"}, r.extra);
@@ -112,8 +120,10 @@ Cassette talkback_read(std::string_view text, const std::string& name, const Int
         r.pos = doc.at("$.res");
         if (auto s = p.find("status"); s != p.end()) {
             r.code_pos = doc.at("$.res.status");
-            if (auto code = doc_integer(*s)) doc_set_status(r, *code);
-            else bad(".res.status", "`status` must be an integer");
+            if (auto code = doc_integer(*s))
+                doc_set_status(r, *code);
+            else
+                bad(".res.status", "`status` must be an integer");
         } else {
             bad(".res", "the response has no `status`");
         }

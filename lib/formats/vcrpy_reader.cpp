@@ -88,8 +88,9 @@ ScalarType resolve_scalar(const YamlNode& n) {
                 return ScalarType::string;
         }
         std::string_view ip = mant.substr(0, dot), fp = mant.substr(dot + 1);
-        bool ip_ok = ip.empty() ? !fp.empty() && fp[0] != '_' && all_of(fp, "0123456789_")
-                                : (ip[0] != '_' && all_of(ip, "0123456789_") && (fp.empty() || all_of(fp, "0123456789_")));
+        bool ip_ok = ip.empty()
+                         ? !fp.empty() && fp[0] != '_' && all_of(fp, "0123456789_")
+                         : (ip[0] != '_' && all_of(ip, "0123456789_") && (fp.empty() || all_of(fp, "0123456789_")));
         if (ip_ok) return ScalarType::floating;
     }
     return ScalarType::string;
@@ -161,8 +162,10 @@ void python_json_string(std::string_view s, std::string& out) {
                 case '\b': out += "\\b"; break;
                 case '\f': out += "\\f"; break;
                 default:
-                    if (c < 0x20 || c == 0x7f) append_hex4(out, c);
-                    else out += static_cast<char>(c);
+                    if (c < 0x20 || c == 0x7f)
+                        append_hex4(out, c);
+                    else
+                        out += static_cast<char>(c);
             }
             ++i;
             continue;
@@ -220,8 +223,10 @@ void python_dumps_into(const YamlNode& n, std::string& out, bool as_key) {
                 }
                 case ScalarType::string: python_json_string(n.value, out); return;
             }
-            if (as_key) python_json_string(text, out);
-            else out += text;
+            if (as_key)
+                python_json_string(text, out);
+            else
+                out += text;
             return;
         }
         case YamlNode::Kind::sequence: {
@@ -297,7 +302,6 @@ std::string yaml_node_json(const YamlNode& node) {
 
 namespace {
 
-
 // `s` from its first line that is not blank, a `#` comment or `---`
 // (VCR.py 0.x's own fixtures open with comments).
 std::string_view first_content_line(std::string_view s) {
@@ -318,8 +322,8 @@ bool line_key(std::string_view head, std::string_view key, bool indented) {
         size_t ls = head.rfind('\n', pos == 0 ? 0 : pos - 1);
         ls = (ls == std::string_view::npos || pos == 0) ? 0 : ls + 1;
         std::string_view prefix = head.substr(ls, pos - ls);
-        bool ok = indented ? !prefix.empty() && prefix.find_first_not_of(" -") == std::string_view::npos
-                           : prefix.empty();
+        bool ok =
+            indented ? !prefix.empty() && prefix.find_first_not_of(" -") == std::string_view::npos : prefix.empty();
         if (ok) return true;
         pos += key.size();
     }
@@ -587,8 +591,9 @@ bool vcrpy_sniff(std::string_view head) {
     if (s.empty()) return false;
     if (s[0] == '{' || s[0] == '[') {
         // JSON serializer: {"version": 1, "interactions": [...]}, or the pre-1.0 list.
-        if (s[0] == '{') return head.find("\"interactions\"") != std::string_view::npos &&
-                                head.find("\"http_interactions\"") == std::string_view::npos;
+        if (s[0] == '{')
+            return head.find("\"interactions\"") != std::string_view::npos &&
+                   head.find("\"http_interactions\"") == std::string_view::npos;
         return head.find("\"request\"") != std::string_view::npos && head.find("\"scope\"") == std::string_view::npos;
     }
     if (line_key(head, "http_interactions:", false)) return false;
@@ -621,7 +626,8 @@ bool vcrpy_sniff(std::string_view head) {
     return false;
 }
 
-Cassette vcrpy_read(YamlEventStream& ys, const std::string& name, const InteractionSink& sink, const ReadOptions& opts) {
+Cassette vcrpy_read(YamlEventStream& ys, const std::string& name, const InteractionSink& sink,
+                    const ReadOptions& opts) {
     bool header_sent = false;
     auto send_header = [&](const Cassette& c) {
         if (!header_sent && opts.on_header) opts.on_header(c);
@@ -670,7 +676,8 @@ Cassette vcrpy_read(YamlEventStream& ys, const std::string& name, const Interact
                 c.version_pos = v.pos;
                 if (auto n = top.integer(v, "version")) {
                     c.version = *n;
-                    if (*n != 1) top.problem(v.pos, "unknown VCR.py cassette version " + std::to_string(*n) + " (known: 1)");
+                    if (*n != 1)
+                        top.problem(v.pos, "unknown VCR.py cassette version " + std::to_string(*n) + " (known: 1)");
                 }
             } else if (key_is(key, "requests")) {
                 requests = ys.build_node();
@@ -678,7 +685,8 @@ Cassette vcrpy_read(YamlEventStream& ys, const std::string& name, const Interact
                 responses = ys.build_node();
             } else {
                 YamlNode v = ys.build_node();
-                c.extra.push_back(ExtraField{key.is_scalar() ? key.value : yaml_node_json(key), yaml_node_json(v), key.pos});
+                c.extra.push_back(
+                    ExtraField{key.is_scalar() ? key.value : yaml_node_json(key), yaml_node_json(v), key.pos});
             }
         }
         if (requests || responses) {
@@ -692,8 +700,8 @@ Cassette vcrpy_read(YamlEventStream& ys, const std::string& name, const Interact
                 top.problem(rq.is_sequence() ? rs.pos : rq.pos, "`requests` and `responses` must be lists");
             } else {
                 if (rq.children.size() != rs.children.size())
-                    top.problem(rs.pos, "`requests` has " + std::to_string(rq.children.size()) + " items but `responses` " +
-                                            std::to_string(rs.children.size()));
+                    top.problem(rs.pos, "`requests` has " + std::to_string(rq.children.size()) +
+                                            " items but `responses` " + std::to_string(rs.children.size()));
                 size_t n = std::max(rq.children.size(), rs.children.size());
                 for (size_t i = 0; i < n; ++i) {
                     YamlNode pair;

@@ -63,8 +63,10 @@ std::string write_vcrpy(const Cassette& c) {
         e.key("request");
         e.map_start();
         e.key("body");
-        if (ix.request.body.present && !ix.request.body.bytes.empty()) e.str(ix.request.body.bytes);
-        else e.null();
+        if (ix.request.body.present && !ix.request.body.bytes.empty())
+            e.str(ix.request.body.bytes);
+        else
+            e.null();
         headers(e, ix.request.headers);
         e.key("method");
         e.str(ix.request.method);

@@ -300,7 +300,8 @@ Position JsonPositions::at(std::string_view path) {
         if (path.front() == '[') {
             size_t close = path.find(']');
             size_t i = 0;
-            auto [p, ec] = std::from_chars(path.data() + 1, path.data() + (close == std::string_view::npos ? 1 : close), i);
+            auto [p, ec] =
+                std::from_chars(path.data() + 1, path.data() + (close == std::string_view::npos ? 1 : close), i);
             (void)p;
             if (close == std::string_view::npos || ec != std::errc()) break;
             if (n->is_sequence() && i < n->children.size()) next = &n->children[i];

@@ -173,8 +173,9 @@ size_t YamlEventStream::count_nodes(const YamlNode& node) {
 }
 
 void YamlEventStream::build_into(YamlNode& node, size_t depth) {
-    if (depth > max_depth_) fail(position(), "nesting deeper than " + std::to_string(max_depth_) + " levels; " +
-                                                limit_hint(&Limits::yaml_depth));
+    if (depth > max_depth_)
+        fail(position(),
+             "nesting deeper than " + std::to_string(max_depth_) + " levels; " + limit_hint(&Limits::yaml_depth));
     const yaml_event_t& ev = event_;
     node.pos = position();
     switch (ev.type) {
@@ -200,8 +201,8 @@ void YamlEventStream::build_into(YamlNode& node, size_t depth) {
             // aliases would otherwise build trees thousands of levels deep
             // (stack overflow in every recursive walk, quadratic rendering).
             if (depth + height(it->second) > max_depth_)
-                fail(node.pos, "nesting deeper than " + std::to_string(max_depth_) + " levels (through alias *" + name + "); " +
-                                   limit_hint(&Limits::yaml_depth));
+                fail(node.pos, "nesting deeper than " + std::to_string(max_depth_) + " levels (through alias *" + name +
+                                   "); " + limit_hint(&Limits::yaml_depth));
             Position pos = node.pos;
             node = it->second;
             node.pos = pos;
@@ -210,9 +211,8 @@ void YamlEventStream::build_into(YamlNode& node, size_t depth) {
         case YAML_SEQUENCE_START_EVENT: {
             node.kind = YamlNode::Kind::sequence;
             if (ev.data.sequence_start.tag) node.tag = reinterpret_cast<const char*>(ev.data.sequence_start.tag);
-            std::string anchor = ev.data.sequence_start.anchor
-                                     ? reinterpret_cast<const char*>(ev.data.sequence_start.anchor)
-                                     : "";
+            std::string anchor =
+                ev.data.sequence_start.anchor ? reinterpret_cast<const char*>(ev.data.sequence_start.anchor) : "";
             while (next().type != YAML_SEQUENCE_END_EVENT) {
                 node.children.emplace_back();
                 build_into(node.children.back(), depth + 1);
@@ -223,9 +223,8 @@ void YamlEventStream::build_into(YamlNode& node, size_t depth) {
         case YAML_MAPPING_START_EVENT: {
             node.kind = YamlNode::Kind::mapping;
             if (ev.data.mapping_start.tag) node.tag = reinterpret_cast<const char*>(ev.data.mapping_start.tag);
-            std::string anchor = ev.data.mapping_start.anchor
-                                     ? reinterpret_cast<const char*>(ev.data.mapping_start.anchor)
-                                     : "";
+            std::string anchor =
+                ev.data.mapping_start.anchor ? reinterpret_cast<const char*>(ev.data.mapping_start.anchor) : "";
             while (next().type != YAML_MAPPING_END_EVENT) {
                 node.children.emplace_back();
                 build_into(node.children.back(), depth + 1);

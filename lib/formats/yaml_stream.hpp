@@ -19,10 +19,10 @@ namespace cassette {
 struct YamlNode {
     enum class Kind { scalar, sequence, mapping };
     Kind kind = Kind::scalar;
-    std::string tag;     // as written, resolved by libyaml ("tag:yaml.org,2002:binary"), or empty
-    std::string value;   // scalar text
+    std::string tag;    // as written, resolved by libyaml ("tag:yaml.org,2002:binary"), or empty
+    std::string value;  // scalar text
     ScalarStyle style = ScalarStyle::plain;
-    Position pos;        // start of the node
+    Position pos;                    // start of the node
     std::vector<YamlNode> children;  // sequence items; mapping: key, value, key, value ...
 
     bool is_scalar() const { return kind == Kind::scalar; }
@@ -47,8 +47,7 @@ struct LibyamlError {
     std::string message;
     Position pos;
 };
-LibyamlError libyaml_error(const yaml_parser_t& parser, bool in_memory, std::string_view text,
-                           const std::string& path);
+LibyamlError libyaml_error(const yaml_parser_t& parser, bool in_memory, std::string_view text, const std::string& path);
 
 // `k` is the mapping key `name`: a scalar with exactly that text (the YAML
 // readers' field dispatch).

@@ -97,7 +97,8 @@ Block block_of(const OJ& cb) {
     b.name = str(field(cb, "name"));
     b.text = str(field(cb, "text"));
     b.thinking = str(field(cb, "thinking"));
-    if (b.type == "tool_use" || b.type == "server_tool_use" || b.type == "mcp_tool_use") b.input = compact(field(cb, "input"));
+    if (b.type == "tool_use" || b.type == "server_tool_use" || b.type == "mcp_tool_use")
+        b.input = compact(field(cb, "input"));
     return b;
 }
 
@@ -221,14 +222,17 @@ std::optional<Message> from_stream(const DecodedBody& body, Message m) {
             } else if (dt == "input_json_delta") {
                 std::string part = str(field(*d, "partial_json"));
                 if (part.empty()) continue;
-                if (b.input == "{}") b.input = std::move(part);  // SDK: the first real fragment replaces `{}`
-                else b.input += part;
+                if (b.input == "{}")
+                    b.input = std::move(part);  // SDK: the first real fragment replaces `{}`
+                else
+                    b.input += part;
             }
             // signature_delta / citations_delta carry nothing the message shape shows.
         } else if (type == "message_delta") {
             recognised = true;
             if (const OJ* d = field(*j, "delta")) {
-                if (const OJ* sr = field(*d, "stop_reason"); sr && sr->is_string()) m.finish_reason = sr->get<std::string>();
+                if (const OJ* sr = field(*d, "stop_reason"); sr && sr->is_string())
+                    m.finish_reason = sr->get<std::string>();
             }
             if (const OJ* u = field(*j, "usage"); u && u->is_object()) {
                 if (!have_usage) usage = OJ::object();
@@ -273,10 +277,8 @@ std::optional<Message> reassemble_anthropic(const Interaction& ix, const Decoded
             if (body.json) return from_document(ix, OJ(*body.json), std::move(m));
             return std::nullopt;
         case BodyKind::sse:
-        case BodyKind::eventstream:
-            return from_stream(body, std::move(m));
-        default:
-            return std::nullopt;
+        case BodyKind::eventstream: return from_stream(body, std::move(m));
+        default: return std::nullopt;
     }
 }
 

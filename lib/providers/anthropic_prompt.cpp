@@ -32,7 +32,8 @@ void media_source(PromptPart& part, const OJ* source) {
     } else if (type == "content") {
         part.source = "inline";
         const OJ* c = sf.take("content");
-        if (c && c->is_string()) part.text = c->get<std::string>();
+        if (c && c->is_string())
+            part.text = c->get<std::string>();
         else if (c && c->is_array())
             for (const auto& x : *c) part.text += str(member(x, "text"));
     } else {
@@ -92,8 +93,10 @@ void blocks(Prompt& p, std::vector<PromptPart>& parts, const OJ* content, const 
                 std::vector<PromptPart> inner;
                 blocks(p, inner, c, at(where, i) + ".content");
                 for (const auto& x : inner) {
-                    if (x.type == "text") part.text += x.text;
-                    else part.text += "[" + media_label(x) + "]";
+                    if (x.type == "text")
+                        part.text += x.text;
+                    else
+                        part.text += "[" + media_label(x) + "]";
                 }
             } else {
                 part.text = text_of(c);
@@ -138,8 +141,10 @@ void read_anthropic_prompt(Prompt& p, const OJ& body) {
     if (const OJ* th = f.take("thinking")) {
         Fields tf(th);
         std::string type = tf.str("type");
-        if (const OJ* budget = tf.take("budget_tokens")) p.params["thinking_budget"] = plain(*budget);
-        else p.params["thinking"] = type;
+        if (const OJ* budget = tf.take("budget_tokens"))
+            p.params["thinking_budget"] = plain(*budget);
+        else
+            p.params["thinking"] = type;
         nlohmann::json rest = tf.rest();
         if (!rest.is_null()) p.extra["thinking"] = th->is_object() ? rest : plain(*th);
     }

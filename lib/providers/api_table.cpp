@@ -111,7 +111,8 @@ ApiMatch gemini_url(const UrlView& u, const Interaction&) {
 ApiMatch gemini_doc(const json& j) {
     // A streamed JSON array of GenerateContentResponse objects.
     if (j.is_array())
-        return (!j.empty() && j.front().is_object() && j.front().contains("candidates")) ? ApiMatch::strong : ApiMatch::no;
+        return (!j.empty() && j.front().is_object() && j.front().contains("candidates")) ? ApiMatch::strong
+                                                                                         : ApiMatch::no;
     if (!j.is_object()) return ApiMatch::no;
     return (j.contains("candidates") || j.contains("usageMetadata")) ? ApiMatch::strong : ApiMatch::no;
 }
@@ -119,13 +120,15 @@ ApiMatch gemini_doc(const json& j) {
 // ---- Bedrock Converse / ConverseStream ----
 
 ApiMatch converse_url(const UrlView& u, const Interaction&) {
-    return (bedrock_url(u) && (ends_with(u.path, "/converse") || ends_with(u.path, "/converse-stream"))) ? ApiMatch::strong
-                                                                                                        : ApiMatch::no;
+    return (bedrock_url(u) && (ends_with(u.path, "/converse") || ends_with(u.path, "/converse-stream")))
+               ? ApiMatch::strong
+               : ApiMatch::no;
 }
 ApiMatch converse_doc(const json& j) {
     if (!j.is_object()) return ApiMatch::no;
     if (j.contains("stopReason") && j.contains("output")) return ApiMatch::strong;
-    if (j.contains("contentBlockDelta") || j.contains("messageStart") || j.contains("messageStop")) return ApiMatch::strong;
+    if (j.contains("contentBlockDelta") || j.contains("messageStart") || j.contains("messageStop"))
+        return ApiMatch::strong;
     return ApiMatch::no;
 }
 bool converse_event(std::string_view name) {
@@ -186,19 +189,49 @@ const std::vector<ApiRow>& api_table() {
     // OpenAI-compatible servers answer chat in either OpenAI shape of usage,
     // so the chat rows check both totals.
     static const std::vector<ApiRow> table{
-        {"openai-chat", chat_url, chat_doc, nullptr, reassemble_openai_chat, "data: [DONE] or a finish_reason",
+        {"openai-chat",
+         chat_url,
+         chat_doc,
+         nullptr,
+         reassemble_openai_chat,
+         "data: [DONE] or a finish_reason",
          {kChatTotal, kResponsesTotal}},
-        {"openai-completions", completions_url, completions_doc, nullptr, reassemble_openai_completions,
-         "data: [DONE] or a finish_reason", {kChatTotal, kResponsesTotal}},
-        {"openai-responses", responses_url, responses_doc, nullptr, reassemble_openai_responses, "response.completed",
+        {"openai-completions",
+         completions_url,
+         completions_doc,
+         nullptr,
+         reassemble_openai_completions,
+         "data: [DONE] or a finish_reason",
          {kChatTotal, kResponsesTotal}},
-        {"anthropic", anthropic_url, anthropic_doc, anthropic_event, reassemble_anthropic, "message_stop",
+        {"openai-responses",
+         responses_url,
+         responses_doc,
+         nullptr,
+         reassemble_openai_responses,
+         "response.completed",
+         {kChatTotal, kResponsesTotal}},
+        {"anthropic",
+         anthropic_url,
+         anthropic_doc,
+         anthropic_event,
+         reassemble_anthropic,
+         "message_stop",
          {kResponsesTotal}},
-        {"gemini", gemini_url, gemini_doc, nullptr, reassemble_gemini, "a finishReason",
+        {"gemini",
+         gemini_url,
+         gemini_doc,
+         nullptr,
+         reassemble_gemini,
+         "a finishReason",
          {{"totalTokenCount",
            {"promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount", "toolUsePromptTokenCount"},
            {}}}},
-        {"bedrock-converse", converse_url, converse_doc, converse_event, reassemble_bedrock_converse, "messageStop",
+        {"bedrock-converse",
+         converse_url,
+         converse_doc,
+         converse_event,
+         reassemble_bedrock_converse,
+         "messageStop",
          {{"totalTokens", {"inputTokens", "outputTokens"}, {"cacheReadInputTokens", "cacheWriteInputTokens"}}}},
         {"cohere", cohere_url, cohere_doc, nullptr, reassemble_cohere, "message-end (v2) or stream-end (v1)", {}},
         {"ollama", ollama_url, ollama_doc, nullptr, reassemble_ollama, "\"done\": true", {}},

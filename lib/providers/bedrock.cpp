@@ -41,7 +41,8 @@ Usage converse_usage(const OJ& u) {
     Usage out;
     out.cache_read_tokens = count(field(u, "cacheReadInputTokens")).value_or(0);
     out.cache_write_tokens = count(field(u, "cacheWriteInputTokens")).value_or(0);
-    out.input_tokens = add(add(count(field(u, "inputTokens")).value_or(0), out.cache_read_tokens), out.cache_write_tokens);
+    out.input_tokens =
+        add(add(count(field(u, "inputTokens")).value_or(0), out.cache_read_tokens), out.cache_write_tokens);
     out.output_tokens = count(field(u, "outputTokens")).value_or(0);
     out.total_tokens = add(out.input_tokens, out.output_tokens);
     out.raw = nlohmann::json(u);
@@ -84,7 +85,8 @@ std::optional<Message> reassemble_bedrock_converse(const Interaction& ix, const 
                 if (const OJ* r = path(c, {"reasoningContent", "reasoningText", "text"}); r && r->is_string())
                     m.reasoning += r->get<std::string>();
                 if (const OJ* tu = field(c, "toolUse"))
-                    m.tool_calls.push_back({str(field(*tu, "toolUseId")), str(field(*tu, "name")), arguments_text(field(*tu, "input"))});
+                    m.tool_calls.push_back(
+                        {str(field(*tu, "toolUseId")), str(field(*tu, "name")), arguments_text(field(*tu, "input"))});
             }
         }
         m.finish_reason = str(field(*j, "stopReason"));
@@ -124,7 +126,8 @@ std::optional<Message> reassemble_bedrock_converse(const Interaction& ix, const 
             // Text and reasoning are shown in arrival order across blocks, like
             // the SDK's stream consumers print them.
             if (const OJ* t = field(*d, "text"); t && t->is_string()) m.text += t->get<std::string>();
-            if (const OJ* r = path(*d, {"reasoningContent", "text"}); r && r->is_string()) m.reasoning += r->get<std::string>();
+            if (const OJ* r = path(*d, {"reasoningContent", "text"}); r && r->is_string())
+                m.reasoning += r->get<std::string>();
             if (const OJ* in = path(*d, {"toolUse", "input"}); in && in->is_string()) {
                 ConverseBlock& b = block(*j);
                 b.tool = true;

@@ -84,8 +84,7 @@ void content(Prompt& p, std::vector<PromptPart>& parts, const OJ* blocks, const 
                     std::vector<PromptPart> inner;
                     OJ one = OJ::array({x});
                     content(p, inner, &one, at(where, i) + ".content");
-                    for (const auto& q : inner)
-                        part.text += q.type == "text" ? q.text : "[" + media_label(q) + "]";
+                    for (const auto& q : inner) part.text += q.type == "text" ? q.text : "[" + media_label(q) + "]";
                 }
             }
             rf.rest_into(part.extra);
@@ -170,13 +169,18 @@ void read_bedrock_converse_prompt(Prompt& p, const OJ& body) {
         Fields af(amr);
         // Claude's thinking, passed through.
         if (const OJ* th = af.take("thinking")) {
-            if (const OJ* budget = member(*th, "budget_tokens")) p.params["thinking_budget"] = plain(*budget);
-            else p.params["thinking"] = plain(*th);
+            if (const OJ* budget = member(*th, "budget_tokens"))
+                p.params["thinking_budget"] = plain(*budget);
+            else
+                p.params["thinking"] = plain(*th);
         }
         if (const OJ* rc = af.take("reasoning_config")) {
-            if (const OJ* budget = member(*rc, "budget_tokens")) p.params["thinking_budget"] = plain(*budget);
-            else if (const OJ* effort = member(*rc, "maxReasoningEffort")) p.params["reasoning_effort"] = plain(*effort);
-            else p.params["thinking"] = plain(*rc);
+            if (const OJ* budget = member(*rc, "budget_tokens"))
+                p.params["thinking_budget"] = plain(*budget);
+            else if (const OJ* effort = member(*rc, "maxReasoningEffort"))
+                p.params["reasoning_effort"] = plain(*effort);
+            else
+                p.params["thinking"] = plain(*rc);
         }
         set_param(p, "top_k", af.take("top_k"));
         set_param(p, "reasoning_effort", af.take("reasoning_effort"));

@@ -60,18 +60,22 @@ void cohere_v2_message(Message& m, const OJ& msg) {
     if (const OJ* content = field(msg, "content"); content && content->is_array())
         for (const auto& c : *content) {
             std::string t = str(field(c, "type"));
-            if (t == "thinking") m.reasoning += str(field(c, "thinking"));
-            else m.text += str(field(c, "text"));
+            if (t == "thinking")
+                m.reasoning += str(field(c, "thinking"));
+            else
+                m.text += str(field(c, "text"));
         }
     m.reasoning += str(field(msg, "tool_plan"));
     if (const OJ* calls = field(msg, "tool_calls"); calls && calls->is_array())
         for (const auto& c : *calls)
-            m.tool_calls.push_back({str(field(c, "id")), str(path(c, {"function", "name"})), arguments_text(path(c, {"function", "arguments"}))});
+            m.tool_calls.push_back({str(field(c, "id")), str(path(c, {"function", "name"})),
+                                    arguments_text(path(c, {"function", "arguments"}))});
 }
 
 void cohere_v1_calls(Message& m, const OJ* calls) {
     if (!calls || !calls->is_array()) return;
-    for (const auto& c : *calls) m.tool_calls.push_back({str(field(c, "id")), str(field(c, "name")), arguments_text(field(c, "parameters"))});
+    for (const auto& c : *calls)
+        m.tool_calls.push_back({str(field(c, "id")), str(field(c, "name")), arguments_text(field(c, "parameters"))});
 }
 
 void cohere_v1_response(Message& m, const OJ& j) {
@@ -134,14 +138,15 @@ std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBod
         }
         return std::nullopt;
     }
-    if (body.kind != BodyKind::sse && body.kind != BodyKind::ndjson && body.kind != BodyKind::json_stream) return std::nullopt;
+    if (body.kind != BodyKind::sse && body.kind != BodyKind::ndjson && body.kind != BodyKind::json_stream)
+        return std::nullopt;
     m.streamed = true;
     m.complete = false;
     bool recognised = false;
     std::vector<ToolCall> calls;
     std::map<int64_t, size_t> call_at;  // stream index -> position in calls
     bool v1_generated_calls = false;
-    std::map<int64_t, std::string> generated;  // v1 text by generation index (generate's num_generations)
+    std::map<int64_t, std::string> generated;         // v1 text by generation index (generate's num_generations)
     std::map<int64_t, std::string> generated_finish;  // their finish reasons, from stream-end's response
     for (const auto& ev : body.events) {
         auto jj = parse(ev.data);
@@ -184,7 +189,8 @@ std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBod
             m.complete = true;
             m.finish_reason = str(path(j, {"delta", "finish_reason"}));
             if (auto u = cohere_usage(path(j, {"delta", "usage"}))) m.usage = std::move(u);
-            if (auto e = str(path(j, {"delta", "error"})); !e.empty()) m.error = ProviderError{"", e, nlohmann::json(j)};
+            if (auto e = str(path(j, {"delta", "error"})); !e.empty())
+                m.error = ProviderError{"", e, nlohmann::json(j)};
         } else if (type == "stream-start") {  // v1
             recognised = true;
             m.id = str(field(j, "generation_id"));
@@ -206,9 +212,11 @@ std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBod
                         generated_finish[count(field((*gens)[i], "index")).value_or(int64_t(i))] =
                             str(field((*gens)[i], "finish_reason"));
                 if (generated.empty()) {
-                    if (auto text = str(field(*resp, "text")); !text.empty()) generated[0] = text;
+                    if (auto text = str(field(*resp, "text")); !text.empty())
+                        generated[0] = text;
                     else if (const OJ* gens = field(*resp, "generations"); gens && gens->is_array())
-                        for (size_t i = 0; i < gens->size(); ++i) generated[int64_t(i)] = str(field((*gens)[i], "text"));
+                        for (size_t i = 0; i < gens->size(); ++i)
+                            generated[int64_t(i)] = str(field((*gens)[i], "text"));
                 }
                 if (!v1_generated_calls) cohere_v1_calls(m, field(*resp, "tool_calls"));
             }
@@ -217,8 +225,9 @@ std::optional<Message> reassemble_cohere(const Interaction& ix, const DecodedBod
             recognised = true;
             m.complete = true;
             m.error = ProviderError{"", str(field(j, "err")), nlohmann::json(j)};
-        } else if (type == "content-end" || type == "tool-call-end" || type == "citation-start" || type == "citation-end" ||
-                   type == "search-results" || type == "citation-generation" || type == "tool-calls-chunk") {
+        } else if (type == "content-end" || type == "tool-call-end" || type == "citation-start" ||
+                   type == "citation-end" || type == "search-results" || type == "citation-generation" ||
+                   type == "tool-calls-chunk") {
             recognised = true;
         }
     }

@@ -22,8 +22,10 @@ void params(Prompt& p, Fields& f) {
     set_param(p, "frequency_penalty", f.take("frequency_penalty"));
     if (const OJ* rf = f.take("response_format")) p.params["response_format"] = str(member(*rf, "type"));
     if (const OJ* th = f.take("thinking")) {
-        if (const OJ* budget = member(*th, "token_budget")) p.params["thinking_budget"] = plain(*budget);
-        else p.params["thinking"] = str(member(*th, "type"));
+        if (const OJ* budget = member(*th, "token_budget"))
+            p.params["thinking_budget"] = plain(*budget);
+        else
+            p.params["thinking"] = str(member(*th, "type"));
     }
 }
 
@@ -115,7 +117,8 @@ void read_cohere_prompt(Prompt& p, const OJ& body) {
             leading = false;
             std::vector<PromptPart> parts;
             if (content && content->is_string()) {
-                if (!content->get_ref<const std::string&>().empty()) parts.push_back(text_part(content->get<std::string>()));
+                if (!content->get_ref<const std::string&>().empty())
+                    parts.push_back(text_part(content->get<std::string>()));
             } else if (content && content->is_array()) {
                 for (const auto& x : *content) {
                     std::string type = str(member(x, "type"));

@@ -56,8 +56,8 @@ std::string provider_of(const Interaction& ix) {
 // (FinishReason); above they differ, so the number is kept as written.
 std::string finish_reason_of(const OJ* v) {
     if (v && v->is_number_integer()) {
-        static const char* const names[] = {"FINISH_REASON_UNSPECIFIED", "STOP", "MAX_TOKENS", "SAFETY", "RECITATION",
-                                            "OTHER"};
+        static const char* const names[] = {
+            "FINISH_REASON_UNSPECIFIED", "STOP", "MAX_TOKENS", "SAFETY", "RECITATION", "OTHER"};
         int64_t n = v->get<int64_t>();
         return n >= 0 && n < 6 ? names[n] : std::to_string(n);
     }
@@ -150,8 +150,10 @@ struct Fold {
         for (const auto& p : *parts) {
             if (const OJ* t = field(p, "text"); t && t->is_string()) {
                 const OJ* thought = field(p, "thought");
-                if (thought && thought->is_boolean() && thought->get<bool>()) cand.reasoning += t->get<std::string>();
-                else cand.text += t->get<std::string>();
+                if (thought && thought->is_boolean() && thought->get<bool>())
+                    cand.reasoning += t->get<std::string>();
+                else
+                    cand.text += t->get<std::string>();
             }
             if (const OJ* fc = field(p, "functionCall"); fc && fc->is_object()) {
                 const OJ* args = field(*fc, "args");
@@ -192,7 +194,8 @@ struct Fold {
             m.server_tool_calls = c0.server_tool_calls;
             m.finish_reason = c0.finish_reason;
             if (candidates.size() > 1)
-                for (const auto& c : candidates) m.choices.push_back({c.index, c.text, c.reasoning, c.tool_calls, c.finish_reason});
+                for (const auto& c : candidates)
+                    m.choices.push_back({c.index, c.text, c.reasoning, c.tool_calls, c.finish_reason});
         }
         if (m.finish_reason.empty() && !block_reason.empty()) {
             m.finish_reason = block_reason;
@@ -239,8 +242,7 @@ std::optional<Message> reassemble_gemini(const Interaction& ix, const DecodedBod
                     }
                 }
             break;
-        default:
-            return std::nullopt;
+        default: return std::nullopt;
     }
     // An error answer to a streaming request may come back as one plain JSON object.
     if (f.m.error && stream_url && body.kind == BodyKind::json) f.m.streamed = false;

@@ -95,8 +95,10 @@ void parts_of(std::vector<PromptPart>& out, const OJ* parts) {
             std::string mt = part.media_type;
             part.type = starts_with(mt, "image/") ? "image" : starts_with(mt, "audio/") ? "audio" : "document";
         }
-        if (signature) part.signature = true;
-        else if (part.type == "reasoning") part.signature = false;
+        if (signature)
+            part.signature = true;
+        else if (part.type == "reasoning")
+            part.signature = false;
         f.rest_into(part.extra);
         out.push_back(std::move(part));
     }
@@ -109,8 +111,10 @@ void read_gemini_prompt(Prompt& p, const OJ& body) {
     p.model = f.str("model");  // Vertex batch / some gateways; else the URL's
     if (const OJ* sys = take2(f, "systemInstruction", "system_instruction")) {
         std::vector<PromptPart> parts;
-        if (sys->is_string()) parts.push_back(text_part(sys->get<std::string>()));
-        else parts_of(parts, member(*sys, "parts"));
+        if (sys->is_string())
+            parts.push_back(text_part(sys->get<std::string>()));
+        else
+            parts_of(parts, member(*sys, "parts"));
         for (const auto& part : parts) p.system = join_system(p.system, part.text);
     }
     if (const OJ* contents = f.take("contents")) {
@@ -138,7 +142,8 @@ void read_gemini_prompt(Prompt& p, const OJ& body) {
                     if (!it->is_array()) continue;
                     for (const auto& fn : *it) {
                         PromptTool tool = function_tool(fn);
-                        if (tool.parameters.empty()) tool.parameters = schema_params(member(fn, "parametersJsonSchema"));
+                        if (tool.parameters.empty())
+                            tool.parameters = schema_params(member(fn, "parametersJsonSchema"));
                         p.tools.push_back(std::move(tool));
                     }
                 } else {
@@ -167,8 +172,10 @@ void read_gemini_prompt(Prompt& p, const OJ& body) {
         std::string mime = json_read::str(take2(g, "responseMimeType", "response_mime_type"));
         const OJ* schema = take2(g, "responseSchema", "response_schema");
         const OJ* jschema = take2(g, "responseJsonSchema", "response_json_schema");
-        if (!mime.empty()) p.params["response_format"] = mime + (schema || jschema ? " (schema)" : "");
-        else if (schema || jschema) p.params["response_format"] = "schema";
+        if (!mime.empty())
+            p.params["response_format"] = mime + (schema || jschema ? " (schema)" : "");
+        else if (schema || jschema)
+            p.params["response_format"] = "schema";
         if (const OJ* th = take2(g, "thinkingConfig", "thinking_config")) {
             Fields tf(th);
             set_param(p, "thinking_budget", take2(tf, "thinkingBudget", "thinking_budget"));

@@ -59,7 +59,8 @@ std::optional<Message> reassemble_ollama(const Interaction& ix, const DecodedBod
             if (const OJ* calls = field(*msg, "tool_calls"); calls && calls->is_array())
                 for (const auto& c : *calls) {
                     const OJ* fn = field(c, "function");
-                    m.tool_calls.push_back({str(field(c, "id")), str(field(fn, "name")), arguments_text(field(fn, "arguments"))});
+                    m.tool_calls.push_back(
+                        {str(field(c, "id")), str(field(fn, "name")), arguments_text(field(fn, "arguments"))});
                 }
         } else {
             m.text += str(field(j, "response"));  // /api/generate
@@ -67,7 +68,8 @@ std::optional<Message> reassemble_ollama(const Interaction& ix, const DecodedBod
         }
         if (auto r = str(field(j, "done_reason")); !r.empty()) m.finish_reason = r;
         if (truthy(field(j, "done"))) m.complete = true;
-        for (const char* k : {"prompt_eval_count", "eval_count", "total_duration", "load_duration", "prompt_eval_duration", "eval_duration"})
+        for (const char* k : {"prompt_eval_count", "eval_count", "total_duration", "load_duration",
+                              "prompt_eval_duration", "eval_duration"})
             if (const OJ* v = field(j, k)) raw[k] = *v;
         if (auto v = count(field(j, "prompt_eval_count"))) prompt = v;
         if (auto v = count(field(j, "eval_count"))) eval = v;

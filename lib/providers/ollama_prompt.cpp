@@ -27,7 +27,8 @@ void read_ollama_prompt(Prompt& p, const OJ& body) {
     set_param(p, "stream", f.take("stream"));
     set_param(p, "think", f.take("think"));
     set_param(p, "keep_alive", f.take("keep_alive"));
-    if (const OJ* fmt = f.take("format")) p.params["response_format"] = fmt->is_string() ? fmt->get<std::string>() : "schema";
+    if (const OJ* fmt = f.take("format"))
+        p.params["response_format"] = fmt->is_string() ? fmt->get<std::string>() : "schema";
     if (const OJ* opts = f.take("options")) {
         Fields o(opts);
         set_param(p, "temperature", o.take("temperature"));
@@ -60,7 +61,8 @@ void read_ollama_prompt(Prompt& p, const OJ& body) {
                 continue;
             }
             leading = false;
-            if (const OJ* th = mf.take("thinking"); th && th->is_string() && !th->get_ref<const std::string&>().empty()) {
+            if (const OJ* th = mf.take("thinking");
+                th && th->is_string() && !th->get_ref<const std::string&>().empty()) {
                 PromptPart r = text_part(th->get<std::string>(), "reasoning");
                 r.signature = false;
                 m.parts.push_back(std::move(r));

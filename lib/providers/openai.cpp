@@ -58,8 +58,10 @@ std::string content_thinking(const json& c) {
             out += t->get<std::string>();
         } else if (t->is_array()) {
             for (const auto& x : *t) {
-                if (x.is_string()) out += x.get<std::string>();
-                else if (x.is_object() && str(field(x, "type")) == "text") out += str(field(x, "text"));
+                if (x.is_string())
+                    out += x.get<std::string>();
+                else if (x.is_object() && str(field(x, "type")) == "text")
+                    out += str(field(x, "text"));
             }
         }
     }
@@ -80,8 +82,10 @@ std::string reasoning_text(const json& d) {
         for (const auto& x : *det) {
             if (!x.is_object()) continue;
             std::string type = str(field(x, "type"));
-            if (type == "reasoning.text") r += str(field(x, "text"));
-            else if (type == "reasoning.summary") r += str(field(x, "summary"));
+            if (type == "reasoning.text")
+                r += str(field(x, "text"));
+            else if (type == "reasoning.summary")
+                r += str(field(x, "summary"));
             // reasoning.encrypted carries no readable text.
         }
     }
@@ -137,7 +141,8 @@ ProviderError error_from(const json& body) {
     }
     e.type = str(field(src, "type"));
     if (e.type.empty()) {
-        if (const json* code = member(src, "code")) e.type = code->is_string() ? code->get<std::string>() : code->dump();
+        if (const json* code = member(src, "code"))
+            e.type = code->is_string() ? code->get<std::string>() : code->dump();
     }
     return e;
 }
@@ -169,9 +174,12 @@ void add_tool_delta(ChoiceState& c, const json& t) {
     if (index < 0) {
         // No usable index (openai-go maps -1 to 0): a new id opens a new call,
         // otherwise the delta continues the current one.
-        if (c.last_tool < 0) index = 0;
-        else if (!id.empty() && id != c.tools[c.last_tool].id) index = c.tools.rbegin()->first + 1;
-        else index = c.last_tool;
+        if (c.last_tool < 0)
+            index = 0;
+        else if (!id.empty() && id != c.tools[c.last_tool].id)
+            index = c.tools.rbegin()->first + 1;
+        else
+            index = c.last_tool;
     }
     ToolState& tool = c.tools[index];
     c.last_tool = index;
@@ -248,8 +256,10 @@ Message chat_from_json(const json& body) {
             int64_t index = integer(member(c, "index")).value_or(pos);
             ++pos;
             ChoiceState& s = choices[index];
-            if (const json* msg = member(c, "message"); msg && msg->is_object()) add_choice_message(s, *msg);
-            else if (const json* txt = member(c, "text"); txt && txt->is_string()) s.text += txt->get<std::string>();
+            if (const json* msg = member(c, "message"); msg && msg->is_object())
+                add_choice_message(s, *msg);
+            else if (const json* txt = member(c, "text"); txt && txt->is_string())
+                s.text += txt->get<std::string>();
             s.finish_reason = str(field(c, "finish_reason"));
         }
     }
@@ -265,7 +275,8 @@ Message chat_from_stream(const DecodedBody& body) {
     std::map<int64_t, ChoiceState> choices;
     for (const auto& ev : body.events) {
         std::string_view data = ev.data;
-        while (!data.empty() && (data.back() == ' ' || data.back() == '\n' || data.back() == '\r')) data.remove_suffix(1);
+        while (!data.empty() && (data.back() == ' ' || data.back() == '\n' || data.back() == '\r'))
+            data.remove_suffix(1);
         if (data == "[DONE]") {
             m.complete = true;
             continue;
@@ -278,7 +289,8 @@ Message chat_from_stream(const DecodedBody& body) {
             continue;
         }
         // Azure's asynchronous content filter interleaves events whose object is "" (openai-python skips them).
-        if (const json* obj = member(chunk, "object"); obj && obj->is_string() && obj->get<std::string>().empty()) continue;
+        if (const json* obj = member(chunk, "object"); obj && obj->is_string() && obj->get<std::string>().empty())
+            continue;
         // id and model from the first chunk that has them (the python SDK's snapshot is the first chunk).
         if (m.id.empty()) m.id = str(field(chunk, "id"));
         if (m.model.empty()) m.model = str(field(chunk, "model"));
@@ -289,8 +301,10 @@ Message chat_from_stream(const DecodedBody& body) {
                 int64_t index = integer(member(c, "index")).value_or(pos);
                 ++pos;
                 ChoiceState& s = choices[index];
-                if (const json* d = member(c, "delta"); d && d->is_object()) add_choice_message(s, *d);
-                else if (const json* txt = member(c, "text"); txt && txt->is_string()) s.text += txt->get<std::string>();
+                if (const json* d = member(c, "delta"); d && d->is_object())
+                    add_choice_message(s, *d);
+                else if (const json* txt = member(c, "text"); txt && txt->is_string())
+                    s.text += txt->get<std::string>();
                 // Last non-null wins (python keeps the last non-null; OpenRouter repeats it on the usage chunk).
                 std::string fr = str(field(c, "finish_reason"));
                 if (!fr.empty()) s.finish_reason = fr;
@@ -345,8 +359,10 @@ void add_output_item(Message& m, const json& item) {
             std::string refusal;
             for (const auto& part : *content) {
                 std::string pt = str(field(part, "type"));
-                if (pt == "output_text" || pt == "text") m.text += str(field(part, "text"));
-                else if (pt == "refusal") refusal += str(field(part, "refusal"));
+                if (pt == "output_text" || pt == "text")
+                    m.text += str(field(part, "text"));
+                else if (pt == "refusal")
+                    refusal += str(field(part, "refusal"));
             }
             if (m.text.empty()) m.text = refusal;
         }
@@ -374,8 +390,10 @@ void add_output_item(Message& m, const json& item) {
         std::string id = str(field(item, "call_id"));
         if (id.empty()) id = str(field(item, "id"));
         std::string args;
-        if (const json* a = member(item, "action")) args = dump_or_text(*a);
-        else if (const json* op = member(item, "operation")) args = dump_or_text(*op);
+        if (const json* a = member(item, "action"))
+            args = dump_or_text(*a);
+        else if (const json* op = member(item, "operation"))
+            args = dump_or_text(*op);
         m.tool_calls.push_back({id, type.substr(0, type.size() - 5), args});
     } else if (type.size() > 5 && type.compare(type.size() - 5, 5, "_call") == 0) {
         // Tools the provider ran itself: web_search_call, file_search_call,
@@ -383,11 +401,16 @@ void add_output_item(Message& m, const json& item) {
         std::string name = str(field(item, "name"));
         if (name.empty()) name = type.substr(0, type.size() - 5);
         std::string args;
-        if (const json* a = member(item, "arguments")) args = dump_or_text(*a);
-        else if (const json* a = member(item, "action")) args = dump_or_text(*a);
-        else if (const json* c = member(item, "code")) args = dump_or_text(*c);
-        else if (const json* q = member(item, "queries")) args = dump_or_text(*q);
-        else if (const json* p = member(item, "prompt")) args = dump_or_text(*p);
+        if (const json* a = member(item, "arguments"))
+            args = dump_or_text(*a);
+        else if (const json* a = member(item, "action"))
+            args = dump_or_text(*a);
+        else if (const json* c = member(item, "code"))
+            args = dump_or_text(*c);
+        else if (const json* q = member(item, "queries"))
+            args = dump_or_text(*q);
+        else if (const json* p = member(item, "prompt"))
+            args = dump_or_text(*p);
         m.server_tool_calls.push_back({str(field(item, "id")), name, args});
     }
 }
@@ -446,7 +469,8 @@ Message responses_from_stream(const DecodedBody& body) {
                 if (const json* out = member(*r, "output"); out && out->is_array()) final_output = *out;
             }
         } else if (type == "response.output_item.added" && has_oi) {
-            if (const json* item = member(e, "item"); item && item->is_object() && !items[oi].done) items[oi].item = *item;
+            if (const json* item = member(e, "item"); item && item->is_object() && !items[oi].done)
+                items[oi].item = *item;
         } else if (type == "response.output_item.done" && has_oi) {
             if (const json* item = member(e, "item"); item && item->is_object()) {
                 items[oi].item = *item;
@@ -460,8 +484,9 @@ Message responses_from_stream(const DecodedBody& body) {
             items[oi].reasoning += str(field(e, "delta"));
         } else if (type == "response.reasoning_text.delta" && has_oi) {
             items[oi].reasoning_text += str(field(e, "delta"));
-        } else if ((type == "response.function_call_arguments.delta" || type == "response.custom_tool_call_input.delta" ||
-                    type == "response.mcp_call_arguments.delta") && has_oi) {
+        } else if ((type == "response.function_call_arguments.delta" ||
+                    type == "response.custom_tool_call_input.delta" || type == "response.mcp_call_arguments.delta") &&
+                   has_oi) {
             items[oi].arguments += str(field(e, "delta"));
         }
         // The matching *.done events repeat what the deltas built; they are not added again.

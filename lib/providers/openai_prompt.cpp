@@ -306,7 +306,8 @@ void read_openai_completions_prompt(Prompt& p, const OJ& body) {
             m.parts.push_back(text_part(pr->dump()));
         }
     }
-    if (const OJ* suffix = f.take("suffix"); suffix && suffix->is_string()) p.params["suffix"] = suffix->get<std::string>();
+    if (const OJ* suffix = f.take("suffix"); suffix && suffix->is_string())
+        p.params["suffix"] = suffix->get<std::string>();
     p.messages.push_back(std::move(m));
     f.rest_into(p.extra);
 }
@@ -402,8 +403,10 @@ void responses_item(Prompt& p, const OJ& item, bool& last_was_item) {
         part.server = true;
         part.name = type.substr(0, type.size() - 5);
         part.id = f.str("id");
-        if (const OJ* action = f.take("action")) part.arguments = action->dump();
-        else if (const OJ* code = f.take("code")) part.arguments = text_of(code);
+        if (const OJ* action = f.take("action"))
+            part.arguments = action->dump();
+        else if (const OJ* code = f.take("code"))
+            part.arguments = text_of(code);
     } else if (type.size() > 7 && type.compare(type.size() - 7, 7, "_output") == 0) {
         msg_role = "tool";
         part.type = "tool_result";

@@ -1,6 +1,6 @@
-// One reassembler per LLM API (rows of the provider table, api_table.hpp). Each returns nullopt when the interaction does
-// not look like that API at all; a recognised error body/event gives a
-// Message with `error` set. Dispatch lives in reassemble.cpp.
+// One reassembler per LLM API (rows of the provider table, api_table.hpp). Each returns nullopt when the interaction
+// does not look like that API at all; a recognised error body/event gives a Message with `error` set. Dispatch lives in
+// reassemble.cpp.
 #pragma once
 
 #include <optional>

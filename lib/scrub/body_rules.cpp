@@ -34,12 +34,12 @@ namespace {
 
 // One decoded text after scrubbing.
 struct Opened {
-    std::string layers;                // "SSE", "event stream, base64 chunk" …
-    std::vector<TextEdit> found;       // what was replaced; offsets into the decoded text
+    std::string layers;           // "SSE", "event stream, base64 chunk" …
+    std::vector<TextEdit> found;  // what was replaced; offsets into the decoded text
     bool changed = false;
-    std::string out;                   // the new decoded text, when changed
+    std::string out;  // the new decoded text, when changed
     std::vector<std::string> unscrubbable;
-    size_t unremoved = 0;              // secrets seen but left in place (counted in `unscrubbable`)
+    size_t unremoved = 0;  // secrets seen but left in place (counted in `unscrubbable`)
     std::vector<std::string> unremoved_kinds;
 };
 
@@ -74,8 +74,9 @@ void set_lines(std::string_view text, std::vector<TextEdit>& edits) {
     size_t line = 1, at = 0;
     for (size_t i : order) {
         size_t to = std::min(edits[i].offset, text.size());
-        if (to > at) line += static_cast<size_t>(std::count(text.begin() + static_cast<ptrdiff_t>(at),
-                                                            text.begin() + static_cast<ptrdiff_t>(to), '\n'));
+        if (to > at)
+            line += static_cast<size_t>(
+                std::count(text.begin() + static_cast<ptrdiff_t>(at), text.begin() + static_cast<ptrdiff_t>(to), '\n'));
         at = std::max(at, to);
         edits[i].line = line;
     }
@@ -109,8 +110,10 @@ bool plain_ascii(std::string_view s) {
 Opened binary(const Rules& rules, std::string_view bytes, std::string layer) {
     std::vector<TextEdit> keep, left;
     for (auto& e : rules.text(bytes)) {
-        if (e.offset + e.length <= bytes.size() && plain_ascii(bytes.substr(e.offset, e.length))) keep.push_back(std::move(e));
-        else left.push_back(std::move(e));
+        if (e.offset + e.length <= bytes.size() && plain_ascii(bytes.substr(e.offset, e.length)))
+            keep.push_back(std::move(e));
+        else
+            left.push_back(std::move(e));
     }
     Opened o = with_edits(bytes, std::move(keep), std::move(layer), false);
     if (!left.empty()) {
@@ -182,9 +185,12 @@ std::optional<Opened> ndjson(const Rules& rules, std::string_view text, bool str
         if (!t.empty()) {
             size_t at = pos + static_cast<size_t>(t.data() - line.data());
             std::vector<TextEdit> edits;
-            if (auto e = rules.json_text(t)) edits = std::move(*e);
-            else if (strict) return std::nullopt;
-            else edits = rules.text(t);
+            if (auto e = rules.json_text(t))
+                edits = std::move(*e);
+            else if (strict)
+                return std::nullopt;
+            else
+                edits = rules.text(t);
             shift(edits, at, line_no);
             for (auto& e : edits) all.push_back(std::move(e));
         }
@@ -321,8 +327,8 @@ Opened eventstream(const Rules& rules, std::string_view text) {
         end_of_good = m.offset + total;
         const size_t pay_at = m.offset + 12 + hlen;
         std::string_view payload = text.substr(pay_at, total - 16 - hlen);
-        const std::string frame = "event-stream frame " + std::to_string(i + 1) + " (byte " +
-                                  std::to_string(m.offset) + ")";
+        const std::string frame =
+            "event-stream frame " + std::to_string(i + 1) + " (byte " + std::to_string(m.offset) + ")";
 
         // Headers are kept as recorded: secrets in them can only be named.
         for (const auto& h : m.headers) {
@@ -356,12 +362,16 @@ Opened eventstream(const Rules& rules, std::string_view text) {
         msg.reserve(static_cast<size_t>(new_total));
         put_be32(msg, static_cast<uint32_t>(new_total));
         put_be32(msg, hlen);
-        if (m.prelude_crc_ok) put_be32(msg, crc_of(msg));
-        else msg.append(text.substr(m.offset + 8, 4));
+        if (m.prelude_crc_ok)
+            put_be32(msg, crc_of(msg));
+        else
+            msg.append(text.substr(m.offset + 8, 4));
         msg.append(text.substr(m.offset + 12, hlen));
         msg += new_payload;
-        if (m.message_crc_ok) put_be32(msg, crc_of(msg));
-        else msg.append(text.substr(m.offset + total - 4, 4));
+        if (m.message_crc_ok)
+            put_be32(msg, crc_of(msg));
+        else
+            msg.append(text.substr(m.offset + total - 4, 4));
         // A CRC that was wrong stays wrong (validate's eventstream-crc finding
         // stays what it was); the secret itself is gone, so nothing is left
         // unscrubbed here.
@@ -380,8 +390,8 @@ Opened eventstream(const Rules& rules, std::string_view text) {
             note_unremoved(o, hits);
             std::vector<std::string> kinds;
             for (const auto& h : hits) kinds.push_back(h.what);
-            o.unscrubbable.push_back("event stream framing breaks at byte " + std::to_string(es.error_offset) +
-                                     " (" + *es.error + "): " + count_secrets(hits.size(), kinds) + " in the " +
+            o.unscrubbable.push_back("event stream framing breaks at byte " + std::to_string(es.error_offset) + " (" +
+                                     *es.error + "): " + count_secrets(hits.size(), kinds) + " in the " +
                                      std::to_string(rest.size()) + " bytes from there cannot be removed");
         }
     }
@@ -403,7 +413,8 @@ bool looks_like_form(std::string_view text) {
     size_t start = 0;
     while (true) {
         size_t amp = text.find('&', start);
-        std::string_view pair = text.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+        std::string_view pair =
+            text.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
         size_t eq = pair.find('=');
         if (eq == 0 || eq == std::string_view::npos) return false;
         for (char c : pair.substr(0, eq))
@@ -431,7 +442,8 @@ Opened open_text(const Rules& rules, std::string_view text, const Headers& heade
     if (mt == "text/event-stream" || looks_like_sse(text)) return sse(rules, text);
     if (looks_like_ndjson(text))
         if (auto o = ndjson(rules, text, true)) return std::move(*o);
-    if (mt == "application/x-www-form-urlencoded" || (mt.empty() && looks_like_form(text))) return with_edits(text, rules.form(text), "form");
+    if (mt == "application/x-www-form-urlencoded" || (mt.empty() && looks_like_form(text)))
+        return with_edits(text, rules.form(text), "form");
     return text_or_binary(rules, text);
 }
 
@@ -456,7 +468,10 @@ BodyResult Rules::body(std::string_view bytes, const Headers& headers) const {
     const std::string name = compression_name(c);
     Decompressed d = decompress(bytes, c, limits().body_bytes);
     Opened o = open_text(*this, d.bytes, headers);
-    r.layers = name + (d.ok ? "" : d.over_limit ? " (past the body limit)" : " (corrupt)") +
+    r.layers = name +
+               (d.ok           ? ""
+                : d.over_limit ? " (past the body limit)"
+                               : " (corrupt)") +
                (o.layers.empty() ? "" : ", " + o.layers);
     if (!d.ok) {
         // Nothing can be re-encoded from a stream we could not read to its
@@ -485,8 +500,8 @@ BodyResult Rules::body(std::string_view bytes, const Headers& headers) const {
     try {
         z = compress(o.out, c, bytes);
     } catch (const std::exception& e) {
-        r.unscrubbable.push_back("cannot re-encode the " + name + " body (" + e.what() + "): " +
-                                 count_secrets(o.found.size(), {}) + " not removed");
+        r.unscrubbable.push_back("cannot re-encode the " + name + " body (" + e.what() +
+                                 "): " + count_secrets(o.found.size(), {}) + " not removed");
         return r;
     }
     Decompressed back = decompress(z, c, std::max<size_t>(o.out.size(), 1));

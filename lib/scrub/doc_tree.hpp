@@ -24,16 +24,16 @@ struct Node {
     // escapes undone; a !!binary scalar's value is its base64 text as
     // decoded by YAML, not the bytes).
     std::string value;
-    std::string tag;               // resolved tag ("tag:yaml.org,2002:binary", "!binary"); empty when none
+    std::string tag;                         // resolved tag ("tag:yaml.org,2002:binary", "!binary"); empty when none
     ScalarStyle style = ScalarStyle::plain;  // JSON strings: double_quoted; JSON numbers/literals: plain
-    bool json_string = false;      // JSON: a string (as opposed to a number, true, false, null)
+    bool json_string = false;                // JSON: a string (as opposed to a number, true, false, null)
 
-    size_t begin = 0;              // byte span of the node in the document text (tag and anchor included)
+    size_t begin = 0;  // byte span of the node in the document text (tag and anchor included)
     size_t end = 0;
-    Position pos;                  // 1-based line:column of `begin`
+    Position pos;  // 1-based line:column of `begin`
 
     std::vector<Member> members;  // mapping: (key, value) in order
-    std::vector<Node> items;                     // sequence
+    std::vector<Node> items;      // sequence
 
     bool is_scalar() const { return kind == Kind::scalar; }
     bool is_mapping() const { return kind == Kind::mapping; }
@@ -51,7 +51,7 @@ struct Member {
 };
 
 struct Document {
-    bool yaml = true;   // false: JSON
+    bool yaml = true;  // false: JSON
     Node root;
 };
 

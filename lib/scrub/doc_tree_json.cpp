@@ -118,8 +118,8 @@ private:
 
     [[noreturn]] void fail_at(Position pos, size_t line_start, const std::string& message) const {
         size_t eol = text_.find('\n', line_start);
-        std::string_view line = text_.substr(line_start, eol == std::string_view::npos ? std::string_view::npos
-                                                                                       : eol - line_start);
+        std::string_view line =
+            text_.substr(line_start, eol == std::string_view::npos ? std::string_view::npos : eol - line_start);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         throw InputError(path_, pos, message, std::string(line), "schema");
     }
@@ -301,8 +301,6 @@ private:
 
 }  // namespace
 
-Document parse_json_document(const std::string& path, std::string_view text) {
-    return JsonScanner(path, text).parse();
-}
+Document parse_json_document(const std::string& path, std::string_view text) { return JsonScanner(path, text).parse(); }
 
 }  // namespace cassette::scrub

@@ -53,7 +53,6 @@ private:
     size_t byte_ = 0;
 };
 
-
 size_t count_nodes(const Node& n) {
     size_t c = 1;
     for (const auto& [k, v] : n.members) c += count_nodes(k) + count_nodes(v);

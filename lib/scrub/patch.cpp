@@ -20,7 +20,7 @@ struct Layout {
     size_t props_end = 0;      // after the tag / anchor (and the blanks after them)
     size_t content_begin = 0;  // the value's characters: inside quotes; a block scalar's lines
     size_t content_end = 0;
-    size_t tail_begin = 0;     // block scalars: the line break ending the last content line
+    size_t tail_begin = 0;  // block scalars: the line break ending the last content line
     std::string newline = "\n";
 };
 
@@ -191,9 +191,8 @@ bool all_of_set(std::string_view s, std::string_view set) {
 
 PlainType plain_type(std::string_view v) {
     static const char* nulls[] = {"", "~", "null", "Null", "NULL"};
-    static const char* bools[] = {"y",  "Y",  "yes",  "Yes",  "YES",  "n",     "N",     "no",    "No",
-                                  "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on",    "On",
-                                  "ON", "off",  "Off",  "OFF"};
+    static const char* bools[] = {"y",    "Y",    "yes",   "Yes",   "YES",   "n",  "N",  "no", "No",  "NO",  "true",
+                                  "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"};
     for (const char* s : nulls)
         if (v == s) return PlainType::null;
     for (const char* s : bools)
@@ -253,18 +252,16 @@ bool plain_ok(std::string_view v, std::string_view old_value, std::string_view o
     return true;
 }
 
-bool single_ok(std::string_view v) {
-    return yaml_printable(v, true, false) && v.find('\r') == std::string_view::npos;
-}
+bool single_ok(std::string_view v) { return yaml_printable(v, true, false) && v.find('\r') == std::string_view::npos; }
 
 // ---------------------------------------------------------------------------
 // Block scalars.
 
 struct BlockHeader {
     char indicator = '|';
-    int indent = 0;     // explicit indentation indicator; 0 when none
-    char chomp = 0;     // '-', '+' or 0 (clip)
-    std::string rest;   // what follows the indicators on the header line (blanks, a comment)
+    int indent = 0;    // explicit indentation indicator; 0 when none
+    char chomp = 0;    // '-', '+' or 0 (clip)
+    std::string rest;  // what follows the indicators on the header line (blanks, a comment)
 };
 
 BlockHeader parse_header(std::string_view header) {
@@ -485,9 +482,12 @@ std::vector<std::pair<size_t, size_t>> opaque_regions(std::string_view raw, Scal
         if (c == '\\' && (json || style == ScalarStyle::double_quoted) && i + 1 < raw.size()) {
             char k = raw[i + 1];
             size_t len = 2;
-            if (k == 'u') len = 6;
-            else if (!json && k == 'x') len = 4;
-            else if (!json && k == 'U') len = 10;
+            if (k == 'u')
+                len = 6;
+            else if (!json && k == 'x')
+                len = 4;
+            else if (!json && k == 'U')
+                len = 10;
             else if (!json && (k == '\n' || k == '\r')) {
                 size_t j = i + 1;
                 while (j < raw.size() && is_ws(raw[j])) ++j;
@@ -527,8 +527,10 @@ std::optional<std::vector<size_t>> value_starts(std::string_view content, const 
         uint32_t v = 0;
         for (size_t k = at; k < at + len; ++k) {
             const char c = content[k];
-            const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            const int d = c >= '0' && c <= '9'   ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
             if (d < 0) return std::nullopt;
             v = v * 16 + static_cast<uint32_t>(d);
         }
@@ -599,7 +601,8 @@ std::optional<std::vector<size_t>> value_starts(std::string_view content, const 
             static const std::string_view yaml_from = "0abt\tnvfre \"/\\";
             static const std::string_view yaml_to = std::string_view("\0\a\b\t\t\n\v\f\r\x1b \"/\\", 14);
             if (json) {
-                if (size_t at = json_from.find(k); at != std::string_view::npos) cp = static_cast<unsigned char>(json_to[at]);
+                if (size_t at = json_from.find(k); at != std::string_view::npos)
+                    cp = static_cast<unsigned char>(json_to[at]);
             } else if (size_t at = yaml_from.find(k); at != std::string_view::npos) {
                 cp = static_cast<unsigned char>(yaml_to[at]);
             } else if (k == 'N') {

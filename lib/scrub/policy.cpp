@@ -4,8 +4,6 @@
 
 namespace cassette::scrub {
 
-bool Policy::enabled(std::string_view rule) const {
-    return std::find(keep.begin(), keep.end(), rule) == keep.end();
-}
+bool Policy::enabled(std::string_view rule) const { return std::find(keep.begin(), keep.end(), rule) == keep.end(); }
 
 }  // namespace cassette::scrub

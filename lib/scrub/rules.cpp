@@ -52,8 +52,8 @@ std::string masked_for(std::string_view secret, std::string_view kind) {
     return mask_secret(secret, kind == "JWT" ? 3 : 0);
 }
 
-TextEdit make_edit(size_t offset, std::string_view secret, std::string replacement, std::string rule,
-                   std::string what, std::string_view kind = {}) {
+TextEdit make_edit(size_t offset, std::string_view secret, std::string replacement, std::string rule, std::string what,
+                   std::string_view kind = {}) {
     TextEdit e;
     e.offset = offset;
     e.length = secret.size();
@@ -112,7 +112,7 @@ void json_unit(std::string_view raw, size_t& r, size_t& d) {
         v = 0;
         for (size_t k = at; k < at + 4; ++k) {
             const char c = raw[k];
-            const int h = c >= '0' && c <= '9' ? c - '0'
+            const int h = c >= '0' && c <= '9'   ? c - '0'
                           : c >= 'a' && c <= 'f' ? c - 'a' + 10
                           : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                                  : -1;
@@ -128,8 +128,7 @@ void json_unit(std::string_view raw, size_t& r, size_t& d) {
         return;
     }
     r += 6;
-    if (cp >= 0xD800 && cp < 0xDC00 && raw.substr(r, 2) == "\\u" && hex4(r + 2, low) && low >= 0xDC00 &&
-        low < 0xE000) {
+    if (cp >= 0xD800 && cp < 0xDC00 && raw.substr(r, 2) == "\\u" && hex4(r + 2, low) && low >= 0xDC00 && low < 0xE000) {
         r += 6;
         d += 4;
         return;
@@ -189,14 +188,20 @@ size_t pem_begin_end(std::string_view s, size_t p, std::string_view& label) {
 // shows inside text that was itself escaped) from both ends of [b, e).
 void trim_material(std::string_view s, size_t& b, size_t& e) {
     for (;;) {
-        if (b < e && is_blank(s[b])) ++b;
-        else if (e - b >= 2 && s[b] == '\\' && (s[b + 1] == 'n' || s[b + 1] == 'r')) b += 2;
-        else break;
+        if (b < e && is_blank(s[b]))
+            ++b;
+        else if (e - b >= 2 && s[b] == '\\' && (s[b + 1] == 'n' || s[b + 1] == 'r'))
+            b += 2;
+        else
+            break;
     }
     for (;;) {
-        if (e > b && is_blank(s[e - 1])) --e;
-        else if (e - b >= 2 && s[e - 2] == '\\' && (s[e - 1] == 'n' || s[e - 1] == 'r')) e -= 2;
-        else break;
+        if (e > b && is_blank(s[e - 1]))
+            --e;
+        else if (e - b >= 2 && s[e - 2] == '\\' && (s[e - 1] == 'n' || s[e - 1] == 'r'))
+            e -= 2;
+        else
+            break;
     }
 }
 
@@ -305,9 +310,9 @@ std::vector<TextEdit> Rules::header_value(std::string_view name, std::string_vie
     // A response header is a credential by its name only when the name says so
     // outright (Set-Cookie, Authorization, X-Api-Key …, --header); a name that
     // merely ends like one (x-time-per-token: 12) needs a credential's shape.
-    static constexpr std::string_view kResponseNames[] = {"authorization", "proxy-authorization", "cookie",
-                                                          "x-amz-security-token", "api-key", "x-api-key",
-                                                          "x-goog-api-key"};
+    static constexpr std::string_view kResponseNames[] = {
+        "authorization", "proxy-authorization", "cookie",        "x-amz-security-token",
+        "api-key",       "x-api-key",           "x-goog-api-key"};
     bool named = set_cookie || listed(policy_.headers, header);
     if (!named && is_credential_header(header)) {
         named = !response;
@@ -405,8 +410,8 @@ void scan_params(const Policy& policy, std::string_view s, size_t base, const ch
                 const bool scrub = !raw.empty() && !already_clean(decoded, repl) &&
                                    (ambiguous ? v.level == SecretLevel::credential : v.level != SecretLevel::none);
                 if (scrub) {
-                    TextEdit e = make_edit(offset, raw, percent_encode(repl), "query",
-                                           std::string(what_prefix) + name, v.kind);
+                    TextEdit e =
+                        make_edit(offset, raw, percent_encode(repl), "query", std::string(what_prefix) + name, v.kind);
                     e.masked = masked_for(decoded, v.kind);
                     edits.push_back(std::move(e));
                 }
@@ -436,8 +441,8 @@ std::vector<TextEdit> Rules::url(std::string_view url) const {
         }
     }
     if (policy_.enabled("query") && parts.has_query)
-        scan_params(policy_, parts.query, static_cast<size_t>(parts.query.data() - url.data()),
-                    "query parameter ", edits);
+        scan_params(policy_, parts.query, static_cast<size_t>(parts.query.data() - url.data()), "query parameter ",
+                    edits);
     // Key shapes and patterns anywhere in the URL; the replacement is
     // percent-encoded so the URL stays a URL.
     for (TextEdit& e : text(url)) {
@@ -576,8 +581,10 @@ std::optional<std::vector<TextEdit>> Rules::json_text(std::string_view json) con
             continue;
         }
         if (n.is_sequence()) {
-            const bool cred = item.key && policy_.enabled("json-key") && is_credential_json_key(policy_, item.key->value);
-            for (auto it = n.items.rbegin(); it != n.items.rend(); ++it) stack.push_back({&*it, cred ? item.key : nullptr});
+            const bool cred =
+                item.key && policy_.enabled("json-key") && is_credential_json_key(policy_, item.key->value);
+            for (auto it = n.items.rbegin(); it != n.items.rend(); ++it)
+                stack.push_back({&*it, cred ? item.key : nullptr});
             continue;
         }
         if (!n.json_string) continue;  // numbers, true, false, null

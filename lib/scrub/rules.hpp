@@ -33,10 +33,11 @@ std::string apply_edits(std::string_view text, std::vector<TextEdit> edits);
 // A body after scrubbing.
 struct BodyResult {
     bool changed = false;
-    std::string bytes;                 // the new stored bytes, when changed (same encoding as given)
-    std::vector<TextEdit> found;       // what was replaced (offsets refer to the decoded text; line set when known)
-    std::vector<std::string> unscrubbable;  // "gzip stream is truncated; 2 secrets in the readable part were not removed"
-    std::string layers;                // "gzip, SSE" — how the body was opened, for reports
+    std::string bytes;            // the new stored bytes, when changed (same encoding as given)
+    std::vector<TextEdit> found;  // what was replaced (offsets refer to the decoded text; line set when known)
+    std::vector<std::string>
+        unscrubbable;    // "gzip stream is truncated; 2 secrets in the readable part were not removed"
+    std::string layers;  // "gzip, SSE" — how the body was opened, for reports
 };
 
 class Rules {

@@ -85,8 +85,7 @@ Headers to_headers(const std::vector<HeaderRef>& refs) {
 
 class Scrubber {
 public:
-    Scrubber(const std::string& path, std::string_view text, const Document& doc, const Rules& rules,
-             FileResult& out)
+    Scrubber(const std::string& path, std::string_view text, const Document& doc, const Rules& rules, FileResult& out)
         : text_(text), doc_(doc), rules_(rules), patcher_(path, text, doc), out_(out) {}
 
     Patcher& patcher() { return patcher_; }
@@ -132,7 +131,8 @@ public:
     void header_values(const std::vector<HeaderRef>& headers, const std::string& side) {
         for (const HeaderRef& h : headers)
             for (const Node* v : h.values)
-                apply(*v, rules_.header_value(h.name, v->value, starts_with(side, "response")), side + " header " + h.name);
+                apply(*v, rules_.header_value(h.name, v->value, starts_with(side, "response")),
+                      side + " header " + h.name);
     }
 
     void url(const Node* n, const std::string& where) {
@@ -216,7 +216,8 @@ public:
         if (as_int(n->value) == change->first) patcher_.set(*n, std::to_string(change->second));
     }
 
-    void content_length_headers(const std::vector<HeaderRef>& headers, std::optional<std::pair<int64_t, int64_t>> change) {
+    void content_length_headers(const std::vector<HeaderRef>& headers,
+                                std::optional<std::pair<int64_t, int64_t>> change) {
         for (const HeaderRef& h : headers)
             if (iequals(h.name, "Content-Length"))
                 for (const Node* v : h.values) length(v, change);
@@ -227,8 +228,10 @@ public:
     void json_tree(const Node& n, const std::string& where, const std::string& key = {}) {
         if (n.is_scalar()) {
             if (n.json_string || !doc_.yaml) {
-                if (n.json_string) apply(n, rules_.json_member(key, n.value), where);
-                else visited_.insert(n.begin);
+                if (n.json_string)
+                    apply(n, rules_.json_member(key, n.value), where);
+                else
+                    visited_.insert(n.begin);
             }
             return;
         }
@@ -308,7 +311,7 @@ public:
             patcher_.set(list.items[i], out_hex.substr(from, std::min(per, out_hex.size() - from)));
         }
         content_length_headers(length_headers, std::pair<int64_t, int64_t>{static_cast<int64_t>(bytes.size()),
-                                                                          static_cast<int64_t>(br.bytes.size())});
+                                                                           static_cast<int64_t>(br.bytes.size())});
     }
 
     // ---- header collections -------------------------------------------------
@@ -454,8 +457,7 @@ void scrub_har(Scrubber& s, const Node& root) {
         s.header_values(headers, name);
         // Cookies are credentials by nature, whatever they are called.
         for (const HeaderRef& c : s.header_list(r.get("cookies")))
-            for (const Node* v : c.values)
-                s.apply(*v, s.cookie_edits(c.name, v->value), name + " cookie " + c.name);
+            for (const Node* v : c.values) s.apply(*v, s.cookie_edits(c.name, v->value), name + " cookie " + c.name);
         std::optional<std::pair<int64_t, int64_t>> change;
         if (name == "request") {
             s.url(r.get("url"), "request URL");
@@ -552,8 +554,9 @@ public:
                 // Not a record: kept as it is; a secret in it is named, not removed.
                 std::string_view rest = text_.substr(pos);
                 if (!rules_.text(rest).empty())
-                    out_.unscrubbable.push_back(Unscrubbable{cursor_.where(pos).line, 1, index, "record " + std::to_string(index),
-                                                             "the record's length line is broken; what follows cannot be rewritten"});
+                    out_.unscrubbable.push_back(
+                        Unscrubbable{cursor_.where(pos).line, 1, index, "record " + std::to_string(index),
+                                     "the record's length line is broken; what follows cannot be rewritten"});
                 result.append(rest);
                 break;
             }
@@ -578,8 +581,7 @@ public:
 private:
     void report(size_t offset, const TextEdit& e, const std::string& where) {
         Position p = cursor_.where(offset);
-        out_.scrubbed.push_back(Scrubbed{p.line, p.column, interaction_,
-                                         where_of(where, e.what), e.rule, e.masked});
+        out_.scrubbed.push_back(Scrubbed{p.line, p.column, interaction_, where_of(where, e.what), e.rule, e.masked});
     }
 
     // One HTTP/1.x message: start line, header lines, body; edits spliced into
@@ -662,14 +664,16 @@ private:
                     // One chunk for the whole body, then whatever followed the
                     // last chunk (trailers) as recorded.
                     size_t zero = body.rfind("0\r\n");
-                    std::string_view after = zero == std::string_view::npos ? std::string_view("0\r\n\r\n") : body.substr(zero);
+                    std::string_view after =
+                        zero == std::string_view::npos ? std::string_view("0\r\n\r\n") : body.substr(zero);
                     char size_hex[32];
                     auto [p, ec] = std::to_chars(size_hex, size_hex + sizeof size_hex, br.bytes.size(), 16);
                     (void)ec;
                     new_body = std::string(size_hex, p) + "\r\n" + br.bytes + "\r\n" + std::string(after);
                 } else {
                     if (content_length_at != std::string::npos &&
-                        as_int(head.substr(content_length_at, content_length_len)) == static_cast<int64_t>(body.size())) {
+                        as_int(head.substr(content_length_at, content_length_len)) ==
+                            static_cast<int64_t>(body.size())) {
                         TextEdit e;
                         e.offset = content_length_at;
                         e.length = content_length_len;
@@ -739,7 +743,8 @@ FileResult scrub_cassette(const std::string& path, std::string_view bytes, const
     }
     // A format whose layout scrub has no roles for would be swept blind (a
     // header's name apart from its value): refused rather than called clean.
-    if (c.format != "go-vcr" && c.format != "vcrpy" && c.format != "ruby-vcr" && c.format != "har" && c.format != "nock")
+    if (c.format != "go-vcr" && c.format != "vcrpy" && c.format != "ruby-vcr" && c.format != "har" &&
+        c.format != "nock")
         throw InputError(path, {},
                          "scrub cannot rewrite " + c.format +
                              " files yet (it knows go-vcr, VCR.py, Ruby VCR, HAR, httprr and nock); "
@@ -747,11 +752,16 @@ FileResult scrub_cassette(const std::string& path, std::string_view bytes, const
                          "", "schema");
     const Document doc = looks_like_json(bytes) ? parse_json_document(path, bytes) : parse_yaml_document(path, bytes);
     Scrubber s(path, bytes, doc, rules, r);
-    if (c.format == "go-vcr") scrub_govcr(s, doc.root);
-    else if (c.format == "vcrpy") scrub_vcrpy(s, doc.root);
-    else if (c.format == "ruby-vcr") scrub_rubyvcr(s, doc.root);
-    else if (c.format == "har") scrub_har(s, doc.root);
-    else if (c.format == "nock") scrub_nock(s, doc.root);
+    if (c.format == "go-vcr")
+        scrub_govcr(s, doc.root);
+    else if (c.format == "vcrpy")
+        scrub_vcrpy(s, doc.root);
+    else if (c.format == "ruby-vcr")
+        scrub_rubyvcr(s, doc.root);
+    else if (c.format == "har")
+        scrub_har(s, doc.root);
+    else if (c.format == "nock")
+        scrub_nock(s, doc.root);
     s.sweep(doc.root);
     if (!s.patcher().empty()) {
         std::string out = s.patcher().result();

@@ -42,11 +42,12 @@ struct Policy {
 
 // One value taken out (or that would be, with --check).
 struct Scrubbed {
-    int line = 0;    // 1-based, in the cassette file (0: unknown)
+    int line = 0;  // 1-based, in the cassette file (0: unknown)
     int column = 0;
     std::optional<size_t> interaction;  // 0-based
-    std::string where;   // "request header Authorization", "response body (gzip, SSE event 4)", "URL query parameter key"
-    std::string rule;    // one of kRules
+    std::string
+        where;         // "request header Authorization", "response body (gzip, SSE event 4)", "URL query parameter key"
+    std::string rule;  // one of kRules
     std::string masked;  // mask_secret(): at most a short prefix and the length, never the value
 };
 
@@ -61,9 +62,9 @@ struct Unscrubbable {
 };
 
 struct FileResult {
-    std::string format;   // "go-vcr", "vcrpy", "ruby-vcr", "har", "httprr", "nock"
+    std::string format;  // "go-vcr", "vcrpy", "ruby-vcr", "har", "httprr", "nock"
     bool changed = false;
-    std::string output;   // the scrubbed file, when changed
+    std::string output;  // the scrubbed file, when changed
     std::vector<Scrubbed> scrubbed;
     std::vector<Unscrubbable> unscrubbable;
 };

@@ -16,7 +16,8 @@ AtomicFile::AtomicFile(std::string path, unsigned mode) : path_(std::move(path))
     std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
     std::string tmpl = dir + "/." + p.filename().string() + ".tmp-XXXXXX";
     int fd = mkstemp(tmpl.data());
-    if (fd < 0) throw InputError(path_, {}, std::string("cannot create output file: ") + std::strerror(errno), "", "io");
+    if (fd < 0)
+        throw InputError(path_, {}, std::string("cannot create output file: ") + std::strerror(errno), "", "io");
     fchmod(fd, static_cast<mode_t>(mode & 07777));
     temp_ = tmpl;
     file_ = fdopen(fd, "wb");
@@ -48,13 +49,14 @@ void AtomicFile::commit() {
 }
 
 unsigned file_mode(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     if (stat(path.c_str(), &st) != 0) return 0644;
     return static_cast<unsigned>(st.st_mode) & 07777;
 }
 
 bool same_file(const std::string& a, const std::string& b) {
-    struct stat sa{}, sb{};
+    struct stat sa {
+    }, sb{};
     if (stat(a.c_str(), &sa) != 0 || stat(b.c_str(), &sb) != 0) return false;
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }

@@ -95,8 +95,8 @@ public:
 private:
     struct Batch {
         std::vector<In> in;
-        std::vector<Out> out;        // out[i] is in[i]'s result; shorter when work threw
-        std::exception_ptr error;    // what work threw on in[out.size()]
+        std::vector<Out> out;      // out[i] is in[i]'s result; shorter when work threw
+        std::exception_ptr error;  // what work threw on in[out.size()]
         bool done = false;
     };
 

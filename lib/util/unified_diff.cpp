@@ -151,8 +151,10 @@ void diff_range(const std::vector<int>& x, size_t xlo, size_t xhi, const std::ve
                 auto it = std::lower_bound(piles.begin(), piles.end(), unique[k].second,
                                            [&](size_t pile, size_t yv) { return unique[pile].second < yv; });
                 if (it != piles.begin()) prev[k] = *(it - 1);
-                if (it == piles.end()) piles.push_back(k);
-                else *it = k;
+                if (it == piles.end())
+                    piles.push_back(k);
+                else
+                    *it = k;
             }
             for (size_t k = piles.empty() ? SIZE_MAX : piles.back(); k != SIZE_MAX; k = prev[k])
                 anchors.push_back(unique[k]);

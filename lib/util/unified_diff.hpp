@@ -41,8 +41,8 @@ std::vector<DiffHunk> diff_lines(std::string_view a, std::string_view b, size_t 
 std::string hunk_header(const DiffHunk& h);
 
 // "--- a_label\n+++ b_label\n" and the hunks; empty when `a` equals `b`.
-std::string unified_diff(std::string_view a, std::string_view b, std::string_view a_label,
-                         std::string_view b_label, size_t context = 3);
+std::string unified_diff(std::string_view a, std::string_view b, std::string_view a_label, std::string_view b_label,
+                         size_t context = 3);
 
 // The text of one hunk's lines, each prefixed by ' ', '-' or '+'.
 std::string hunk_body(const DiffHunk& h);

@@ -9,12 +9,12 @@
 namespace cassette {
 
 struct UrlParts {
-    std::string_view scheme;     // "https" (without "://"); empty when none
-    std::string_view userinfo;   // "user:password" (without '@'); empty when none
-    std::string_view host;       // "api.openai.com:443" as written (port included)
-    std::string_view path;       // "/v1/chat/completions"; may be empty
-    std::string_view query;      // after '?', before '#'; empty when none
-    std::string_view fragment;   // after '#'
+    std::string_view scheme;    // "https" (without "://"); empty when none
+    std::string_view userinfo;  // "user:password" (without '@'); empty when none
+    std::string_view host;      // "api.openai.com:443" as written (port included)
+    std::string_view path;      // "/v1/chat/completions"; may be empty
+    std::string_view query;     // after '?', before '#'; empty when none
+    std::string_view fragment;  // after '#'
     bool has_query = false;
 };
 
