@@ -282,7 +282,10 @@ Match parse_match(const nlohmann::json& j, const std::string& where, int depth =
     if (depth > 32) throw DataError(where + ": match rules nested deeper than 32 levels");
     if (!j.is_object() || j.size() != 1) throw DataError(where + ": a match rule is an object with one key");
     Match m;
-    const auto& [key, value] = *j.items().begin();
+    // (not `*j.items().begin()`: its proxy dies at the end of the statement)
+    const auto first = j.begin();
+    const std::string& key = first.key();
+    const nlohmann::json& value = first.value();
     if (key == "or" || key == "and") {
         if (!value.is_array()) throw DataError(where + ": \"" + key + "\" takes a list");
         m.kind = key == "or" ? Match::any_of : Match::all_of;
