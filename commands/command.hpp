@@ -15,7 +15,8 @@ class App;
 
 namespace cassette {
 struct Problem;
-}
+struct ReadOptions;
+}  // namespace cassette
 
 namespace cassette {
 
@@ -56,7 +57,7 @@ bool use_color(ColorMode mode, const Terminal& t);
 // Adds --input-format to a command that reads cassettes: forces one reader
 // instead of detecting the format from the content. `listed`: shown in --help
 // (only where the man page documents it).
-void add_input_format_option(CLI::App& command, bool listed);
+void add_input_format_option(CLI::App& command, ReadOptions& read, bool listed);
 
 // The pager for long output, or nothing: only when stdout is a terminal;
 // CASSETTE_PAGER, else PAGER, else `less -FRX`; an empty value or `cat` means none.

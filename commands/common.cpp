@@ -37,10 +37,10 @@ bool use_color(ColorMode mode, const Terminal& t) {
     return false;
 }
 
-void add_input_format_option(CLI::App& command, bool listed) {
+void add_input_format_option(CLI::App& command, ReadOptions& read, bool listed) {
     command
-        .add_option_function<std::string>(
-            "--input-format", [](const std::string& name) { set_default_input_format(name); },
+        .add_option(
+            "--input-format", read.input_format,
             "Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, "
             "exvcr, betamax, php-vcr, dvr, talkback, dd-trace, cassetter, aquila")
         ->check(CLI::IsMember(known_input_formats()))

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -19,6 +20,7 @@ struct DiffCommandOptions {
     std::string format = "text";
     ColorMode color = ColorMode::auto_;
     std::string prices;  // --prices FILE: price data for the cost change (docs/cost.md)
+    ReadOptions read;    // --input-format; thread count (lib/reader.hpp)
 };
 
 const CommandInfo& diff_command();

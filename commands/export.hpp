@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -13,6 +14,7 @@ struct ExportOptions {
     std::string format = "json";
     std::string output;  // empty: standard output
     bool compact = false;
+    ReadOptions read;  // --input-format; thread count (lib/reader.hpp)
 };
 
 const CommandInfo& export_command();

@@ -40,10 +40,10 @@ struct FileResult {
     std::vector<std::string> errors;
 };
 
-FileResult read_one(const std::string& path, const InteractionFilter& filter) {
+FileResult read_one(const std::string& path, const InteractionFilter& filter, const ReadOptions& ropts) {
     FileResult r;
     try {
-        FileListing l = list_file(path, filter);
+        FileListing l = list_file(path, filter, ropts);
         if (!l.problems.empty()) {
             for (const auto& p : l.problems) r.errors.push_back(error_line(format_input_error(problem_error(path, p))));
         } else {
@@ -202,7 +202,7 @@ int run_ls(const LsOptions& opts, Terminal& t) {
     unsigned jobs = opts.jobs ? opts.jobs : t.cores();
     std::vector<FileResult> results(files.size());
     for_each_file(
-        files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i], opts.filter); }, t, "ls");
+        files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i], opts.filter, opts.read); }, t, "ls");
 
     std::vector<const FileListing*> read;
     for (auto& r : results) {
@@ -328,7 +328,7 @@ const CommandInfo& ls_command() {
             sub->add_option("-j,--jobs", opts->jobs, "Files read in parallel (default: one per core)")
                 ->check(CLI::Range(1u, 256u));
             add_color_option(*sub, opts->color);
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_ls(*opts, t); }; });
         }};
     return info;

@@ -108,7 +108,7 @@ void process(const ScrubOptions& opts, const std::string& path, ScrubReport& r) 
     const bool write = !opts.check && !opts.diff;
     try {
         std::string bytes = read_input(path);
-        r.result = scrub::scrub_cassette(path, bytes, opts.policy);
+        r.result = scrub::scrub_cassette(path, bytes, opts.policy, opts.read);
         std::string_view after = r.result.changed ? std::string_view(r.result.output) : std::string_view(bytes);
         if (opts.diff && r.result.changed) {
             // A gzipped cassette (.yaml.gz) is compared as the text inside it:
@@ -493,7 +493,7 @@ const CommandInfo& scrub_command() {
             sub->add_option("-j,--jobs", opts->jobs, "Files scrubbed in parallel (default: all cores)")
                 ->check(CLI::NonNegativeNumber);
             add_color_option(*sub, opts->color);
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, replacement, &action] {
                 // Settings from the config file join those of the command line
                 // here, at parse time, so a bad file is a usage error (exit 2).

@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "scrub/scrub.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -22,6 +23,7 @@ struct ScrubOptions {
     std::string config;           // --config; empty: .cassette.toml found upward from the working directory
     unsigned jobs = 0;            // 0 = all cores
     ColorMode color = ColorMode::auto_;
+    ReadOptions read;  // --input-format; thread count (lib/reader.hpp)
 };
 
 // What happened to one input.

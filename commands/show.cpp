@@ -531,9 +531,9 @@ int run_show(const ShowOptions& opts, Terminal& t) {
         try {
             if (json) {
                 c = stream_cassette_json(
-                    path, files.size() == 1, [&](std::string_view s) { held.write(s); }, keep);
+                    path, files.size() == 1, [&](std::string_view s) { held.write(s); }, keep, opts.read);
             } else {
-                ReadOptions ropts;
+                ReadOptions ropts = opts.read;
                 ropts.on_header = [&](const Cassette& h) {
                     header.path = h.path;
                     header.format = h.format;
@@ -562,7 +562,8 @@ int run_show(const ShowOptions& opts, Terminal& t) {
                             prev_index = ix.index;
                         }
                         held.write(shown.before);
-                    });
+                    },
+                    work_options(ropts));
                 c = read_cassette_through(path, work, ropts, keep);
                 if (!c.problems.empty()) {
                     for (const auto& line : problem_error_lines(path, c.problems)) t.err(line);
@@ -617,7 +618,7 @@ const CommandInfo& show_command() {
                 ->check(CLI::IsMember({"text", "json"}))
                 ->default_str("text");
             add_color_option(*sub, opts->color);
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_show(*opts, t); }; });
         },
         true};

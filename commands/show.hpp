@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -23,6 +24,7 @@ struct ShowOptions {
     // Output of a file is held back up to this many bytes (so an unreadable
     // file prints only its error), then streamed.
     size_t hold_bytes = size_t{8} << 20;
+    ReadOptions read;  // --input-format; thread count (lib/reader.hpp)
 };
 
 const CommandInfo& show_command();

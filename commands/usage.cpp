@@ -51,10 +51,10 @@ struct FileResult {
     std::string note;                 // a file skipped (not HTTP), said on standard error
 };
 
-FileResult read_one(const std::string& path, const PriceData* prices) {
+FileResult read_one(const std::string& path, const PriceData* prices, const ReadOptions& ropts) {
     FileResult r;
     try {
-        FileUsage f = file_usage(path, prices);
+        FileUsage f = file_usage(path, prices, ropts);
         if (!f.problems.empty()) {
             r.errors = problem_error_lines(path, f.problems);
         } else if (!f.not_http.empty()) {
@@ -72,10 +72,10 @@ FileResult read_one(const std::string& path, const PriceData* prices) {
 
 // Reads every file on `jobs` threads; results stay in input order.
 std::vector<FileResult> read_all(const std::vector<std::string>& files, unsigned jobs, Terminal& t,
-                                 const PriceData* prices) {
+                                 const PriceData* prices, const ReadOptions& ropts) {
     std::vector<FileResult> results(files.size());
     for_each_file(
-        files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i], prices); }, t, "usage");
+        files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i], prices, ropts); }, t, "usage");
     return results;
 }
 
@@ -289,7 +289,7 @@ int run_usage(const UsageOptions& opts, Terminal& t) {
             return exit_trouble;
         }
     }
-    std::vector<FileResult> results = read_all(files, jobs, t, prices.get());
+    std::vector<FileResult> results = read_all(files, jobs, t, prices.get(), opts.read);
 
     std::vector<FileUsage> read;
     for (auto& r : results) {
@@ -331,7 +331,7 @@ const CommandInfo& usage_command() {
             sub->add_option("--prices", opts->prices, "Price data to use (a genai-prices data.json; implies --cost)")
                 ->type_name("FILE");
             add_color_option(*sub, opts->color);
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_usage(*opts, t); }; });
         }};
     return info;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -16,6 +17,7 @@ struct UsageOptions {
     ColorMode color = ColorMode::auto_;
     bool cost = false;   // --cost: price each call (docs/cost.md)
     std::string prices;  // --prices FILE (else $CASSETTE_PRICES, else the installed data)
+    ReadOptions read;    // --input-format; thread count (lib/reader.hpp)
 };
 
 const CommandInfo& usage_command();

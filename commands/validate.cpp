@@ -173,7 +173,7 @@ int run_validate(const ValidateOptions& opts, Terminal& t) {
     for_each_file(
         files.size(), jobs,
         [&](size_t i) {
-            FileReport r = validate_file(files[i]);
+            FileReport r = validate_file(files[i], opts.read);
             auto& fs = r.findings;
             fs.erase(std::remove_if(fs.begin(), fs.end(),
                                     [&](const Finding& f) {
@@ -225,7 +225,7 @@ const CommandInfo& validate_command() {
             sub->add_option("-j,--jobs", opts->jobs, "Files checked in parallel (default: all cores)")
                 ->check(CLI::NonNegativeNumber);
             add_color_option(*sub, opts->color);
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_validate(*opts, t); }; });
         }};
     return info;

@@ -7,6 +7,7 @@
 
 #include "command.hpp"
 #include "validation.hpp"  // the rules (same file name as this header)
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -18,6 +19,7 @@ struct ValidateOptions {
     bool quiet = false;               // text: errors only (warnings too with --strict), no summary
     unsigned jobs = 0;                // 0 = all cores
     ColorMode color = ColorMode::auto_;
+    ReadOptions read;  // --input-format; thread count (lib/reader.hpp)
 };
 
 const CommandInfo& validate_command();
