@@ -54,6 +54,15 @@ void add_color_option(CLI::App& app, ColorMode& mode);
 // auto: colour when stdout is a terminal and NO_COLOR is unset or empty.
 bool use_color(ColorMode mode, const Terminal& t);
 
+// What a command's --format writes; each command accepts its own few.
+enum class OutputFormat { text, json, github, table, csv, har };
+// The name a person types: "text", "json", "github", "table", "csv", "har".
+const char* output_format_name(OutputFormat f);
+// Adds -f,--format to `app`, bound to `format` (whose value is the default),
+// accepting the names of `allowed` in that order; --help and the completions
+// list them.
+void add_format_option(CLI::App& app, OutputFormat& format, std::vector<OutputFormat> allowed, const std::string& help);
+
 // Adds --input-format to a command that reads cassettes: forces one reader
 // instead of detecting the format from the content. `listed`: shown in --help
 // (only where the man page documents it).

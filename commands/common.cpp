@@ -37,6 +37,31 @@ bool use_color(ColorMode mode, const Terminal& t) {
     return false;
 }
 
+const char* output_format_name(OutputFormat f) {
+    switch (f) {
+        case OutputFormat::text: return "text";
+        case OutputFormat::json: return "json";
+        case OutputFormat::github: return "github";
+        case OutputFormat::table: return "table";
+        case OutputFormat::csv: return "csv";
+        case OutputFormat::har: return "har";
+    }
+    return "";
+}
+
+void add_format_option(CLI::App& app, OutputFormat& format, std::vector<OutputFormat> allowed,
+                       const std::string& help) {
+    std::vector<std::pair<std::string, OutputFormat>> names;
+    std::string listed;
+    for (OutputFormat f : allowed) {
+        names.emplace_back(output_format_name(f), f);
+        listed += (listed.empty() ? "" : ",") + std::string(output_format_name(f));
+    }
+    app.add_option("-f,--format", format, help)
+        ->transform(CLI::CheckedTransformer(names))
+        ->option_text("TEXT:{" + listed + "}=" + output_format_name(format));
+}
+
 void add_input_format_option(CLI::App& command, ReadOptions& read, bool listed) {
     command
         .add_option(

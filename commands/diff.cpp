@@ -312,7 +312,7 @@ int run_diff(const DiffCommandOptions& opts, Terminal& t) {
         }
     }
 
-    if (opts.format == "json") {
+    if (opts.format == OutputFormat::json) {
         nlohmann::ordered_json j = to_json(d);
         for (size_t i = 0; i < d.interactions.size(); ++i)
             if (auto c = cost_change(d.interactions[i], a, b, prices.get()))
@@ -365,9 +365,7 @@ const CommandInfo& diff_command() {
             sub->add_flag("--textconv", opts->textconv,
                           "Print one cassette as normalized text (one line per field, volatile fields left out), "
                           "for git's textconv");
-            sub->add_option("-f,--format", opts->format, "Output format")
-                ->check(CLI::IsMember({"text", "json"}))
-                ->default_str("text");
+            add_format_option(*sub, opts->format, {OutputFormat::text, OutputFormat::json}, "Output format");
             sub->add_option("--prices", opts->prices,
                             "Price data for the cost beside a usage change (a genai-prices data.json)")
                 ->type_name("FILE");

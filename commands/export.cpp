@@ -193,7 +193,7 @@ int run_export(const ExportOptions& opts, Terminal& t) {
         else
             t.out(s);
     };
-    if (opts.format == "har") {
+    if (opts.format == OutputFormat::har) {
         export_har(files, opts.read, !opts.compact, write, outcome, t);
     } else {
         export_json(files, opts.read, files.size() == 1 && !opts.compact, write, outcome, t);
@@ -226,9 +226,7 @@ const CommandInfo& export_command() {
             CLI::App* sub = &command;
             sub->footer(kExportHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
-            sub->add_option("-f,--format", opts->format, "Output format")
-                ->check(CLI::IsMember({"json", "har"}))
-                ->default_str("json");
+            add_format_option(*sub, opts->format, {OutputFormat::json, OutputFormat::har}, "Output format");
             sub->add_option("-o,--output", opts->output, "Write to this file (atomically) instead of standard output");
             sub->add_flag("--compact", opts->compact,
                           "json: one line per cassette even for a single file (JSON Lines); har: no indentation");

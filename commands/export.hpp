@@ -11,8 +11,8 @@ namespace cassette {
 
 struct ExportOptions {
     std::vector<std::string> paths;
-    std::string format = "json";
-    std::string output;  // empty: standard output
+    OutputFormat format = OutputFormat::json;  // json | har
+    std::string output;                        // empty: standard output
     bool compact = false;
     ReadOptions read;  // --input-format; thread count (lib/reader.hpp)
 };

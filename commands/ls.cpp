@@ -144,7 +144,7 @@ int list_files(const LsOptions& opts, const std::vector<const FileListing*>& fil
             if (a.first_time.empty() != b.first_time.empty()) return b.first_time.empty();
             return a.first_time < b.first_time;
         });
-    if (opts.format == "json") {
+    if (opts.format == OutputFormat::json) {
         nlohmann::ordered_json out = {{"files", nlohmann::ordered_json::array()}};
         for (const auto& r : rows)
             out["files"].push_back({{"path", r.file->path},
@@ -158,7 +158,7 @@ int list_files(const LsOptions& opts, const std::vector<const FileListing*>& fil
         t.out(out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
         return exit_ok;
     }
-    if (opts.format == "csv") {
+    if (opts.format == OutputFormat::csv) {
         std::string out = "file,format,recorder,interactions,calls,input_tokens,output_tokens,response_bytes\n";
         for (const auto& r : rows)
             out += fmt::format("{},{},{},{},{},{},{},{}\n", csv_field(r.file->path), csv_field(r.file->format),
@@ -232,7 +232,7 @@ int run_ls(const LsOptions& opts, Terminal& t) {
             return x < y;
         });
 
-    if (opts.format == "json") {
+    if (opts.format == OutputFormat::json) {
         nlohmann::ordered_json out = {{"interactions", nlohmann::ordered_json::array()}};
         for (const Row& r : rows) {
             const InteractionFacts& f = *r.facts;
@@ -257,7 +257,7 @@ int run_ls(const LsOptions& opts, Terminal& t) {
         t.out(out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
         return status;
     }
-    if (opts.format == "csv") {
+    if (opts.format == OutputFormat::csv) {
         std::string out =
             "file,index,method,url,status,api,model,streamed,input_tokens,output_tokens,response_bytes,recorded_at\n";
         for (const Row& r : rows) {
@@ -316,9 +316,8 @@ const CommandInfo& ls_command() {
             CLI::App* sub = &command;
             sub->footer(kLsHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
-            sub->add_option("-f,--format", opts->format, "Output format")
-                ->check(CLI::IsMember({"table", "json", "csv"}))
-                ->default_str("table");
+            add_format_option(*sub, opts->format, {OutputFormat::table, OutputFormat::json, OutputFormat::csv},
+                              "Output format");
             sub->add_option("--sort", opts->sort,
                             "Order of the lines: file order, biggest response, most tokens, oldest")
                 ->check(CLI::IsMember({"file", "size", "tokens", "time"}))

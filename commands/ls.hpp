@@ -13,9 +13,9 @@ namespace cassette {
 
 struct LsOptions {
     std::vector<std::string> paths;
-    std::string format = "table";  // table | json | csv
-    std::string sort = "file";     // file | size | tokens | time
-    bool files = false;            // one line per file
+    OutputFormat format = OutputFormat::table;  // table | json | csv
+    std::string sort = "file";                  // file | size | tokens | time
+    bool files = false;                         // one line per file
     InteractionFilter filter;
     unsigned jobs = 0;  // 0 = one per core
     ColorMode color = ColorMode::auto_;

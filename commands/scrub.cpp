@@ -375,7 +375,7 @@ std::string format_scrub_json(const std::vector<ScrubReport>& reports, const Scr
 }
 
 int run_scrub(const ScrubOptions& opts, Terminal& t) {
-    const bool json = opts.format == "json";
+    const bool json = opts.format == OutputFormat::json;
     if (!opts.output.empty() && opts.paths.size() != 1)
         throw std::invalid_argument("-o takes a single input (got " + std::to_string(opts.paths.size()) + ")");
     if (json && opts.output.empty() && !opts.check && !opts.diff &&
@@ -461,9 +461,8 @@ const CommandInfo& scrub_command() {
             CLI::Option* diff = sub->add_flag(
                 "--diff", opts->diff, "Write nothing; print the unified diff scrubbing would make; exit 1 if any");
             sub->get_option("--output")->excludes(check)->excludes(diff);
-            sub->add_option("-f,--format", opts->format, "Report format: text or json")
-                ->check(CLI::IsMember({"text", "json"}))
-                ->default_str("text");
+            add_format_option(*sub, opts->format, {OutputFormat::text, OutputFormat::json},
+                              "Report format: text or json");
             sub->add_option("--header", opts->policy.headers, "Also scrub this header's values (repeatable)")
                 ->allow_extra_args(false);
             sub->add_option("--query", opts->policy.query,

@@ -18,7 +18,7 @@ struct ShowOptions {
     bool no_headers = false;
     bool verbose = false;  // request tools with descriptions and parameters
     bool full = false;     // request texts unfolded, nothing collapsed
-    std::string format = "text";
+    OutputFormat format = OutputFormat::text;
     ColorMode color = ColorMode::auto_;
     std::string prices;  // --prices FILE: price data for the usage line's cost (docs/cost.md)
     // Output of a file is held back up to this many bytes (so an unreadable

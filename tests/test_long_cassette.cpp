@@ -276,7 +276,7 @@ TEST_CASE("long LLM cassette: show and export write what a one-thread run writes
             ShowOptions opts;
             opts.paths = {path};
             opts.read.threads = threads;
-            opts.format = "json";
+            opts.format = OutputFormat::json;
             testsupport::FakeTerminal t;
             CHECK(run_show(opts, t) == 0);
             return t.out_text;
