@@ -12,7 +12,7 @@
 #include "formats/har_writer.hpp"
 #include "formats/json_export.hpp"
 #include "formats/message_log.hpp"
-#include "formats/json_export_stream.hpp"
+#include "formats/json_export_writer.hpp"
 #include "reader.hpp"
 #include "version.hpp"
 

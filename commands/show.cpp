@@ -14,7 +14,7 @@
 #include "error.hpp"
 #include "formats/sniff.hpp"
 #include "formats/json_export.hpp"
-#include "formats/json_export_stream.hpp"
+#include "formats/json_export_writer.hpp"
 #include "pricing.hpp"
 #include "usage_report.hpp"
 #include "prompt.hpp"

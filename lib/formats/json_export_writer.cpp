@@ -1,4 +1,4 @@
-#include "formats/json_export_stream.hpp"
+#include "formats/json_export_writer.hpp"
 
 #include "error.hpp"
 #include "formats/json_export.hpp"
