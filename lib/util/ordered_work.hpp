@@ -14,7 +14,6 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -33,8 +32,11 @@ namespace cassette {
 // per core, none on a single core (then everything runs inline). A value, not
 // a setting: callers pass their own count (ReadOptions::threads).
 inline size_t hardware_work_threads() {
-    unsigned cores = std::thread::hardware_concurrency();
-    return cores > 1 ? size_t{cores} : size_t{0};
+    static const size_t n = [] {  // asked once: the count of cores does not change
+        unsigned cores = std::thread::hardware_concurrency();
+        return cores > 1 ? size_t{cores} : size_t{0};
+    }();
+    return n;
 }
 
 struct OrderedWorkOptions {
