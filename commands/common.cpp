@@ -49,16 +49,33 @@ const char* output_format_name(OutputFormat f) {
     return "";
 }
 
+CLI::Validator enum_names(const std::vector<std::pair<std::string, int>>& names) {
+    std::string listed;
+    for (const auto& n : names) listed += (listed.empty() ? "{" : ",") + n.first;
+    listed += "}";
+    return CLI::Validator(
+        [names, listed](std::string& input) -> std::string {
+            for (const auto& n : names) {
+                if (input == n.first) {
+                    input = std::to_string(n.second);
+                    return {};
+                }
+            }
+            return input + " not in " + listed;
+        },
+        listed);
+}
+
 void add_format_option(CLI::App& app, OutputFormat& format, std::vector<OutputFormat> allowed,
                        const std::string& help) {
-    std::vector<std::pair<std::string, OutputFormat>> names;
+    std::vector<std::pair<std::string, int>> names;
     std::string listed;
     for (OutputFormat f : allowed) {
-        names.emplace_back(output_format_name(f), f);
+        names.emplace_back(output_format_name(f), static_cast<int>(f));
         listed += (listed.empty() ? "" : ",") + std::string(output_format_name(f));
     }
     app.add_option("-f,--format", format, help)
-        ->transform(CLI::CheckedTransformer(names))
+        ->transform(enum_names(names))
         ->option_text("TEXT:{" + listed + "}=" + output_format_name(format));
 }
 

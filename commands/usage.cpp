@@ -320,8 +320,9 @@ const CommandInfo& usage_command() {
             sub->footer(kUsageHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
             sub->add_option("--by", opts->by, "Rows per interaction, file or model")
-                ->transform(CLI::CheckedTransformer(std::vector<std::pair<std::string, UsageBy>>{
-                    {"interaction", UsageBy::interaction}, {"file", UsageBy::file}, {"model", UsageBy::model}}))
+                ->transform(enum_names({{"interaction", static_cast<int>(UsageBy::interaction)},
+                                        {"file", static_cast<int>(UsageBy::file)},
+                                        {"model", static_cast<int>(UsageBy::model)}}))
                 ->option_text("TEXT:{interaction,file,model}=file");
             add_format_option(*sub, opts->format, {OutputFormat::table, OutputFormat::json, OutputFormat::csv},
                               "Output format");
