@@ -98,6 +98,17 @@ private:
 int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
     StdTerminal terminal;
+    // Limits from the environment, set once before anything is read (lib/
+    // never reads the environment itself), and before the commands' options
+    // are made: their ReadOptions take the YAML limits when constructed.
+    for (const auto& spec : cassette::limit_specs()) {
+        if (auto value = terminal.env(spec.name)) {
+            if (auto problem = cassette::set_limit(spec.name, *value)) {
+                terminal.err(cassette::error_line(*problem));
+                return cassette::exit_trouble;
+            }
+        }
+    }
     CLI::App app{"", "cassette"};
     cassette::Action action;
     bool no_pager = false;
@@ -116,16 +127,6 @@ int main(int argc, char** argv) {
         return cassette::exit_trouble;
     }
     if (!action) return cassette::exit_trouble;
-    // Limits from the environment, set once before anything is read (lib/
-    // never reads the environment itself).
-    for (const auto& spec : cassette::limit_specs()) {
-        if (auto value = terminal.env(spec.name)) {
-            if (auto problem = cassette::set_limit(spec.name, *value)) {
-                terminal.err(cassette::error_line(*problem));
-                return cassette::exit_trouble;
-            }
-        }
-    }
     Pager pager;
     const cassette::CommandInfo* chosen = cassette::chosen_command(app);
     if (chosen && chosen->pages && !no_pager)

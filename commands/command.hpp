@@ -6,16 +6,19 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 #include <string_view>
 
 namespace CLI {
 class App;
-}
+class Validator;
+}  // namespace CLI
 
 namespace cassette {
 struct Problem;
-}
+struct ReadOptions;
+}  // namespace cassette
 
 namespace cassette {
 
@@ -53,10 +56,25 @@ void add_color_option(CLI::App& app, ColorMode& mode);
 // auto: colour when stdout is a terminal and NO_COLOR is unset or empty.
 bool use_color(ColorMode mode, const Terminal& t);
 
+// A CLI11 transform for an option bound to an enum: takes exactly the names
+// listed (no others, not the numbers), turns each into its enum value, and
+// refuses anything else as "X not in {a,b}" (the names in this order, which
+// the completions read from its description).
+CLI::Validator enum_names(const std::vector<std::pair<std::string, int>>& names);
+
+// What a command's --format writes; each command accepts its own few.
+enum class OutputFormat { text, json, github, table, csv, har };
+// The name a person types: "text", "json", "github", "table", "csv", "har".
+const char* output_format_name(OutputFormat f);
+// Adds -f,--format to `app`, bound to `format` (whose value is the default),
+// accepting the names of `allowed` in that order (enum_names); --help and the
+// completions list them.
+void add_format_option(CLI::App& app, OutputFormat& format, std::vector<OutputFormat> allowed, const std::string& help);
+
 // Adds --input-format to a command that reads cassettes: forces one reader
 // instead of detecting the format from the content. `listed`: shown in --help
 // (only where the man page documents it).
-void add_input_format_option(CLI::App& command, bool listed);
+void add_input_format_option(CLI::App& command, ReadOptions& read, bool listed);
 
 // The pager for long output, or nothing: only when stdout is a terminal;
 // CASSETTE_PAGER, else PAGER, else `less -FRX`; an empty value or `cat` means none.

@@ -37,10 +37,52 @@ bool use_color(ColorMode mode, const Terminal& t) {
     return false;
 }
 
-void add_input_format_option(CLI::App& command, bool listed) {
+const char* output_format_name(OutputFormat f) {
+    switch (f) {
+        case OutputFormat::text: return "text";
+        case OutputFormat::json: return "json";
+        case OutputFormat::github: return "github";
+        case OutputFormat::table: return "table";
+        case OutputFormat::csv: return "csv";
+        case OutputFormat::har: return "har";
+    }
+    return "";
+}
+
+CLI::Validator enum_names(const std::vector<std::pair<std::string, int>>& names) {
+    std::string listed;
+    for (const auto& n : names) listed += (listed.empty() ? "{" : ",") + n.first;
+    listed += "}";
+    return CLI::Validator(
+        [names, listed](std::string& input) -> std::string {
+            for (const auto& n : names) {
+                if (input == n.first) {
+                    input = std::to_string(n.second);
+                    return {};
+                }
+            }
+            return input + " not in " + listed;
+        },
+        listed);
+}
+
+void add_format_option(CLI::App& app, OutputFormat& format, std::vector<OutputFormat> allowed,
+                       const std::string& help) {
+    std::vector<std::pair<std::string, int>> names;
+    std::string listed;
+    for (OutputFormat f : allowed) {
+        names.emplace_back(output_format_name(f), static_cast<int>(f));
+        listed += (listed.empty() ? "" : ",") + std::string(output_format_name(f));
+    }
+    app.add_option("-f,--format", format, help)
+        ->transform(enum_names(names))
+        ->option_text("TEXT:{" + listed + "}=" + output_format_name(format));
+}
+
+void add_input_format_option(CLI::App& command, ReadOptions& read, bool listed) {
     command
-        .add_option_function<std::string>(
-            "--input-format", [](const std::string& name) { set_default_input_format(name); },
+        .add_option(
+            "--input-format", read.input_format,
             "Read inputs as this format instead of detecting it: auto, go-vcr, vcrpy, ruby-vcr, har, httprr, nock, "
             "exvcr, betamax, php-vcr, dvr, talkback, dd-trace, cassetter, aquila")
         ->check(CLI::IsMember(known_input_formats()))

@@ -129,7 +129,7 @@ Converted convert_cassette(const Cassette& c, const std::string& to) {
 
 int run_convert(const ConvertOptions& opts, Terminal& t) {
     refuse_overwriting_input(opts.input, opts.output);
-    Cassette c = load_cassette(opts.input);
+    Cassette c = load_cassette(opts.input, opts.read);
     if (!c.problems.empty()) throw problem_error(opts.input, c.problems.front());
     Converted conv = convert_cassette(c, opts.to);
     for (const auto& w : conv.warnings) t.err("cassette: warning: " + opts.input + ": " + w + "\n");
@@ -148,7 +148,7 @@ const CommandInfo& convert_command() {
             sub->add_option("--to", opts->to, "Target format: go-vcr, vcrpy or har")
                 ->required()
                 ->check(CLI::IsMember({"go-vcr", "vcrpy", "har"}));
-            add_input_format_option(*sub, true);
+            add_input_format_option(*sub, opts->read, true);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_convert(*opts, t); }; });
         }};
     return info;

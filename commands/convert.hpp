@@ -8,6 +8,7 @@
 
 #include "command.hpp"
 #include "model.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -15,6 +16,7 @@ struct ConvertOptions {
     std::string input;   // a cassette, or "-"
     std::string output;  // empty or "-": standard output
     std::string to;      // go-vcr | vcrpy | har
+    ReadOptions read;    // --input-format; thread count (lib/reader.hpp)
 };
 
 // The converted text and, per field the target cannot hold, a warning line

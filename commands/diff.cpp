@@ -44,14 +44,14 @@ const char* kDiffHelp =
 
 // Loads a cassette; /dev/null is the empty cassette (git passes it for added
 // and deleted files). Returns false after reporting on `t`.
-bool load(const std::string& path, Cassette& out, Terminal& t) {
+bool load(const std::string& path, Cassette& out, const ReadOptions& ropts, Terminal& t) {
     if (path == "/dev/null") {
         out = Cassette{};
         out.path = path;
         return true;
     }
     try {
-        out = load_cassette(path);
+        out = load_cassette(path, ropts);
     } catch (const InputError& e) {
         t.err(error_line(format_input_error(e)));
         return false;
@@ -267,7 +267,7 @@ int run_diff(const DiffCommandOptions& opts, Terminal& t) {
             return exit_trouble;
         }
         Cassette c;
-        if (!load(opts.files[0], c, t)) return exit_trouble;
+        if (!load(opts.files[0], c, opts.read, t)) return exit_trouble;
         t.out(textconv_text(c, rules));
         return exit_ok;
     }
@@ -288,7 +288,7 @@ int run_diff(const DiffCommandOptions& opts, Terminal& t) {
             : path_b;
 
     Cassette a, b;
-    if (!load(path_a, a, t) || !load(path_b, b, t)) return exit_trouble;
+    if (!load(path_a, a, opts.read, t) || !load(path_b, b, opts.read, t)) return exit_trouble;
     CassetteDiff d = diff_cassettes(a, b, dopts);
     // Git treats any non-zero status of a diff driver as failure ("external
     // diff died"), so differences exit 0 there.
@@ -312,7 +312,7 @@ int run_diff(const DiffCommandOptions& opts, Terminal& t) {
         }
     }
 
-    if (opts.format == "json") {
+    if (opts.format == OutputFormat::json) {
         nlohmann::ordered_json j = to_json(d);
         for (size_t i = 0; i < d.interactions.size(); ++i)
             if (auto c = cost_change(d.interactions[i], a, b, prices.get()))
@@ -365,14 +365,12 @@ const CommandInfo& diff_command() {
             sub->add_flag("--textconv", opts->textconv,
                           "Print one cassette as normalized text (one line per field, volatile fields left out), "
                           "for git's textconv");
-            sub->add_option("-f,--format", opts->format, "Output format")
-                ->check(CLI::IsMember({"text", "json"}))
-                ->default_str("text");
+            add_format_option(*sub, opts->format, {OutputFormat::text, OutputFormat::json}, "Output format");
             sub->add_option("--prices", opts->prices,
                             "Price data for the cost beside a usage change (a genai-prices data.json)")
                 ->type_name("FILE");
             add_color_option(*sub, opts->color);
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_diff(*opts, t); }; });
         },
         true};

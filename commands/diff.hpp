@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -16,9 +17,10 @@ struct DiffCommandOptions {
     bool list_ignored = false;
     bool stat = false;
     bool textconv = false;
-    std::string format = "text";
+    OutputFormat format = OutputFormat::text;
     ColorMode color = ColorMode::auto_;
     std::string prices;  // --prices FILE: price data for the cost change (docs/cost.md)
+    ReadOptions read;    // --input-format; thread count (lib/reader.hpp)
 };
 
 const CommandInfo& diff_command();

@@ -12,7 +12,7 @@
 #include "formats/har_writer.hpp"
 #include "formats/json_export.hpp"
 #include "formats/message_log.hpp"
-#include "formats/json_export_stream.hpp"
+#include "formats/json_export_writer.hpp"
 #include "reader.hpp"
 #include "version.hpp"
 
@@ -90,8 +90,8 @@ void report_failure(const InputError& e, bool streamed, Outcome& outcome, Termin
 // known once their first entry is seen). Memory stays one interaction (plus a
 // file's entries up to kHoldBytes). A file that fails leaves no entry and no
 // page (the log and its clock are rolled back to before it).
-void export_har(const std::vector<std::string>& files, bool pretty, const std::function<void(std::string_view)>& write,
-                Outcome& outcome, Terminal& t) {
+void export_har(const std::vector<std::string>& files, const ReadOptions& read, bool pretty,
+                const std::function<void(std::string_view)>& write, Outcome& outcome, Terminal& t) {
     HarLog log(CASSETTE_VERSION);
     const std::string nl = pretty ? "\n" : "";
     const std::string entry_pad = "      ";
@@ -106,7 +106,7 @@ void export_har(const std::vector<std::string>& files, bool pretty, const std::f
         FileHold hold(write);
         try {
             log.begin_page(path);
-            ReadOptions ropts;
+            ReadOptions ropts = read;
             ropts.on_header = [&](const Cassette& c) {
                 if (auto why = not_convertible(c))
                     throw InputError(path, {}, "cannot be exported as HAR: " + *why, "", "schema");
@@ -152,12 +152,13 @@ void export_har(const std::vector<std::string>& files, bool pretty, const std::f
 // One JSON document per file (JSON Lines for several); a file that fails
 // leaves no line, unless it failed past kHoldBytes: then its line is cut, and
 // ended so the next document starts on a line of its own.
-void export_json(const std::vector<std::string>& files, bool pretty, const std::function<void(std::string_view)>& write,
-                 Outcome& outcome, Terminal& t) {
+void export_json(const std::vector<std::string>& files, const ReadOptions& read, bool pretty,
+                 const std::function<void(std::string_view)>& write, Outcome& outcome, Terminal& t) {
     for (const auto& f : files) {
         FileHold hold(write);
         try {
-            stream_cassette_json(f, pretty, [&](std::string_view s) { hold.write(s); });
+            stream_cassette_json(
+                f, pretty, [&](std::string_view s) { hold.write(s); }, {}, read);
             hold.flush();
             ++outcome.read;
         } catch (const InputError& e) {
@@ -192,10 +193,10 @@ int run_export(const ExportOptions& opts, Terminal& t) {
         else
             t.out(s);
     };
-    if (opts.format == "har") {
-        export_har(files, !opts.compact, write, outcome, t);
+    if (opts.format == OutputFormat::har) {
+        export_har(files, opts.read, !opts.compact, write, outcome, t);
     } else {
-        export_json(files, files.size() == 1 && !opts.compact, write, outcome, t);
+        export_json(files, opts.read, files.size() == 1 && !opts.compact, write, outcome, t);
     }
     const size_t failed = outcome.failed;
     if (out) {
@@ -225,13 +226,11 @@ const CommandInfo& export_command() {
             CLI::App* sub = &command;
             sub->footer(kExportHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
-            sub->add_option("-f,--format", opts->format, "Output format")
-                ->check(CLI::IsMember({"json", "har"}))
-                ->default_str("json");
+            add_format_option(*sub, opts->format, {OutputFormat::json, OutputFormat::har}, "Output format");
             sub->add_option("-o,--output", opts->output, "Write to this file (atomically) instead of standard output");
             sub->add_flag("--compact", opts->compact,
                           "json: one line per cassette even for a single file (JSON Lines); har: no indentation");
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_export(*opts, t); }; });
         }};
     return info;

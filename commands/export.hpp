@@ -5,14 +5,16 @@
 #include <vector>
 
 #include "command.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
 struct ExportOptions {
     std::vector<std::string> paths;
-    std::string format = "json";
-    std::string output;  // empty: standard output
+    OutputFormat format = OutputFormat::json;  // json | har
+    std::string output;                        // empty: standard output
     bool compact = false;
+    ReadOptions read;  // --input-format; thread count (lib/reader.hpp)
 };
 
 const CommandInfo& export_command();

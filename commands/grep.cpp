@@ -47,10 +47,11 @@ struct FileResult {
     std::vector<std::string> errors;
 };
 
-FileResult search_one(const std::string& path, const Pattern& p, FieldSet fields, const InteractionFilter& filter) {
+FileResult search_one(const std::string& path, const Pattern& p, FieldSet fields, const InteractionFilter& filter,
+                      const ReadOptions& ropts) {
     FileResult r;
     try {
-        FileSearch s = search_file(path, p, fields, filter);
+        FileSearch s = search_file(path, p, fields, filter, ropts);
         if (!s.problems.empty()) {
             for (const auto& pr : s.problems)
                 r.errors.push_back(error_line(format_input_error(problem_error(path, pr))));
@@ -199,8 +200,8 @@ int run_grep(const GrepOptions& opts, Terminal& t) {
     unsigned jobs = opts.jobs ? opts.jobs : t.cores();
     std::vector<FileResult> results(files.size());
     for_each_file(
-        files.size(), jobs, [&](size_t i) { results[i] = search_one(files[i], pattern, fields, opts.filter); }, t,
-        "grep");
+        files.size(), jobs,
+        [&](size_t i) { results[i] = search_one(files[i], pattern, fields, opts.filter, opts.read); }, t, "grep");
 
     Printer printer(opts, Palette{use_color(opts.color, t)});
     bool found = false;
@@ -244,7 +245,7 @@ const CommandInfo& grep_command() {
             sub->add_option("-j,--jobs", opts->jobs, "Files searched in parallel (default: one per core)")
                 ->check(CLI::Range(1u, 256u));
             add_color_option(*sub, opts->color);
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_grep(*opts, t); }; });
         },
         true};

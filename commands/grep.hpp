@@ -7,6 +7,7 @@
 
 #include "command.hpp"
 #include "listing.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -24,6 +25,7 @@ struct GrepOptions {
     InteractionFilter filter;
     unsigned jobs = 0;  // 0 = one per core
     ColorMode color = ColorMode::auto_;
+    ReadOptions read;  // --input-format; thread count (lib/reader.hpp)
 };
 
 const CommandInfo& grep_command();

@@ -40,10 +40,10 @@ struct FileResult {
     std::vector<std::string> errors;
 };
 
-FileResult read_one(const std::string& path, const InteractionFilter& filter) {
+FileResult read_one(const std::string& path, const InteractionFilter& filter, const ReadOptions& ropts) {
     FileResult r;
     try {
-        FileListing l = list_file(path, filter);
+        FileListing l = list_file(path, filter, ropts);
         if (!l.problems.empty()) {
             for (const auto& p : l.problems) r.errors.push_back(error_line(format_input_error(problem_error(path, p))));
         } else {
@@ -144,7 +144,7 @@ int list_files(const LsOptions& opts, const std::vector<const FileListing*>& fil
             if (a.first_time.empty() != b.first_time.empty()) return b.first_time.empty();
             return a.first_time < b.first_time;
         });
-    if (opts.format == "json") {
+    if (opts.format == OutputFormat::json) {
         nlohmann::ordered_json out = {{"files", nlohmann::ordered_json::array()}};
         for (const auto& r : rows)
             out["files"].push_back({{"path", r.file->path},
@@ -158,7 +158,7 @@ int list_files(const LsOptions& opts, const std::vector<const FileListing*>& fil
         t.out(out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
         return exit_ok;
     }
-    if (opts.format == "csv") {
+    if (opts.format == OutputFormat::csv) {
         std::string out = "file,format,recorder,interactions,calls,input_tokens,output_tokens,response_bytes\n";
         for (const auto& r : rows)
             out += fmt::format("{},{},{},{},{},{},{},{}\n", csv_field(r.file->path), csv_field(r.file->format),
@@ -202,7 +202,7 @@ int run_ls(const LsOptions& opts, Terminal& t) {
     unsigned jobs = opts.jobs ? opts.jobs : t.cores();
     std::vector<FileResult> results(files.size());
     for_each_file(
-        files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i], opts.filter); }, t, "ls");
+        files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i], opts.filter, opts.read); }, t, "ls");
 
     std::vector<const FileListing*> read;
     for (auto& r : results) {
@@ -232,7 +232,7 @@ int run_ls(const LsOptions& opts, Terminal& t) {
             return x < y;
         });
 
-    if (opts.format == "json") {
+    if (opts.format == OutputFormat::json) {
         nlohmann::ordered_json out = {{"interactions", nlohmann::ordered_json::array()}};
         for (const Row& r : rows) {
             const InteractionFacts& f = *r.facts;
@@ -257,7 +257,7 @@ int run_ls(const LsOptions& opts, Terminal& t) {
         t.out(out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
         return status;
     }
-    if (opts.format == "csv") {
+    if (opts.format == OutputFormat::csv) {
         std::string out =
             "file,index,method,url,status,api,model,streamed,input_tokens,output_tokens,response_bytes,recorded_at\n";
         for (const Row& r : rows) {
@@ -316,9 +316,8 @@ const CommandInfo& ls_command() {
             CLI::App* sub = &command;
             sub->footer(kLsHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
-            sub->add_option("-f,--format", opts->format, "Output format")
-                ->check(CLI::IsMember({"table", "json", "csv"}))
-                ->default_str("table");
+            add_format_option(*sub, opts->format, {OutputFormat::table, OutputFormat::json, OutputFormat::csv},
+                              "Output format");
             sub->add_option("--sort", opts->sort,
                             "Order of the lines: file order, biggest response, most tokens, oldest")
                 ->check(CLI::IsMember({"file", "size", "tokens", "time"}))
@@ -328,7 +327,7 @@ const CommandInfo& ls_command() {
             sub->add_option("-j,--jobs", opts->jobs, "Files read in parallel (default: one per core)")
                 ->check(CLI::Range(1u, 256u));
             add_color_option(*sub, opts->color);
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_ls(*opts, t); }; });
         }};
     return info;

@@ -7,17 +7,19 @@
 
 #include "command.hpp"
 #include "listing.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
 struct LsOptions {
     std::vector<std::string> paths;
-    std::string format = "table";  // table | json | csv
-    std::string sort = "file";     // file | size | tokens | time
-    bool files = false;            // one line per file
+    OutputFormat format = OutputFormat::table;  // table | json | csv
+    std::string sort = "file";                  // file | size | tokens | time
+    bool files = false;                         // one line per file
     InteractionFilter filter;
     unsigned jobs = 0;  // 0 = one per core
     ColorMode color = ColorMode::auto_;
+    ReadOptions read;  // --input-format; thread count (lib/reader.hpp)
 };
 
 const CommandInfo& ls_command();

@@ -108,7 +108,7 @@ void process(const ScrubOptions& opts, const std::string& path, ScrubReport& r) 
     const bool write = !opts.check && !opts.diff;
     try {
         std::string bytes = read_input(path);
-        r.result = scrub::scrub_cassette(path, bytes, opts.policy);
+        r.result = scrub::scrub_cassette(path, bytes, opts.policy, opts.read);
         std::string_view after = r.result.changed ? std::string_view(r.result.output) : std::string_view(bytes);
         if (opts.diff && r.result.changed) {
             // A gzipped cassette (.yaml.gz) is compared as the text inside it:
@@ -375,7 +375,7 @@ std::string format_scrub_json(const std::vector<ScrubReport>& reports, const Scr
 }
 
 int run_scrub(const ScrubOptions& opts, Terminal& t) {
-    const bool json = opts.format == "json";
+    const bool json = opts.format == OutputFormat::json;
     if (!opts.output.empty() && opts.paths.size() != 1)
         throw std::invalid_argument("-o takes a single input (got " + std::to_string(opts.paths.size()) + ")");
     if (json && opts.output.empty() && !opts.check && !opts.diff &&
@@ -461,9 +461,8 @@ const CommandInfo& scrub_command() {
             CLI::Option* diff = sub->add_flag(
                 "--diff", opts->diff, "Write nothing; print the unified diff scrubbing would make; exit 1 if any");
             sub->get_option("--output")->excludes(check)->excludes(diff);
-            sub->add_option("-f,--format", opts->format, "Report format: text or json")
-                ->check(CLI::IsMember({"text", "json"}))
-                ->default_str("text");
+            add_format_option(*sub, opts->format, {OutputFormat::text, OutputFormat::json},
+                              "Report format: text or json");
             sub->add_option("--header", opts->policy.headers, "Also scrub this header's values (repeatable)")
                 ->allow_extra_args(false);
             sub->add_option("--query", opts->policy.query,
@@ -493,7 +492,7 @@ const CommandInfo& scrub_command() {
             sub->add_option("-j,--jobs", opts->jobs, "Files scrubbed in parallel (default: all cores)")
                 ->check(CLI::NonNegativeNumber);
             add_color_option(*sub, opts->color);
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, replacement, &action] {
                 // Settings from the config file join those of the command line
                 // here, at parse time, so a bad file is a usage error (exit 2).

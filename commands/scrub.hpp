@@ -9,19 +9,21 @@
 
 #include "command.hpp"
 #include "scrub/scrub.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
 struct ScrubOptions {
     std::vector<std::string> paths;
-    std::string output;           // -o: the one input's scrubbed copy goes here instead
-    bool check = false;           // write nothing; exit 1 when something would be scrubbed
-    bool diff = false;            // write nothing; print the unified diff; exit 1 when not empty
-    std::string format = "text";  // text | json
-    scrub::Policy policy;         // --header, --query, --json-key, --pattern, --replacement, --keep
-    std::string config;           // --config; empty: .cassette.toml found upward from the working directory
-    unsigned jobs = 0;            // 0 = all cores
+    std::string output;                        // -o: the one input's scrubbed copy goes here instead
+    bool check = false;                        // write nothing; exit 1 when something would be scrubbed
+    bool diff = false;                         // write nothing; print the unified diff; exit 1 when not empty
+    OutputFormat format = OutputFormat::text;  // text | json
+    scrub::Policy policy;                      // --header, --query, --json-key, --pattern, --replacement, --keep
+    std::string config;  // --config; empty: .cassette.toml found upward from the working directory
+    unsigned jobs = 0;   // 0 = all cores
     ColorMode color = ColorMode::auto_;
+    ReadOptions read;  // --input-format; thread count (lib/reader.hpp)
 };
 
 // What happened to one input.

@@ -14,7 +14,7 @@
 #include "error.hpp"
 #include "formats/sniff.hpp"
 #include "formats/json_export.hpp"
-#include "formats/json_export_stream.hpp"
+#include "formats/json_export_writer.hpp"
 #include "pricing.hpp"
 #include "usage_report.hpp"
 #include "prompt.hpp"
@@ -503,7 +503,7 @@ int run_show(const ShowOptions& opts, Terminal& t) {
     // Costs on the usage lines: from the installed price data when there is
     // one; a file given with --prices must load.
     std::shared_ptr<const PriceData> prices;
-    if (opts.format != "json") {
+    if (opts.format != OutputFormat::json) {
         std::string path = find_price_data(opts.prices);
         if (!path.empty()) {
             try {
@@ -519,7 +519,7 @@ int run_show(const ShowOptions& opts, Terminal& t) {
     ShowRenderer renderer(opts, palette, prices);
     const std::set<long long> wanted(opts.indexes.begin(), opts.indexes.end());
     auto keep = [&](const Interaction& ix) { return wanted.empty() || wanted.count(static_cast<long long>(ix.index)); };
-    const bool json = opts.format == "json";
+    const bool json = opts.format == OutputFormat::json;
     int status = missing ? exit_trouble : exit_ok;
     for (size_t fi = 0; fi < files.size(); ++fi) {
         const std::string& path = files[fi];
@@ -531,9 +531,9 @@ int run_show(const ShowOptions& opts, Terminal& t) {
         try {
             if (json) {
                 c = stream_cassette_json(
-                    path, files.size() == 1, [&](std::string_view s) { held.write(s); }, keep);
+                    path, files.size() == 1, [&](std::string_view s) { held.write(s); }, keep, opts.read);
             } else {
-                ReadOptions ropts;
+                ReadOptions ropts = opts.read;
                 ropts.on_header = [&](const Cassette& h) {
                     header.path = h.path;
                     header.format = h.format;
@@ -562,7 +562,8 @@ int run_show(const ShowOptions& opts, Terminal& t) {
                             prev_index = ix.index;
                         }
                         held.write(shown.before);
-                    });
+                    },
+                    work_options(ropts));
                 c = read_cassette_through(path, work, ropts, keep);
                 if (!c.problems.empty()) {
                     for (const auto& line : problem_error_lines(path, c.problems)) t.err(line);
@@ -613,11 +614,9 @@ const CommandInfo& show_command() {
             sub->add_flag("-v,--verbose", opts->verbose,
                           "Show the request's tools with their descriptions and parameters");
             sub->add_flag("--full", opts->full, "Show every text of the request in full, repeated messages included");
-            sub->add_option("-f,--format", opts->format, "Output format")
-                ->check(CLI::IsMember({"text", "json"}))
-                ->default_str("text");
+            add_format_option(*sub, opts->format, {OutputFormat::text, OutputFormat::json}, "Output format");
             add_color_option(*sub, opts->color);
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_show(*opts, t); }; });
         },
         true};

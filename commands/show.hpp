@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -17,12 +18,13 @@ struct ShowOptions {
     bool no_headers = false;
     bool verbose = false;  // request tools with descriptions and parameters
     bool full = false;     // request texts unfolded, nothing collapsed
-    std::string format = "text";
+    OutputFormat format = OutputFormat::text;
     ColorMode color = ColorMode::auto_;
     std::string prices;  // --prices FILE: price data for the usage line's cost (docs/cost.md)
     // Output of a file is held back up to this many bytes (so an unreadable
     // file prints only its error), then streamed.
     size_t hold_bytes = size_t{8} << 20;
+    ReadOptions read;  // --input-format; thread count (lib/reader.hpp)
 };
 
 const CommandInfo& show_command();

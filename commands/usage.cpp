@@ -51,10 +51,10 @@ struct FileResult {
     std::string note;                 // a file skipped (not HTTP), said on standard error
 };
 
-FileResult read_one(const std::string& path, const PriceData* prices) {
+FileResult read_one(const std::string& path, const PriceData* prices, const ReadOptions& ropts) {
     FileResult r;
     try {
-        FileUsage f = file_usage(path, prices);
+        FileUsage f = file_usage(path, prices, ropts);
         if (!f.problems.empty()) {
             r.errors = problem_error_lines(path, f.problems);
         } else if (!f.not_http.empty()) {
@@ -72,10 +72,10 @@ FileResult read_one(const std::string& path, const PriceData* prices) {
 
 // Reads every file on `jobs` threads; results stay in input order.
 std::vector<FileResult> read_all(const std::vector<std::string>& files, unsigned jobs, Terminal& t,
-                                 const PriceData* prices) {
+                                 const PriceData* prices, const ReadOptions& ropts) {
     std::vector<FileResult> results(files.size());
     for_each_file(
-        files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i], prices); }, t, "usage");
+        files.size(), jobs, [&](size_t i) { results[i] = read_one(files[i], prices, ropts); }, t, "usage");
     return results;
 }
 
@@ -164,8 +164,8 @@ std::string cost_notes(const UsageReport& r, const PriceData& prices, const Pale
     return out;
 }
 
-std::string table(const UsageReport& r, const std::string& by, const Palette& p, const PriceData* prices) {
-    const std::string dir = by == "model" ? std::string() : shared_directory(r);
+std::string table(const UsageReport& r, UsageBy by, const Palette& p, const PriceData* prices) {
+    const std::string dir = by == UsageBy::model ? std::string() : shared_directory(r);
     auto file_cell = [&](const std::string& path) { return path.substr(dir.size()); };
     std::vector<std::vector<std::string>> rows;
     auto row = [&](std::vector<std::string> head, const std::vector<std::string>& nums, std::string cost = {}) {
@@ -177,7 +177,7 @@ std::string table(const UsageReport& r, const std::string& by, const Palette& p,
     if (prices) heads.push_back("COST");
     size_t text_columns = 1;
     size_t without_calls = 0;
-    if (by == "interaction") {
+    if (by == UsageBy::interaction) {
         text_columns = 4;
         rows.push_back(row({"FILE", "#", "API", "MODEL"}, heads));
         for (const auto& f : r.files)
@@ -186,7 +186,7 @@ std::string table(const UsageReport& r, const std::string& by, const Palette& p,
                     row({file_cell(f.path), std::to_string(ix.index), ix.api, ix.model.empty() ? "-" : ix.model},
                         ix.usage ? number_cells(*ix.usage) : std::vector<std::string>(6, "-"), row_cost_cell(ix)));
         rows.push_back(row({"TOTAL", "", "", ""}, number_cells(r.total.usage), cost_cell(r.total.cost)));
-    } else if (by == "model") {
+    } else if (by == UsageBy::model) {
         rows.push_back(row({"MODEL", "CALLS"}, heads));
         for (const auto& m : r.models)
             rows.push_back(row(
@@ -242,16 +242,16 @@ std::string csv_cost(const CostSum& c) {
     return fmt::format(",{},USD,{}", c.priced ? exact_usd(c.nanos) : std::string(), c.unpriced);
 }
 
-std::string csv(const UsageReport& r, const std::string& by, bool cost) {
+std::string csv(const UsageReport& r, UsageBy by, bool cost) {
     std::string out;
-    if (by == "interaction") {
+    if (by == UsageBy::interaction) {
         out += fmt::format("file,index,api,model,{}{}\n", kCsvNumberHeads, cost ? ",cost,currency" : "");
         for (const auto& f : r.files)
             for (const auto& ix : f.interactions)
                 out += fmt::format("{},{},{},{},{}{}\n", csv_field(f.path), ix.index, csv_field(ix.api),
                                    csv_field(ix.model), ix.usage ? csv_numbers(*ix.usage) : std::string(",,,,,"),
                                    cost ? csv_cost(ix) : "");
-    } else if (by == "model") {
+    } else if (by == UsageBy::model) {
         out += fmt::format("model,interactions,{}{}\n", kCsvNumberHeads, cost ? ",cost,currency,unpriced" : "");
         for (const auto& m : r.models)
             out += fmt::format("{},{},{}{}\n", csv_field(m.model), m.total.interactions, csv_numbers(m.total.usage),
@@ -289,7 +289,7 @@ int run_usage(const UsageOptions& opts, Terminal& t) {
             return exit_trouble;
         }
     }
-    std::vector<FileResult> results = read_all(files, jobs, t, prices.get());
+    std::vector<FileResult> results = read_all(files, jobs, t, prices.get(), opts.read);
 
     std::vector<FileUsage> read;
     for (auto& r : results) {
@@ -300,11 +300,11 @@ int run_usage(const UsageOptions& opts, Terminal& t) {
     }
     UsageReport report = build_usage_report(std::move(read));
     Palette palette{use_color(opts.color, t)};
-    if (opts.format == "json") {
-        t.out(usage_report_json(report, opts.by == "model", prices.get())
+    if (opts.format == OutputFormat::json) {
+        t.out(usage_report_json(report, opts.by == UsageBy::model, prices.get())
                   .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
               "\n");
-    } else if (opts.format == "csv") {
+    } else if (opts.format == OutputFormat::csv) {
         t.out(csv(report, opts.by, prices != nullptr));
     } else {
         t.out(table(report, opts.by, palette, prices.get()));
@@ -320,18 +320,19 @@ const CommandInfo& usage_command() {
             sub->footer(kUsageHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
             sub->add_option("--by", opts->by, "Rows per interaction, file or model")
-                ->check(CLI::IsMember({"interaction", "file", "model"}))
-                ->default_str("file");
-            sub->add_option("-f,--format", opts->format, "Output format")
-                ->check(CLI::IsMember({"table", "json", "csv"}))
-                ->default_str("table");
+                ->transform(enum_names({{"interaction", static_cast<int>(UsageBy::interaction)},
+                                        {"file", static_cast<int>(UsageBy::file)},
+                                        {"model", static_cast<int>(UsageBy::model)}}))
+                ->option_text("TEXT:{interaction,file,model}=file");
+            add_format_option(*sub, opts->format, {OutputFormat::table, OutputFormat::json, OutputFormat::csv},
+                              "Output format");
             sub->add_option("-j,--jobs", opts->jobs, "Files read in parallel (default: one per core)")
                 ->check(CLI::Range(1u, 256u));
             sub->add_flag("--cost", opts->cost, "Price each call in USD (docs/cost.md)");
             sub->add_option("--prices", opts->prices, "Price data to use (a genai-prices data.json; implies --cost)")
                 ->type_name("FILE");
             add_color_option(*sub, opts->color);
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_usage(*opts, t); }; });
         }};
     return info;

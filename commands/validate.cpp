@@ -173,7 +173,7 @@ int run_validate(const ValidateOptions& opts, Terminal& t) {
     for_each_file(
         files.size(), jobs,
         [&](size_t i) {
-            FileReport r = validate_file(files[i]);
+            FileReport r = validate_file(files[i], opts.read);
             auto& fs = r.findings;
             fs.erase(std::remove_if(fs.begin(), fs.end(),
                                     [&](const Finding& f) {
@@ -194,9 +194,9 @@ int run_validate(const ValidateOptions& opts, Terminal& t) {
             failed = true;
         }
     }
-    if (opts.format == "json")
+    if (opts.format == OutputFormat::json)
         t.out(format_validate_json(reports, opts.strict));
-    else if (opts.format == "github")
+    else if (opts.format == OutputFormat::github)
         t.out(format_validate_github(reports));
     else
         t.out(format_validate_text(reports, opts.strict, opts.quiet, use_color(opts.color, t)));
@@ -213,9 +213,8 @@ const CommandInfo& validate_command() {
             CLI::App* sub = &command;
             sub->footer(kValidateHelp);
             sub->add_option("paths", opts->paths, "Cassette files or directories ('-' for standard input)")->required();
-            sub->add_option("-f,--format", opts->format, "Output format: text, json or github")
-                ->check(CLI::IsMember({"text", "json", "github"}))
-                ->default_str("text");
+            add_format_option(*sub, opts->format, {OutputFormat::text, OutputFormat::json, OutputFormat::github},
+                              "Output format: text, json or github");
             sub->add_flag("--strict", opts->strict, "Warnings fail too (exit 1)");
             std::vector<std::string> rules(validation_rules().begin(), validation_rules().end());
             sub->add_option("--ignore", opts->ignore, "Leave out findings of this rule (repeatable)")
@@ -225,7 +224,7 @@ const CommandInfo& validate_command() {
             sub->add_option("-j,--jobs", opts->jobs, "Files checked in parallel (default: all cores)")
                 ->check(CLI::NonNegativeNumber);
             add_color_option(*sub, opts->color);
-            add_input_format_option(*sub, false);
+            add_input_format_option(*sub, opts->read, false);
             sub->callback([opts, &action] { action = [opts](Terminal& t) { return run_validate(*opts, t); }; });
         }};
     return info;

@@ -7,17 +7,19 @@
 
 #include "command.hpp"
 #include "validation.hpp"  // the rules (same file name as this header)
+#include "reader.hpp"
 
 namespace cassette {
 
 struct ValidateOptions {
     std::vector<std::string> paths;
-    std::string format = "text";      // text | json | github
-    bool strict = false;              // warnings fail too
-    std::vector<std::string> ignore;  // rule ids left out
-    bool quiet = false;               // text: errors only (warnings too with --strict), no summary
-    unsigned jobs = 0;                // 0 = all cores
+    OutputFormat format = OutputFormat::text;  // text | json | github
+    bool strict = false;                       // warnings fail too
+    std::vector<std::string> ignore;           // rule ids left out
+    bool quiet = false;                        // text: errors only (warnings too with --strict), no summary
+    unsigned jobs = 0;                         // 0 = all cores
     ColorMode color = ColorMode::auto_;
+    ReadOptions read;  // --input-format; thread count (lib/reader.hpp)
 };
 
 const CommandInfo& validate_command();

@@ -161,7 +161,7 @@ InteractionFacts interaction_facts(InteractionView& v) {
     return f;
 }
 
-FileListing list_file(const std::string& path, const InteractionFilter& filter) {
+FileListing list_file(const std::string& path, const InteractionFilter& filter, const ReadOptions& ropts) {
     FileListing out;
     out.path = path;
     OrderedWork<Interaction, std::optional<InteractionFacts>> work(
@@ -173,8 +173,9 @@ FileListing list_file(const std::string& path, const InteractionFilter& filter) 
         [&](Interaction&&, std::optional<InteractionFacts>&& row) {
             ++out.interactions;
             if (row) out.rows.push_back(std::move(*row));
-        });
-    Cassette c = read_cassette_through(path, work);
+        },
+        work_options(ropts));
+    Cassette c = read_cassette_through(path, work, ropts);
     out.format = c.format;
     out.recorder = c.recorder;
     out.problems = std::move(c.problems);

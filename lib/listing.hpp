@@ -12,6 +12,7 @@
 #include "decode/body.hpp"
 #include "message.hpp"
 #include "model.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -88,6 +89,6 @@ struct FileListing {
 
 // Reads one cassette (streaming, per-interaction work on worker threads).
 // Throws InputError when the file cannot be read.
-FileListing list_file(const std::string& path, const InteractionFilter& filter);
+FileListing list_file(const std::string& path, const InteractionFilter& filter, const ReadOptions& ropts = {});
 
 }  // namespace cassette

@@ -60,11 +60,6 @@ const Format kFormats[] = {
     {"go-vcr", govcr_sniff, govcr_read, nullptr},
 };
 
-std::string& default_format_storage() {
-    static std::string name = "auto";
-    return name;
-}
-
 const Format* format_named(std::string_view name) {
     if (name == "polly") name = "har";
     if (name == "ruby" || name == "vcr") name = "ruby-vcr";
@@ -127,8 +122,8 @@ std::string gunzip_head(std::string_view in, size_t limit) {
 }
 
 const Format* choose(const std::string& name, std::string_view head, const ReadOptions& opts) {
-    const std::string& wanted = opts.input_format.empty() ? default_format_storage() : opts.input_format;
-    if (wanted != "auto") {
+    const std::string& wanted = opts.input_format;
+    if (!wanted.empty() && wanted != "auto") {
         const Format* f = format_named(wanted);
         if (!f) throw InputError(name, {}, "unknown input format `" + wanted + "`", "", "io");
         return f;
@@ -203,14 +198,6 @@ const std::vector<std::string>& known_input_formats() {
     }();
     return names;
 }
-
-bool set_default_input_format(const std::string& name) {
-    if (name != "auto" && !format_named(name)) return false;
-    default_format_storage() = name == "auto" ? name : format_named(name)->name;
-    return true;
-}
-
-const std::string& default_input_format() { return default_format_storage(); }
 
 std::string detect_format(const std::string& path) {
     std::unique_ptr<FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));

@@ -30,18 +30,24 @@ struct ReadOptions {
     size_t max_depth = limits().yaml_depth;                  // YAML nesting
     size_t max_alias_expansion = limits().yaml_alias_nodes;  // nodes produced by aliases
     // Forces a format ("go-vcr", "vcrpy", "ruby-vcr", "har", "httprr", "nock",
-    // "exvcr", "betamax", "php-vcr", "dvr", "talkback", "dd-trace");
-    // "auto" detects from the content; empty uses default_input_format().
-    std::string input_format;
+    // "exvcr", "betamax", "php-vcr", "dvr", "talkback", "dd-trace",
+    // "cassetter", "aquila"); "auto" (or empty) detects from the content.
+    // The CLI's --input-format sets it in the options each command reads with.
+    std::string input_format = "auto";
+    // Worker threads for the per-interaction work of the readers that spread
+    // it (read_cassette_through, lib/util/ordered_work.hpp); 0 runs it inline.
+    size_t threads = hardware_work_threads();
 };
 
 // The formats `input_format` accepts, "auto" first.
 const std::vector<std::string>& known_input_formats();
-// Process-wide default for ReadOptions::input_format (the CLI's
-// --input-format sets it once, before any command reads). Returns false, and
-// changes nothing, for a name not in known_input_formats().
-bool set_default_input_format(const std::string& name);
-const std::string& default_input_format();
+
+// The OrderedWork options of a read with `opts` (its thread count).
+inline OrderedWorkOptions work_options(const ReadOptions& opts) {
+    OrderedWorkOptions o;
+    o.threads = opts.threads;
+    return o;
+}
 
 // Detects the format of the file at `path` from its first bytes (gunzipping
 // them when gzipped): the format name, or "" when no reader claims it.

@@ -362,7 +362,8 @@ InteractionHits search_interaction(InteractionView& v, const Pattern& p, FieldSe
     return out;
 }
 
-FileSearch search_file(const std::string& path, const Pattern& p, FieldSet fields, const InteractionFilter& filter) {
+FileSearch search_file(const std::string& path, const Pattern& p, FieldSet fields, const InteractionFilter& filter,
+                       const ReadOptions& ropts) {
     FileSearch out;
     out.path = path;
     OrderedWork<Interaction, std::optional<InteractionHits>> work(
@@ -380,8 +381,9 @@ FileSearch search_file(const std::string& path, const Pattern& p, FieldSet field
                 out.matching_lines += f.hits.size();
             }
             out.interactions.push_back(std::move(*h));
-        });
-    Cassette c = read_cassette_through(path, work);
+        },
+        work_options(ropts));
+    Cassette c = read_cassette_through(path, work, ropts);
     out.problems = std::move(c.problems);
     return out;
 }

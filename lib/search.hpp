@@ -125,6 +125,7 @@ InteractionHits search_interaction(InteractionView& v, const Pattern& p, FieldSe
 // Reads one cassette (streaming, per-interaction work on worker threads),
 // searching the interactions `filter` accepts. Throws InputError when the
 // file cannot be read.
-FileSearch search_file(const std::string& path, const Pattern& p, FieldSet fields, const InteractionFilter& filter);
+FileSearch search_file(const std::string& path, const Pattern& p, FieldSet fields, const InteractionFilter& filter,
+                       const ReadOptions& ropts = {});
 
 }  // namespace cassette

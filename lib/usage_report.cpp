@@ -90,7 +90,7 @@ std::string iso_time(int64_t ms) {
                        tm.tm_min, tm.tm_sec);
 }
 
-FileUsage file_usage(const std::string& path, const PriceData* prices) {
+FileUsage file_usage(const std::string& path, const PriceData* prices, const ReadOptions& ropts) {
     FileUsage f;
     f.path = path;
     // Reassembly runs on worker threads (lib/util/ordered_work.hpp); rows are
@@ -115,8 +115,9 @@ FileUsage file_usage(const std::string& path, const PriceData* prices) {
             if (!row) return;
             f.total.add(*row);
             f.interactions.push_back(std::move(*row));
-        });
-    Cassette c = read_cassette_through(path, work);
+        },
+        work_options(ropts));
+    Cassette c = read_cassette_through(path, work, ropts);
     f.problems = std::move(c.problems);
     f.not_http = c.not_http;
     return f;

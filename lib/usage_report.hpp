@@ -11,6 +11,7 @@
 
 #include "message.hpp"
 #include "model.hpp"
+#include "reader.hpp"
 #include "pricing.hpp"
 
 namespace cassette {
@@ -65,7 +66,7 @@ struct UsageReport {
 // Reads one cassette (streaming) and reassembles each interaction.
 // Throws InputError when the file cannot be read; malformed fields land in `problems`.
 // With `prices`, each row is priced too (its request URL, model and recorded time).
-FileUsage file_usage(const std::string& path, const PriceData* prices = nullptr);
+FileUsage file_usage(const std::string& path, const PriceData* prices = nullptr, const ReadOptions& ropts = {});
 
 // Per-model and grand totals over `files` (kept in the given order).
 UsageReport build_usage_report(std::vector<FileUsage> files);

@@ -551,7 +551,7 @@ std::vector<Finding> CassetteValidator::take() {
     return std::move(findings_);
 }
 
-FileReport validate_file(const std::string& path) {
+FileReport validate_file(const std::string& path, const ReadOptions& ropts) {
     FileReport report;
     report.path = path;
     CassetteValidator v;
@@ -563,13 +563,13 @@ FileReport validate_file(const std::string& path) {
         v.add_problems(c.problems, problems_seen);
         problems_seen = c.problems.size();
     };
-    ReadOptions opts;
+    ReadOptions opts = ropts;
     opts.on_header = [&](const Cassette& c) { live = &c; };
     // The per-interaction rules run on worker threads (lib/util/ordered_work.hpp);
     // their findings are added here in file order.
     OrderedWork<Interaction, std::vector<Finding>> work(
         [](const Interaction& ix) { return validate_interaction(ix); },
-        [&](Interaction&& ix, std::vector<Finding>&& f) { v.add(ix, std::move(f)); });
+        [&](Interaction&& ix, std::vector<Finding>&& f) { v.add(ix, std::move(f)); }, work_options(opts));
     try {
         Cassette c = read_cassette_through(path, work, opts, [&](const Interaction&) {
             if (live) sync_problems(*live);

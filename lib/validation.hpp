@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model.hpp"
+#include "reader.hpp"
 
 namespace cassette {
 
@@ -78,6 +79,6 @@ struct FileReport {
 // Reads `path` streaming ("-" = standard input) and checks everything;
 // never throws for bad input: parse failures become yaml-syntax / schema
 // findings, read failures become `trouble`.
-FileReport validate_file(const std::string& path);
+FileReport validate_file(const std::string& path, const ReadOptions& ropts = {});
 
 }  // namespace cassette

@@ -254,44 +254,39 @@ TEST_CASE("long cassette: validate past the first megabyte keeps what came befor
 TEST_CASE("long LLM cassette: show and export write what a one-thread run writes", "[threads][corpus]") {
     const std::string path = "bench_long_llm_show.yaml";
     write_long_llm_cassette(path);
+    // The thread count travels in each command's ReadOptions: 3 workers, then none.
     auto run_both = [&](auto&& run) {
-        const size_t threads = default_work_threads().load();
-        std::string threaded = run();
-        default_work_threads() = 0;
-        std::string alone;
-        try {
-            alone = run();
-        } catch (...) {
-            default_work_threads() = threads;
-            throw;
-        }
-        default_work_threads() = threads;
+        std::string threaded = run(size_t{3});
+        std::string alone = run(size_t{0});
         CHECK(threaded.size() > 1'000'000);
         CHECK(threaded == alone);
     };
     SECTION("show") {
-        run_both([&] {
+        run_both([&](size_t threads) {
             ShowOptions opts;
             opts.paths = {path};
+            opts.read.threads = threads;
             testsupport::FakeTerminal t;
             CHECK(run_show(opts, t) == 0);
             return t.out_text;
         });
     }
     SECTION("show --format json") {
-        run_both([&] {
+        run_both([&](size_t threads) {
             ShowOptions opts;
             opts.paths = {path};
-            opts.format = "json";
+            opts.read.threads = threads;
+            opts.format = OutputFormat::json;
             testsupport::FakeTerminal t;
             CHECK(run_show(opts, t) == 0);
             return t.out_text;
         });
     }
     SECTION("export") {
-        run_both([&] {
+        run_both([&](size_t threads) {
             ExportOptions opts;
             opts.paths = {path};
+            opts.read.threads = threads;
             testsupport::FakeTerminal t;
             CHECK(run_export(opts, t) == 0);
             return t.out_text;

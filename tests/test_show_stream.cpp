@@ -48,7 +48,7 @@ TEST_CASE("show streams a file larger than it holds back, same interactions", "[
     CHECK(held.out_calls == 1);
     CHECK(streamed.out_calls == 2);
 
-    opts.format = "json";
+    opts.format = OutputFormat::json;
     FakeTerminal json_streamed = show(opts);
     opts.hold_bytes = ShowOptions{}.hold_bytes;
     FakeTerminal json_held = show(opts);

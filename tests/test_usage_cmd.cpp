@@ -96,7 +96,7 @@ TEST_CASE("usage command: renders through the terminal, bad files reported, othe
     SECTION("json totals equal the sum of the files") {
         FakeTerminal tj;
         opts.paths = {o4_dir()};
-        opts.format = "json";
+        opts.format = OutputFormat::json;
         CHECK(run_usage(opts, tj) == 0);
         json j = json::parse(tj.out_text);
         int64_t sum = 0;
@@ -107,7 +107,7 @@ TEST_CASE("usage command: renders through the terminal, bad files reported, othe
     SECTION("output does not depend on -j") {
         FakeTerminal a, b;
         opts.paths = {testsupport::source_dir() + "/testdata/fantasy"};
-        opts.format = "csv";
+        opts.format = OutputFormat::csv;
         opts.jobs = 1;
         CHECK(run_usage(opts, a) == 0);
         opts.jobs = 4;

@@ -193,7 +193,7 @@ public:
         Interaction ix;
         ix.index = index;
         ix.pos = node.pos;
-        YamlConvert conv(c_, index);
+        FieldConvert conv(c_, index);
         if (!node.is_mapping()) {
             conv.problem(node.pos, std::string("an interaction must be a mapping, found ") + node.kind_name());
             return ix;
@@ -218,7 +218,7 @@ public:
     }
 
 private:
-    BodyIn body(YamlConvert& conv, const YamlNode& v) {
+    BodyIn body(FieldConvert& conv, const YamlNode& v) {
         BodyIn in;
         in.pos = v.pos;
         if (v.is_null()) return in;
@@ -239,7 +239,7 @@ private:
         return in;
     }
 
-    void request(YamlConvert& conv, const YamlNode& n, Request& rq,
+    void request(FieldConvert& conv, const YamlNode& n, Request& rq,
                  const std::function<void(Position, std::string)>& problem) {
         if (!n.is_mapping()) {
             conv.problem(n.pos, std::string("`request` must be a mapping, found ") + n.kind_name());
@@ -264,7 +264,7 @@ private:
         rq.content_length = static_cast<int64_t>(rq.body.bytes.size());
     }
 
-    void response(YamlConvert& conv, const YamlNode& n, Response& rs,
+    void response(FieldConvert& conv, const YamlNode& n, Response& rs,
                   const std::function<void(Position, std::string)>& problem) {
         if (!n.is_mapping()) {
             conv.problem(n.pos, std::string("`response` must be a mapping, found ") + n.kind_name());
@@ -297,7 +297,7 @@ Cassette read_yaml(std::string_view text, const std::string& name, const Interac
     c.path = name;
     c.format = "cassetter";
     c.recorder = "cassetter";
-    YamlConvert top(c, std::nullopt);
+    FieldConvert top(c, std::nullopt);
     YamlInteractions conv(c);
     bool header_sent = false;
     auto send_header = [&] {
@@ -387,7 +387,7 @@ public:
         Interaction ix;
         ix.index = index;
         ix.pos = toml_pos(node);
-        YamlConvert conv(c_, index);
+        FieldConvert conv(c_, index);
         const toml::table* t = node.as_table();
         if (!t) {
             conv.problem(ix.pos, "an interaction must be a table");
@@ -409,13 +409,13 @@ public:
     }
 
 private:
-    std::string string(YamlConvert& conv, const toml::node& v, const char* field) {
+    std::string string(FieldConvert& conv, const toml::node& v, const char* field) {
         if (auto s = v.as_string()) return s->get();
         conv.problem(toml_pos(v), std::string("`") + field + "` must be a string");
         return {};
     }
 
-    void headers(YamlConvert& conv, const toml::node& v, Headers& out, Position& pos) {
+    void headers(FieldConvert& conv, const toml::node& v, Headers& out, Position& pos) {
         pos = toml_pos(v);
         const toml::table* t = v.as_table();
         if (!t) {
@@ -441,7 +441,7 @@ private:
 
     // `body_type` + `body_content` (cassetter's TOML), or a `body` table
     // {type, content} as the YAML form has it.
-    BodyIn body(YamlConvert& conv, const toml::table& t) {
+    BodyIn body(FieldConvert& conv, const toml::table& t) {
         BodyIn in;
         const toml::node* type = t.get("body_type");
         const toml::node* content = t.get("body_content");
@@ -470,7 +470,7 @@ private:
         return in;
     }
 
-    void request(YamlConvert& conv, const toml::node& n, Request& rq,
+    void request(FieldConvert& conv, const toml::node& n, Request& rq,
                  const std::function<void(Position, std::string)>& problem) {
         rq.pos = toml_pos(n);
         const toml::table* t = n.as_table();
@@ -494,7 +494,7 @@ private:
         rq.content_length = static_cast<int64_t>(rq.body.bytes.size());
     }
 
-    void response(YamlConvert& conv, const toml::node& n, Response& rs,
+    void response(FieldConvert& conv, const toml::node& n, Response& rs,
                   const std::function<void(Position, std::string)>& problem) {
         rs.pos = toml_pos(n);
         const toml::table* t = n.as_table();
@@ -536,7 +536,7 @@ Cassette read_toml(std::string_view text, const std::string& name, const Interac
     c.path = name;
     c.format = "cassetter";
     c.recorder = "cassetter";
-    YamlConvert top(c, std::nullopt);
+    FieldConvert top(c, std::nullopt);
     for (auto&& [k, v] : doc) {
         std::string key(k.str());
         if (key == "version") {

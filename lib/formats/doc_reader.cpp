@@ -131,7 +131,7 @@ Position Doc::at(std::string_view path) {
 }
 
 void DocProblems::operator()(std::optional<size_t> ix, const std::string& path, std::string message) {
-    YamlConvert cv(c_, ix);
+    FieldConvert cv(c_, ix);
     cv.problem(doc_.at(path), std::move(message));
 }
 

@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "formats/yaml_convert.hpp"
+#include "formats/field_convert.hpp"
 #include "model.hpp"
 #include "reader.hpp"
 

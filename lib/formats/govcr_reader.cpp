@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "formats/yaml_convert.hpp"
+#include "formats/field_convert.hpp"
 
 namespace cassette {
 
@@ -24,7 +24,7 @@ ExtraField extra(const YamlNode& key, const YamlNode& value) {
 // The fields go-vcr's Request and Response share (net/http's message fields).
 // True when `key` was one of them.
 template <typename Message>
-bool http_message_field(YamlConvert& cv, const std::string& key, const YamlNode& v, Message& r) {
+bool http_message_field(FieldConvert& cv, const std::string& key, const YamlNode& v, Message& r) {
     if (key == "proto")
         r.proto = cv.string(v, key);
     else if (key == "proto_major")
@@ -43,7 +43,7 @@ bool http_message_field(YamlConvert& cv, const std::string& key, const YamlNode&
     return true;
 }
 
-void convert_request(YamlConvert& cv, YamlNode& node, Request& r) {
+void convert_request(FieldConvert& cv, YamlNode& node, Request& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`request` must be a mapping, found ") + node.kind_name());
         return;
@@ -84,7 +84,7 @@ void convert_request(YamlConvert& cv, YamlNode& node, Request& r) {
     if (!has_method) cv.problem(node.pos, "`request` has no `method`");
 }
 
-void convert_response(YamlConvert& cv, YamlNode& node, Response& r) {
+void convert_response(FieldConvert& cv, YamlNode& node, Response& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`response` must be a mapping, found ") + node.kind_name());
         return;
@@ -138,7 +138,7 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
     Interaction ix;
     ix.index = index;
     ix.pos = node.pos;
-    YamlConvert cv(c, index, YamlDialect::go_vcr);
+    FieldConvert cv(c, index, YamlDialect::go_vcr);
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("an interaction must be a mapping, found ") + node.kind_name());
         return ix;
@@ -325,7 +325,7 @@ Cassette govcr_read(YamlEventStream& ys, const std::string& name, const Interact
     Cassette c;
     c.path = name;
     c.format = "go-vcr";
-    YamlConvert top(c, std::nullopt, YamlDialect::go_vcr);
+    FieldConvert top(c, std::nullopt, YamlDialect::go_vcr);
 
     ys.next();  // STREAM_START
     if (ys.next().type == YAML_STREAM_END_EVENT) ys.fail(Position{1, 1}, "empty file: no YAML document", "schema");

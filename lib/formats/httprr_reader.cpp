@@ -18,7 +18,9 @@ namespace {
 
 constexpr std::string_view kMagic = "httprr trace v1\n";
 
-struct Message {
+// One HTTP/1.x message as it was on the wire, split (not the LLM Message of
+// lib/message.hpp).
+struct WireMessage {
     std::string start_line;
     Headers headers;
     std::string body;
@@ -30,8 +32,8 @@ struct Message {
 // and the header ends at the first empty line: CRLF and bare-LF files alike
 // (a body's own blank lines, "\r\n\r\n" in an SSE stream, are never taken
 // for the header's end).
-Message split_message(std::string_view m) {
-    Message out;
+WireMessage split_message(std::string_view m) {
+    WireMessage out;
     size_t end = std::string_view::npos, body_at = 0;
     for (size_t pos = 0; pos < m.size();) {
         size_t nl = m.find('\n', pos);
@@ -84,7 +86,8 @@ bool is_chunked(const Headers& h) {
     return false;
 }
 
-void apply_body(YamlConvert& cv, Position pos, Message& m, Body& body, std::optional<std::vector<std::string>>& te) {
+void apply_body(FieldConvert& cv, Position pos, WireMessage& m, Body& body,
+                std::optional<std::vector<std::string>>& te) {
     body.present = true;
     body.pos = body.key_pos = pos;
     if (is_chunked(m.headers)) {
@@ -115,7 +118,7 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
     cur.pos = kMagic.size();
     size_t index = 0;
     bool header_sent = false;
-    YamlConvert top(c, std::nullopt);
+    FieldConvert top(c, std::nullopt);
     // What rsc.io/httprr's open() refuses as "corrupt httprr trace" is a
     // schema Problem here: the records before it are read, a record cut
     // short is read as far as it goes, and after a line that is not two
@@ -147,10 +150,10 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
         if (nreq > left || nresp > left - nreq) {
             // The column of the length that runs past the end.
             Position col = cur.where(nreq > left ? cur.pos : cur.pos + sp + 1);
-            YamlConvert(c, index).problem(col, "record " + std::to_string(index) + " declares " + std::to_string(nreq) +
-                                                   " + " + std::to_string(nresp) + " bytes but the file ends " +
-                                                   std::to_string(left) +
-                                                   " bytes after this line; read as far as it goes");
+            FieldConvert(c, index).problem(col, "record " + std::to_string(index) + " declares " +
+                                                    std::to_string(nreq) + " + " + std::to_string(nresp) +
+                                                    " bytes but the file ends " + std::to_string(left) +
+                                                    " bytes after this line; read as far as it goes");
             if (nreq > left) nreq = left;
             nresp = left - nreq;
         }
@@ -161,10 +164,10 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
         Interaction ix;
         ix.index = index;
         ix.pos = at;
-        YamlConvert cv(c, index);
+        FieldConvert cv(c, index);
         Position req_pos = cur.where(start);
         ix.request.pos = ix.request.url_pos = ix.request.headers_pos = req_pos;
-        Message rq = split_message(req);
+        WireMessage rq = split_message(req);
         if (!rq.ok) cv.problem(req_pos, "request is not a complete HTTP/1.1 message");
         {
             std::string_view line = rq.start_line;
@@ -188,7 +191,7 @@ Cassette httprr_read(std::string_view text, const std::string& name, const Inter
 
         Position resp_pos = cur.where(start + nreq);
         ix.response.pos = ix.response.status_pos = ix.response.code_pos = ix.response.headers_pos = resp_pos;
-        Message rs = split_message(resp);
+        WireMessage rs = split_message(resp);
         if (!rs.ok) cv.problem(resp_pos, "response is not a complete HTTP/1.1 message");
         {
             std::string_view line = rs.start_line;

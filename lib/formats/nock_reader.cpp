@@ -104,7 +104,7 @@ Cassette nock_read(std::string_view text, const std::string& name, const Interac
         const json& d = doc[i];
         Interaction ix;
         ix.index = i;
-        YamlConvert cv(c, i);
+        FieldConvert cv(c, i);
         const std::string at = "[" + std::to_string(i) + "]";
         auto problem = [&](const std::string& field, const std::string& message) {
             cv.problem(where.at(at + (field.empty() ? "" : "." + field)), message);

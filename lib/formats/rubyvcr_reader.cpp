@@ -29,7 +29,7 @@ std::string upper(std::string s) {
 std::string recorder_name(const YamlNode& v) { return v.is_scalar() && !v.is_null() ? v.value : std::string(); }
 
 // body: {encoding, string} | {encoding, base64_string} | "bare" | null | {fields: …}
-void convert_body(YamlConvert& cv, const YamlNode& key, const YamlNode& v, Body& out, std::vector<ExtraField>& extra) {
+void convert_body(FieldConvert& cv, const YamlNode& key, const YamlNode& v, Body& out, std::vector<ExtraField>& extra) {
     if (!v.is_mapping()) {
         cv.scalar_body(key, v, out);
         return;
@@ -70,7 +70,7 @@ void convert_body(YamlConvert& cv, const YamlNode& key, const YamlNode& v, Body&
     }
 }
 
-void convert_request(YamlConvert& cv, YamlNode& node, Request& r) {
+void convert_request(FieldConvert& cv, YamlNode& node, Request& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`request` must be a mapping, found ") + node.kind_name());
         return;
@@ -103,7 +103,7 @@ void convert_request(YamlConvert& cv, YamlNode& node, Request& r) {
     if (!has_method) cv.problem(node.pos, "`request` has no `method`");
 }
 
-void convert_response(YamlConvert& cv, YamlNode& node, Response& r) {
+void convert_response(FieldConvert& cv, YamlNode& node, Response& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`response` must be a mapping, found ") + node.kind_name());
         return;
@@ -163,7 +163,7 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
     Interaction ix;
     ix.index = index;
     ix.pos = node.pos;
-    YamlConvert cv(c, index);
+    FieldConvert cv(c, index);
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("an interaction must be a mapping, found ") + node.kind_name());
         return ix;
@@ -216,7 +216,7 @@ Cassette rubyvcr_read(YamlEventStream& ys, const std::string& name, const Intera
     Cassette c;
     c.path = name;
     c.format = "ruby-vcr";
-    YamlConvert top(c, std::nullopt);
+    FieldConvert top(c, std::nullopt);
     size_t index = 0;
 
     ys.next();  // STREAM_START

@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "reader.hpp"
-#include "formats/yaml_convert.hpp"
+#include "formats/field_convert.hpp"
 #include "formats/yaml_stream.hpp"
 
 namespace cassette {

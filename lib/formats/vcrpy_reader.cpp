@@ -345,7 +345,7 @@ size_t first_indented_key(std::string_view head, std::string_view key) {
     return std::string_view::npos;
 }
 
-void convert_request(YamlConvert& cv, YamlNode& node, Request& r) {
+void convert_request(FieldConvert& cv, YamlNode& node, Request& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`request` must be a mapping, found ") + node.kind_name());
         return;
@@ -414,7 +414,7 @@ void convert_request(YamlConvert& cv, YamlNode& node, Request& r) {
     if (!has_method) cv.problem(node.pos, "`request` has no `method`");
 }
 
-void convert_response(YamlConvert& cv, YamlNode& node, Response& r) {
+void convert_response(FieldConvert& cv, YamlNode& node, Response& r) {
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("`response` must be a mapping, found ") + node.kind_name());
         return;
@@ -506,7 +506,7 @@ Interaction convert_interaction(Cassette& c, YamlNode& node, size_t index) {
     Interaction ix;
     ix.index = index;
     ix.pos = node.pos;
-    YamlConvert cv(c, index);
+    FieldConvert cv(c, index);
     if (!node.is_mapping()) {
         cv.problem(node.pos, std::string("an interaction must be a mapping, found ") + node.kind_name());
         return ix;
@@ -636,7 +636,7 @@ Cassette vcrpy_read(YamlEventStream& ys, const std::string& name, const Interact
     Cassette c;
     c.path = name;
     c.format = "vcrpy";
-    YamlConvert top(c, std::nullopt);
+    FieldConvert top(c, std::nullopt);
     size_t index = 0;
     auto emit = [&](YamlNode& node) {
         Interaction ix = convert_interaction(c, node, index++);

@@ -710,7 +710,8 @@ bool looks_like_json(std::string_view text) {
 
 }  // namespace
 
-FileResult scrub_cassette(const std::string& path, std::string_view bytes, const Policy& policy) {
+FileResult scrub_cassette(const std::string& path, std::string_view bytes, const Policy& policy,
+                          const ReadOptions& ropts) {
     if (is_gzip(bytes)) {
         // A whole-file gzip (VCR.py .yaml.gz, httprr .gz): scrubbed inside, and
         // gzipped again only when something changed.
@@ -722,7 +723,7 @@ FileResult scrub_cassette(const std::string& path, std::string_view bytes, const
     }
     // Read as every command reads it (a byte order mark included, which the
     // format sniffs look past; it stays in the output).
-    const Cassette c = load_cassette_from_string(bytes, path);
+    const Cassette c = load_cassette_from_string(bytes, path, ropts);
     FileResult r;
     r.format = c.format;
     // Formats scrub has no span-keeping tree for: said, never half-done.

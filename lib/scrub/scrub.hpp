@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "reader.hpp"
+
 namespace cassette::scrub {
 
 // Rule ids: stable, used by --keep and in reports.
@@ -72,6 +74,7 @@ struct FileResult {
 // Scrubs one cassette given as its bytes (whole-file gzip as in `.yaml.gz`
 // is undone and redone). `path` names the file in errors. Throws InputError
 // (lib/error.hpp) with line:column when the file cannot be read as a cassette.
-FileResult scrub_cassette(const std::string& path, std::string_view bytes, const Policy& policy);
+FileResult scrub_cassette(const std::string& path, std::string_view bytes, const Policy& policy,
+                          const ReadOptions& ropts = {});
 
 }  // namespace cassette::scrub

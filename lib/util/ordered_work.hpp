@@ -14,7 +14,6 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -29,32 +28,33 @@
 
 namespace cassette {
 
-// The worker threads an OrderedWork starts unless told otherwise: one per
-// core, none on a single core (then everything runs inline). Process-wide;
-// tests set 0 to compare with a one-thread run.
-inline std::atomic<size_t>& default_work_threads() {
-    static std::atomic<size_t> n{[] {
+// The worker threads a read spreads its work over unless told otherwise: one
+// per core, none on a single core (then everything runs inline). A value, not
+// a setting: callers pass their own count (ReadOptions::threads).
+inline size_t hardware_work_threads() {
+    static const size_t n = [] {  // asked once: the count of cores does not change
         unsigned cores = std::thread::hardware_concurrency();
         return cores > 1 ? size_t{cores} : size_t{0};
-    }()};
+    }();
     return n;
 }
+
+struct OrderedWorkOptions {
+    size_t threads = hardware_work_threads();
+    size_t window = 0;                     // batches in flight; 0 = 2 per thread
+    size_t start_after = size_t{1} << 20;  // weight pushed before threads start
+    // Items go to the threads in batches of this weight (or this many
+    // items), so that waking a thread is rare next to the work it gets.
+    size_t batch_weight = size_t{256} << 10;
+    size_t batch_items = 256;
+};
 
 template <class In, class Out>
 class OrderedWork {
 public:
     using Work = std::function<Out(const In&)>;
     using Deliver = std::function<void(In&&, Out&&)>;
-
-    struct Options {
-        size_t threads = default_work_threads().load();
-        size_t window = 0;                     // batches in flight; 0 = 2 per thread
-        size_t start_after = size_t{1} << 20;  // weight pushed before threads start
-        // Items go to the threads in batches of this weight (or this many
-        // items), so that waking a thread is rare next to the work it gets.
-        size_t batch_weight = size_t{256} << 10;
-        size_t batch_items = 256;
-    };
+    using Options = OrderedWorkOptions;
 
     OrderedWork(Work work, Deliver deliver) : OrderedWork(std::move(work), std::move(deliver), Options{}) {}
     OrderedWork(Work work, Deliver deliver, Options opts)

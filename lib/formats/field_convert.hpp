@@ -1,5 +1,7 @@
-// YAML node -> model conversions shared by the YAML cassette readers (go-vcr,
-// VCR.py, Ruby VCR; httprr and nock use it for their Problems). A malformed
+// Field conversions into the model, with Problem reporting, shared by the
+// readers: YAML nodes -> model values for the YAML cassette readers (go-vcr,
+// VCR.py, Ruby VCR); httprr, nock and the JSON readers use it for their
+// Problems. A malformed
 // value becomes a `schema` Problem on the cassette and reading goes on, so
 // `validate` can report every one of them; nothing here throws.
 #pragma once
@@ -24,9 +26,9 @@ namespace cassette {
 //    ("200") or padded; bytes are also tagged !!python/bytes.
 enum class YamlDialect { go_vcr, vcr_family };
 
-class YamlConvert {
+class FieldConvert {
 public:
-    YamlConvert(Cassette& c, std::optional<size_t> interaction, YamlDialect dialect = YamlDialect::vcr_family)
+    FieldConvert(Cassette& c, std::optional<size_t> interaction, YamlDialect dialect = YamlDialect::vcr_family)
         : c_(c), ix_(interaction), dialect_(dialect) {}
 
     void problem(Position pos, std::string message);

@@ -1,4 +1,5 @@
-// One cassette as a JSON document written piece by piece while it is read
+// The streamed JSON export writer (not the `json_stream` body kind of
+// lib/decode/body.hpp): one cassette as a JSON document written piece by piece while it is read
 // (cassette-export(1) --format json): memory stays one interaction, whatever the
 // file's size. Shared by `export --format json` and `show --format json`.
 #pragma once

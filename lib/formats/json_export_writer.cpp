@@ -1,4 +1,4 @@
-#include "formats/json_export_stream.hpp"
+#include "formats/json_export_writer.hpp"
 
 #include "error.hpp"
 #include "formats/json_export.hpp"
@@ -56,7 +56,8 @@ Cassette stream_cassette_json(const std::string& path, bool pretty, const TextSi
         [&](Interaction&&, std::string&& text) {
             write(std::string(first ? "" : ",") + (pretty ? "\n" : "") + text);
             first = false;
-        });
+        },
+        work_options(ropts));
     Cassette c = read_cassette_through(path, work, ropts, keep);
     if (!c.problems.empty()) throw problem_error(path, c.problems.front());
     if (!opened) open(c);

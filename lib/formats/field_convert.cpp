@@ -1,4 +1,4 @@
-#include "formats/yaml_convert.hpp"
+#include "formats/field_convert.hpp"
 
 #include <charconv>
 #include <system_error>
@@ -32,22 +32,22 @@ nlohmann::json go_yaml_json(const YamlNode& n) {
     return n.value;
 }
 
-void YamlConvert::problem(Position pos, std::string message) {
+void FieldConvert::problem(Position pos, std::string message) {
     c_.problems.push_back(Problem{"schema", pos, ix_, std::move(message)});
 }
 
-bool YamlConvert::is_bytes_tag(std::string_view tag) const {
+bool FieldConvert::is_bytes_tag(std::string_view tag) const {
     if (dialect_ == YamlDialect::go_vcr) return tag == "tag:yaml.org,2002:binary" || tag == "!binary";
     return is_binary_tag(tag);
 }
 
-std::string YamlConvert::describe(const YamlNode& n) const {
+std::string FieldConvert::describe(const YamlNode& n) const {
     if (!n.is_scalar()) return n.kind_name();
     if (dialect_ == YamlDialect::go_vcr && n.value.size() > 40) return "\"" + n.value.substr(0, 40) + "…\"";
     return "\"" + n.value.substr(0, 40) + "\"";
 }
 
-std::optional<std::string> YamlConvert::string(const YamlNode& n, std::string_view field) {
+std::optional<std::string> FieldConvert::string(const YamlNode& n, std::string_view field) {
     if (n.is_null()) return std::string();
     if (!n.is_scalar()) {
         problem(n.pos, "`" + std::string(field) + "` must be a string, found " + n.kind_name());
@@ -65,7 +65,7 @@ std::optional<std::string> YamlConvert::string(const YamlNode& n, std::string_vi
     return n.value;
 }
 
-std::optional<int64_t> YamlConvert::integer(const YamlNode& n, std::string_view field) {
+std::optional<int64_t> FieldConvert::integer(const YamlNode& n, std::string_view field) {
     // go-vcr: a plain scalar, an optional `+`; the VCR family: any scalar style, padded with spaces.
     const bool go = dialect_ == YamlDialect::go_vcr;
     if (n.is_scalar() && (!go || n.style == ScalarStyle::plain)) {
@@ -84,7 +84,7 @@ std::optional<int64_t> YamlConvert::integer(const YamlNode& n, std::string_view 
     return std::nullopt;
 }
 
-std::optional<bool> YamlConvert::boolean(const YamlNode& n, std::string_view field) {
+std::optional<bool> FieldConvert::boolean(const YamlNode& n, std::string_view field) {
     if (n.is_scalar() && n.style == ScalarStyle::plain) {
         const std::string& v = n.value;
         if (v == "true" || v == "True" || v == "TRUE" || v == "yes" || v == "on") return true;
@@ -94,7 +94,7 @@ std::optional<bool> YamlConvert::boolean(const YamlNode& n, std::string_view fie
     return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> YamlConvert::string_list(const YamlNode& n, std::string_view field) {
+std::optional<std::vector<std::string>> FieldConvert::string_list(const YamlNode& n, std::string_view field) {
     std::vector<std::string> out;
     if (n.is_null()) return out;
     if (!n.is_sequence()) {
@@ -106,7 +106,7 @@ std::optional<std::vector<std::string>> YamlConvert::string_list(const YamlNode&
     return out;
 }
 
-std::optional<ValuesMap> YamlConvert::values_map(const YamlNode& n, std::string_view field) {
+std::optional<ValuesMap> FieldConvert::values_map(const YamlNode& n, std::string_view field) {
     ValuesMap out;
     if (n.is_null()) return out;
     if (!n.is_mapping()) {
@@ -129,7 +129,7 @@ std::optional<ValuesMap> YamlConvert::values_map(const YamlNode& n, std::string_
     return out;
 }
 
-void YamlConvert::headers(const YamlNode& n, Headers& out) {
+void FieldConvert::headers(const YamlNode& n, Headers& out) {
     if (n.is_null()) return;
     if (!n.is_mapping()) {
         problem(n.pos, std::string("`headers` must be a mapping of names to lists, found ") + n.kind_name());
@@ -182,7 +182,7 @@ const YamlNode& python_call_data(const YamlNode& n) {
 
 }  // namespace
 
-void YamlConvert::any_headers(const YamlNode& n_in, Headers& out, Position* headers_pos) {
+void FieldConvert::any_headers(const YamlNode& n_in, Headers& out, Position* headers_pos) {
     const YamlNode& n = python_call_data(n_in);
     if (headers_pos) *headers_pos = n_in.pos;
     if (n.is_null()) return;
@@ -248,7 +248,7 @@ void YamlConvert::any_headers(const YamlNode& n_in, Headers& out, Position* head
     problem(n.pos, std::string("`headers` must be a mapping of names to values, found ") + n.kind_name());
 }
 
-bool YamlConvert::body_start(const YamlNode& key, const YamlNode& value, Body& out) {
+bool FieldConvert::body_start(const YamlNode& key, const YamlNode& value, Body& out) {
     out.present = true;
     out.key_pos = key.pos;
     out.pos = value.pos;
@@ -264,7 +264,7 @@ bool YamlConvert::body_start(const YamlNode& key, const YamlNode& value, Body& o
     return true;
 }
 
-void YamlConvert::body(const YamlNode& key, YamlNode& value, Body& out) {
+void FieldConvert::body(const YamlNode& key, YamlNode& value, Body& out) {
     if (!body_start(key, value, out)) return;
     if (!out.binary_tag) {
         out.bytes = std::move(value.value);
@@ -273,7 +273,7 @@ void YamlConvert::body(const YamlNode& key, YamlNode& value, Body& out) {
     }
 }
 
-void YamlConvert::scalar_body(const YamlNode& key, const YamlNode& value, Body& out) {
+void FieldConvert::scalar_body(const YamlNode& key, const YamlNode& value, Body& out) {
     if (!body_start(key, value, out)) return;
     if (auto s = string(value, "body")) out.bytes = std::move(*s);
 }
