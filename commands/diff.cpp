@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -26,13 +27,17 @@ using nlohmann::json;
 
 const char* kDiffHelp =
     "Compares two cassettes by meaning. Interactions are paired (by position, or by\n"
-    "method, URL and request body when the counts differ); requests are compared as\n"
-    "JSON, responses as status, headers and the reassembled message (text, reasoning,\n"
-    "tool calls, finish reason, usage). Volatile fields (ids, timestamps, obfuscation,\n"
-    "durations, Date and request-id headers, User-Agent versions) are ignored: see\n"
-    "--list-ignored. No output and exit 0 when equal, exit 1 when different, 2 on\n"
-    "trouble. When a re-recording changes the usage, the cost change is shown beside\n"
-    "it (priced with the installed price data, or --prices FILE; docs/cost.md).\n\n"
+    "method, URL and request body when the counts differ). The request of an LLM call\n"
+    "is compared as its prompt: per message (prompt.messages[N] added, removed or\n"
+    "changed), prompt.system, prompt.model, prompt.tools (+ name / - name) and\n"
+    "prompt.params.*; other requests as JSON. Responses are compared as status,\n"
+    "headers and the reassembled message (text, reasoning, tool calls, finish reason,\n"
+    "usage). Short texts show as \"Oi!\" → \"Olá!\", long ones as a word diff.\n"
+    "Volatile fields (ids, timestamps, obfuscation, durations, Date and request-id\n"
+    "headers, User-Agent versions) are ignored: see --list-ignored. No output and\n"
+    "exit 0 when equal, exit 1 when different, 2 on trouble. When a re-recording\n"
+    "changes the usage, the cost change is shown beside it (priced with the\n"
+    "installed price data, or --prices FILE; docs/cost.md).\n\n"
     "As a git diff driver (see `man cassette-diff` and docs/diff-git.md):\n"
     "  git config diff.cassette.command 'cassette diff'\n"
     "  git config diff.cassette.textconv 'cassette diff --textconv'\n"
@@ -95,6 +100,8 @@ public:
     }
 
     std::string change(const FieldChange& c) const {
+        if (is_prompt_message(c.path)) return message_change(c);
+        if (c.path == "prompt.tools") return tools_change(c);
         std::string label = "  " + p_.bold(c.path) + ":";
         if (!c.old_value) return label + " " + p_.green("+ " + value_text(*c.new_value)) + "\n";
         if (!c.new_value) return label + " " + p_.red("- " + value_text(*c.old_value)) + "\n";
@@ -109,11 +116,7 @@ public:
                         fmt::format(" · {} {}", last_segment(part.path), numbers(*part.old_value, *part.new_value)));
             return out + "\n";
         }
-        if (a.is_string() && b.is_string()) {
-            std::string words = word_text(a.get<std::string>(), b.get<std::string>());
-            if (words.find('\n') == std::string::npos) return label + " " + words + "\n";
-            return label + "\n" + indent(words, "    ") + "\n";
-        }
+        if (a.is_string() && b.is_string()) return label + text_change(a.get<std::string>(), b.get<std::string>());
         if (a.is_structured() && b.is_structured()) {
             return label + " " +
                    word_text(a.dump(-1, ' ', false, json::error_handler_t::replace),
@@ -124,6 +127,89 @@ public:
     }
 
 private:
+    // `prompt.messages[3]`, not a field below it.
+    static bool is_prompt_message(const std::string& path) {
+        return path.rfind("prompt.messages[", 0) == 0 && path.back() == ']' &&
+               path.find('.', std::string_view("prompt.messages").size()) == std::string::npos;
+    }
+
+    static std::string field(const json& v, const char* key) {
+        if (!v.is_object() || !v.contains(key) || !v[key].is_string()) return {};
+        return v[key].get<std::string>();
+    }
+
+    static bool short_line(const std::string& s) { return s.size() <= 40 && s.find('\n') == std::string::npos; }
+
+    // After the label: a short single-line value as `"a" → "b"`, a long or
+    // multi-line one as a word diff (indented below the label when it spans lines).
+    std::string text_change(const std::string& a, const std::string& b) const {
+        if (short_line(a) && short_line(b))
+            return " " + p_.red("\"" + printable(a) + "\"") + " → " + p_.green("\"" + printable(b) + "\"") + "\n";
+        std::string words = word_text(a, b);
+        if (words.find('\n') == std::string::npos) return " " + words + "\n";
+        return "\n" + indent(words, "    ") + "\n";
+    }
+
+    // A text shown after a label: on the line when it is one line, else indented below.
+    static std::string block(const std::string& text) {
+        std::string t = printable(text);
+        if (t.find('\n') == std::string::npos) return " " + t + "\n";
+        return "\n" + indent(t, "    ") + (t.back() == '\n' ? "" : "\n");
+    }
+
+    std::string message_change(const FieldChange& c) const {
+        if (!c.old_value) {
+            const json& v = *c.new_value;
+            return "  " + p_.bold(c.path) + " " +
+                   p_.green("added (" + printable(field(v, "role")) + "):" + block(field(v, "text")));
+        }
+        if (!c.new_value)
+            return "  " + p_.bold(c.path) + " " + p_.red("removed (" + printable(field(*c.old_value, "role")) + ")") +
+                   "\n";
+        const json& a = *c.old_value;
+        const json& b = *c.new_value;
+        std::string role_a = printable(field(a, "role")), role_b = printable(field(b, "role"));
+        std::string role = role_a == role_b ? role_a : p_.red(role_a) + " → " + p_.green(role_b);
+        std::string label = "  " + p_.bold(c.path) + " (" + role + "):";
+        std::string out;
+        std::string text_a = field(a, "text"), text_b = field(b, "text");
+        if (text_a != text_b)
+            out += label + text_change(text_a, text_b);
+        else if (role_a != role_b)
+            out += label + block(text_b);
+        json extra_a = a.is_object() && a.contains("extra") ? a["extra"] : json();
+        json extra_b = b.is_object() && b.contains("extra") ? b["extra"] : json();
+        if (extra_a != extra_b)
+            out += "  " + p_.bold(c.path + ".extra") + ": " +
+                   word_text(extra_a.dump(-1, ' ', false, json::error_handler_t::replace),
+                             extra_b.dump(-1, ' ', false, json::error_handler_t::replace)) +
+                   "\n";
+        return out;
+    }
+
+    // `prompt.tools: + get_weather - search`: the tool names offered or withdrawn.
+    std::string tools_change(const FieldChange& c) const {
+        auto names = [](const json& v) {
+            std::vector<std::string> out;
+            if (v.is_array())
+                for (const auto& n : v)
+                    if (n.is_string()) out.push_back(n.get<std::string>());
+            return out;
+        };
+        // No tools on one side: the field is absent there.
+        std::vector<std::string> a = c.old_value ? names(*c.old_value) : std::vector<std::string>{};
+        std::vector<std::string> b = c.new_value ? names(*c.new_value) : std::vector<std::string>{};
+        std::string out;
+        for (const auto& n : b)
+            if (std::find(a.begin(), a.end(), n) == a.end()) out += " " + p_.green("+ " + printable(n));
+        for (const auto& n : a)
+            if (std::find(b.begin(), b.end(), n) == b.end()) out += " " + p_.red("- " + printable(n));
+        // Same names, another order.
+        if (out.empty() && c.old_value && c.new_value)
+            return "  " + p_.bold(c.path) + ": " + word_text(c.old_value->dump(), c.new_value->dump()) + "\n";
+        return "  " + p_.bold(c.path) + ":" + out + "\n";
+    }
+
     static std::string last_segment(const std::string& path) {
         size_t dot = path.rfind('.');
         return dot == std::string::npos ? path : path.substr(dot + 1);
@@ -226,6 +312,23 @@ std::string textconv_text(const Cassette& c, const std::vector<IgnoreRule>& rule
         out += fmt::format("\n#{} {} {}\n", ix.index, ix.request.method, printable(ix.request.url));
         for (const auto& [path, value] : visible_fields(ix, rules)) {
             if (path == "request.method" || path == "request.url") continue;
+            // A prompt message: its role, then its text.
+            if (value.is_object() && path.rfind("prompt.messages[", 0) == 0 && value.contains("text") &&
+                value["text"].is_string() && value.contains("role") && value["role"].is_string()) {
+                std::string head = path + " (" + printable(value["role"].get<std::string>()) + ")";
+                std::string text = printable(value["text"].get<std::string>());
+                if (text.find('\n') != std::string::npos) {
+                    out += head + ": |\n" + indent(text, "  ");
+                    if (text.back() != '\n') out += "\n";
+                } else {
+                    out += head + ": " + text + "\n";
+                }
+                if (value.contains("extra"))
+                    out += path +
+                           ".extra: " + printable(value["extra"].dump(-1, ' ', false, json::error_handler_t::replace)) +
+                           "\n";
+                continue;
+            }
             // Numbers as written (no thousands separators): a stable, greppable view.
             std::string text = value.is_string()
                                    ? printable(value.get<std::string>())

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "decode/body.hpp"
+#include "prompt.hpp"
 #include "providers/reassemble.hpp"
 #include "util/text.hpp"
 
@@ -190,6 +191,63 @@ void add_message(const Message& m, FieldList& out) {
     }
 }
 
+// A message of the prompt as one value: its role and its parts as text
+// (tool calls as `name(args)`, tool results under `[result]`, media as their
+// label), so a changed message reads as a word diff. Tool call ids are left
+// out: they are new on every recording.
+json prompt_message_value(const PromptMessage& m) {
+    std::string text;
+    auto line = [&](const std::string& s) {
+        if (!text.empty()) text += "\n";
+        text += s;
+    };
+    for (const auto& part : m.parts) {
+        if (part.type == "text")
+            line(part.text);
+        else if (part.type == "tool_call")
+            line(part.name + "(" + part.arguments + ")");
+        else if (part.type == "tool_result")
+            line(std::string(part.is_error ? "[tool error" : "[tool result") +
+                 (part.name.empty() ? "" : " " + part.name) + "] " + part.text);
+        else if (part.type == "reasoning")
+            line("[reasoning] " + part.text);
+        else if (part.type == "refusal")
+            line("[refusal] " + part.text);
+        else if (part.type == "image" || part.type == "audio" || part.type == "document")
+            line("[" + media_label(part) + "]");
+        else
+            line("[" + part.type + "]");
+    }
+    json v = {{"role", m.role}, {"text", text}};
+    if (!m.extra.is_null() && !(m.extra.is_object() && m.extra.empty())) v["extra"] = m.extra;
+    return v;
+}
+
+// The request of an LLM call, as the fields of its prompt: `prompt.model`,
+// `prompt.system`, one `prompt.messages[i]` per message, `prompt.tools` (the
+// names) and `prompt.tools.NAME` (description and parameters),
+// `prompt.tool_choice`, `prompt.params.*`, `prompt.extra.*`.
+void add_prompt(const Prompt& p, FieldList& out) {
+    out.emplace_back("prompt.model", p.model);
+    out.emplace_back("prompt.system", p.system);
+    for (size_t i = 0; i < p.messages.size(); ++i)
+        out.emplace_back(fmt::format("prompt.messages[{}]", i), prompt_message_value(p.messages[i]));
+    json names = json::array();
+    for (const auto& t : p.tools) names.push_back(t.name);
+    if (!names.empty()) out.emplace_back("prompt.tools", names);
+    for (const auto& t : p.tools) {
+        json params = json::array();
+        for (const auto& prm : t.parameters) params.push_back(prm.name + (prm.required ? "*" : ""));
+        json v = {{"type", t.type}, {"description", t.description}, {"parameters", std::move(params)}};
+        out.emplace_back(key_path("prompt.tools", t.name), std::move(v));
+    }
+    if (!p.tool_choice.is_null()) flatten(p.tool_choice, "prompt.tool_choice", out);
+    if (p.params.is_object())
+        for (const auto& [k, v] : p.params.items()) flatten(v, key_path("prompt.params", k), out);
+    if (p.extra.is_object())
+        for (const auto& [k, v] : p.extra.items()) flatten(v, key_path("prompt.extra", k), out);
+}
+
 std::string status_text(const Response& rs) {
     if (!rs.code) return rs.status;
     std::string code = std::to_string(*rs.code);
@@ -263,6 +321,17 @@ void fold_usage_parts(std::vector<FieldChange>& changes) {
             std::remove_if(changes.begin(), changes.end(), [&](const FieldChange& c) { return c.path == gone; }),
             changes.end());
     }
+}
+
+// A tool offered or withdrawn shows in `prompt.tools` (+ name / - name); its
+// definition (`prompt.tools.NAME`) is only listed when it changed.
+void drop_tool_definitions_of_listed_tools(std::vector<FieldChange>& changes) {
+    changes.erase(std::remove_if(changes.begin(), changes.end(),
+                                 [](const FieldChange& c) {
+                                     return c.path.rfind("prompt.tools", 0) == 0 && c.path != "prompt.tools" &&
+                                            (!c.old_value || !c.new_value);
+                                 }),
+                  changes.end());
 }
 
 std::vector<FieldChange> compare_fields(const FieldList& a, const FieldList& b) {
@@ -392,6 +461,13 @@ const std::vector<IgnoreRule>& default_ignore_rules() {
         {"request.body.**.previous_response_id", "id of the earlier response, new on every recording"},
         {"request.body.**.signature", "signature of earlier thinking, new on every recording"},
         {"request.body.**.encrypted_content", "encrypted earlier reasoning, new on every recording"},
+        {"prompt.params.previous_response_id", "id of the earlier response, new on every recording"},
+        {"prompt.extra.**.tool_call_id", "id of an earlier tool call, new on every recording"},
+        {"prompt.extra.**.tool_use_id", "id of an earlier tool call, new on every recording"},
+        {"prompt.extra.**.call_id", "id of an earlier tool call, new on every recording"},
+        {"prompt.extra.**.previous_response_id", "id of the earlier response, new on every recording"},
+        {"prompt.extra.**.signature", "signature of earlier thinking, new on every recording"},
+        {"prompt.extra.**.encrypted_content", "encrypted earlier reasoning, new on every recording"},
     };
     return rules;
 }
@@ -475,11 +551,16 @@ FieldList interaction_fields(const Interaction& ix) {
     out.emplace_back("request.method", rq.method);
     out.emplace_back("request.url", rq.url);
     add_headers(rq.headers, "request.headers", out);
-    add_body(decode_body(rq.headers, rq.body.bytes), rq.body.bytes, "request.body", out);
+    DecodedBody request = decode_body(rq.headers, rq.body.bytes);
+    DecodedBody body = decode_body(rs.headers, rs.body.bytes);
+    // An LLM call's request as its prompt; any other request body as JSON paths.
+    if (auto prompt = read_prompt(ix, body, &request))
+        add_prompt(*prompt, out);
+    else
+        add_body(request, rq.body.bytes, "request.body", out);
     out.emplace_back("response.status", status_text(rs));
     add_headers(rs.headers, "response.headers", out);
     if (rs.duration_ms) out.emplace_back("response.duration", *rs.duration_ms);
-    DecodedBody body = decode_body(rs.headers, rs.body.bytes);
     if (auto message = reassemble(ix, body))
         add_message(*message, out);
     else
@@ -577,6 +658,7 @@ CassetteDiff diff_cassettes(const Cassette& a, const Cassette& b, const DiffOpti
             x.changes =
                 compare_fields(visible_fields(a.interactions[*ia], rules), visible_fields(b.interactions[*ib], rules));
             if (!opts.no_ignore) fold_usage_parts(x.changes);
+            drop_tool_definitions_of_listed_tools(x.changes);
             if (x.changes.empty()) continue;
             x.kind = InteractionChangeKind::changed;
         } else {

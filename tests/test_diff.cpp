@@ -148,7 +148,7 @@ TEST_CASE("volatile-only re-recording: equal by default, listed with --no-ignore
 TEST_CASE("the canonical re-recording: the answer and the tokens, nothing else", "[diff]") {
     auto r = testsupport::run_cassette({"diff", kSeed, kRerecorded});
     CHECK(r.exit_code == 1);
-    CHECK(r.out.find("message.text: [-Oi-]{+Olá+}!") != std::string::npos);
+    CHECK(r.out.find("message.text: \"Oi!\" → \"Olá!\"") != std::string::npos);
     CHECK(r.out.find("148 → 84 (-64)") != std::string::npos);
     CHECK(r.out.find("chatcmpl") == std::string::npos);
     CHECK(r.out.find("obfuscation") == std::string::npos);
@@ -197,6 +197,42 @@ TEST_CASE("tool-call change: arguments compared as JSON, call ids ignored", "[di
     CHECK(j["interactions"][0]["changes"][0]["path"] == "message.tool_calls[0].arguments");
     CHECK(j["interactions"][0]["changes"][0]["old"] == json{{"location", "Florence, Italy"}});
     CHECK(j["interactions"][0]["changes"][0]["new"] == json{{"location", "Rome, Italy"}});
+}
+
+TEST_CASE("LLM request changes reported per message and per field of the prompt", "[diff]") {
+    auto r = testsupport::run_cassette({"diff", "testdata/diff/prompt_a.yaml", "testdata/diff/prompt_b.yaml"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("prompt.model: \"o4-mini\" → \"gpt-4.1-mini\"") != std::string::npos);
+    CHECK(r.out.find("prompt.messages[1] added (user): Answer in Celsius.") != std::string::npos);
+    CHECK(r.out.find("prompt.system: You are a helpful assistant{+. Answer in one short sentence, in the language of "
+                     "the question.+}") != std::string::npos);
+    CHECK(r.out.find("prompt.messages[0] (user): \"What's the weather in Florence,Italy?\" → \"What's the weather "
+                     "in Rome,Italy?\"") != std::string::npos);
+    CHECK(r.out.find("prompt.tools: + get_time\n") != std::string::npos);
+    CHECK(r.out.find("prompt.params.temperature: 0.2 → 0.7") != std::string::npos);
+    // Not as JSON paths into the raw body, and the tool call ids stay out.
+    CHECK(r.out.find("request.body") == std::string::npos);
+    CHECK(r.out.find("call_") == std::string::npos);
+    testsupport::check_golden("diff/prompt_change.txt", r.out);
+
+    r = testsupport::run_cassette({"diff", "testdata/diff/prompt_b.yaml", "testdata/diff/prompt_a.yaml"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("prompt.messages[1] removed (user)\n") != std::string::npos);
+    CHECK(r.out.find("prompt.tools: - get_time\n") != std::string::npos);
+
+    r = testsupport::run_cassette(
+        {"diff", "testdata/diff/prompt_a.yaml", "testdata/diff/prompt_b.yaml", "--format", "json"});
+    json j = json::parse(r.out);
+    REQUIRE(j["interactions"].size() == 2);
+    const json& added = j["interactions"][0]["changes"][1];
+    CHECK(added["path"] == "prompt.messages[1]");
+    CHECK_FALSE(added.contains("old"));
+    CHECK(added["new"] == json{{"role", "user"}, {"text", "Answer in Celsius."}});
+    bool temperature = false;
+    for (const auto& c : j["interactions"][1]["changes"])
+        if (c["path"] == "prompt.params.temperature") temperature = c["old"] == 0.2 && c["new"] == 0.7;
+    CHECK(temperature);
+    testsupport::check_golden("diff/prompt_change.json", r.out);
 }
 
 TEST_CASE("interaction removed and added", "[diff]") {
@@ -273,7 +309,7 @@ TEST_CASE("git diff driver: 7 arguments, /dev/null for an added file", "[diff]")
     // Git stops at a driver's non-zero exit ("external diff died"): differences exit 0 here.
     CHECK(r.exit_code == 0);
     CHECK(r.out.rfind("diff --cassette a/cassettes/chat.yaml b/cassettes/chat.yaml\n", 0) == 0);
-    CHECK(r.out.find("[-Oi-]{+Olá+}!") != std::string::npos);
+    CHECK(r.out.find("\"Oi!\" → \"Olá!\"") != std::string::npos);
     r = testsupport::run_cassette(
         {"diff", "new.yaml", "/dev/null", ".", ".", "testdata/diff/tool_a.yaml", "def5678", "100644"});
     CHECK(r.exit_code == 0);
@@ -301,7 +337,7 @@ TEST_CASE("git diff driver and textconv in a real repository", "[diff]") {
         sh(repo, git + " -c diff.cassette.command=" + shell_quote(bin + " diff") + " --no-pager diff HEAD~1 HEAD");
     CHECK(status == 0);
     CHECK(out.find("diff --cassette a/chat.yaml b/chat.yaml") != std::string::npos);
-    CHECK(out.find("message.text: [-Oi-]{+Olá+}!") != std::string::npos);
+    CHECK(out.find("message.text: \"Oi!\" → \"Olá!\"") != std::string::npos);
     CHECK(out.find("message.usage.output_tokens: 148 → 84 (-64)") != std::string::npos);
     CHECK(out.find("chatcmpl") == std::string::npos);
     CHECK(out.find("data:") == std::string::npos);
