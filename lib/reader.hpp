@@ -23,7 +23,9 @@ struct Cassette;
 
 struct ReadOptions {
     // Called once, before the first interaction is handed over (or at the
-    // end when there is none), with the header fields read so far.
+    // end when there is none), with the header fields read so far. The
+    // cassette it is given lives, and gathers the problems found later, until
+    // the read returns: a caller may keep a pointer to it until then.
     std::function<void(const Cassette&)> on_header;
     // Limits against hostile input (docs/limits.md); the process-wide
     // defaults (lib/limits.hpp) unless set here.

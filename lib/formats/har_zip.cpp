@@ -134,12 +134,15 @@ Cassette har_zip_read(std::string_view bytes, const std::string& name, const Int
     };
     // Positions in errors are inside the .har entry: errors name it
     // ("x.har.zip:har.har:12:5"); the cassette is the archive.
+    // The header handed on names the archive; it lives until this read
+    // returns, as a reader's own header does (callers may keep a pointer).
     ReadOptions inner = opts;
+    Cassette header_copy;
     if (opts.on_header)
         inner.on_header = [&](const Cassette& header) {
-            Cassette copy = header;
-            copy.path = name;
-            opts.on_header(copy);
+            header_copy = header;
+            header_copy.path = name;
+            opts.on_header(header_copy);
         };
     Cassette c = har_read_with_sidecars(*har, name + ":" + entry_name, sink, inner, sidecars);
     c.path = name;
