@@ -138,9 +138,9 @@ const std::vector<UnitDef>& units() {
 
 // Every dimension of `a` is in `b` with the same value (a is b or an ancestor).
 bool within(const UnitDef& a, const UnitDef& b) {
-    for (const auto& [k, v] : a.dims) {
-        auto it = std::find_if(b.dims.begin(), b.dims.end(), [&](const auto& d) { return d.first == k; });
-        if (it == b.dims.end() || it->second != v) return false;
+    for (const auto& dim : a.dims) {
+        auto it = std::find_if(b.dims.begin(), b.dims.end(), [&](const auto& d) { return d.first == dim.first; });
+        if (it == b.dims.end() || it->second != dim.second) return false;
     }
     return true;
 }
