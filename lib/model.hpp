@@ -20,6 +20,7 @@ namespace cassette {
 struct Position {
     int line = 0;
     int column = 0;
+    bool operator==(const Position&) const = default;
 };
 
 // HTTP headers in recorded order. Names keep their recorded spelling; look-ups

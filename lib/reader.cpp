@@ -1,5 +1,8 @@
 #include "reader.hpp"
 
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -160,9 +163,49 @@ Cassette read_text(std::string_view text, const std::string& name, const Interac
         head = text.substr(0, 64u << 20);  // as extend_undecided_head does for files
     const Format* f = choose(name, head, opts);
     if (f->text) return f->text(text, name, sink, opts);
+    if (f->yaml == govcr_read && opts.fast_yaml)
+        return govcr_read_text(text, name, sink, opts, [&] {
+            return std::make_unique<YamlEventStream>(name, text, opts.max_depth, opts.max_alias_expansion);
+        });
     YamlEventStream ys(name, text, opts.max_depth, opts.max_alias_expansion);
     return f->yaml(ys, name, sink, opts);
 }
+
+// A file mapped read-only for the fast go-vcr reader. Pages it has read are
+// given back as it goes (release_before), so a 400 MB cassette costs a few
+// MiB of memory, not 400.
+class MappedFile {
+public:
+    static std::unique_ptr<MappedFile> open(int fd) {
+        struct stat st{};
+        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return nullptr;
+        size_t size = static_cast<size_t>(st.st_size);
+        void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) return nullptr;
+        madvise(p, size, MADV_SEQUENTIAL);
+        return std::unique_ptr<MappedFile>(new MappedFile(static_cast<const char*>(p), size));
+    }
+    ~MappedFile() { munmap(const_cast<char*>(data_), size_); }
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+
+    std::string_view text() const { return {data_, size_}; }
+    // Drops the pages wholly before `offset` from memory (they are read
+    // again from the file if ever touched), in steps of 8 MiB.
+    void release_before(size_t offset) {
+        static const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+        size_t upto = offset / page * page;
+        if (upto < released_ + (size_t{8} << 20)) return;
+        madvise(const_cast<char*>(data_) + released_, upto - released_, MADV_DONTNEED);
+        released_ = upto;
+    }
+
+private:
+    MappedFile(const char* data, size_t size) : data_(data), size_(size) {}
+    const char* data_;
+    size_t size_;
+    size_t released_ = 0;
+};
 
 std::string slurp(FILE* file, const std::string& path) {
     std::string text;
@@ -244,6 +287,18 @@ Cassette read_cassette(const std::string& path, const InteractionSink& sink, con
     const Format* f = choose(path, head, opts);
     std::rewind(file.get());
     if (f->text) return f->text(slurp(file.get(), path), path, sink, opts);
+    if (f->yaml == govcr_read && opts.fast_yaml) {
+        if (auto mapped = MappedFile::open(fileno(file.get()))) {
+            return govcr_read_text(
+                mapped->text(), path, sink, opts,
+                [&] {
+                    std::rewind(file.get());
+                    return std::make_unique<YamlEventStream>(path, file.get(), opts.max_depth,
+                                                             opts.max_alias_expansion);
+                },
+                [&](size_t done) { mapped->release_before(done); });
+        }
+    }
     YamlEventStream ys(path, file.get(), opts.max_depth, opts.max_alias_expansion);
     return f->yaml(ys, path, sink, opts);
 }

@@ -39,6 +39,10 @@ struct ReadOptions {
     // Worker threads for the per-interaction work of the readers that spread
     // it (read_cassette_through, lib/util/ordered_work.hpp); 0 runs it inline.
     size_t threads = hardware_work_threads();
+    // go-vcr YAML is read by the fast reader of its writers' subset
+    // (formats/yaml_fast.hpp) with libyaml taking over where a file leaves
+    // it; false reads it all with libyaml (the tests compare the two).
+    bool fast_yaml = true;
 };
 
 // The formats `input_format` accepts, "auto" first.

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "formats/field_convert.hpp"
+#include "formats/yaml_fast.hpp"
 
 namespace cassette {
 
@@ -315,18 +316,56 @@ bool govcr_sniff(std::string_view head) {
     return at_line_start("interactions:") || at_line_start("version:");
 }
 
-Cassette govcr_read(YamlEventStream& ys, const std::string& name, const InteractionSink& sink,
-                    const ReadOptions& opts) {
-    bool header_sent = false;
-    auto send_header = [&](const Cassette& c) {
-        if (!header_sent && opts.on_header) opts.on_header(c);
-        header_sent = true;
-    };
-    Cassette c;
-    c.path = name;
-    c.format = "go-vcr";
-    FieldConvert top(c, std::nullopt, YamlDialect::go_vcr);
+namespace {
 
+// What a read has seen so far, carried from the fast reader to libyaml when
+// the fast one hands over mid-file.
+struct GovcrState {
+    bool header_sent = false;
+    bool has_version = false;
+    bool has_interactions = false;
+};
+
+// Where the fast reader stopped: top-level keys read whole, and interactions
+// of the next key (`interactions`) already handed to the sink.
+struct Resume {
+    size_t keys = 0;
+    size_t items = 0;
+};
+
+void send_header(const Cassette& c, GovcrState& st, const ReadOptions& opts) {
+    if (!st.header_sent && opts.on_header) opts.on_header(c);
+    st.header_sent = true;
+}
+
+// A top-level key other than `interactions`.
+void top_level_field(Cassette& c, GovcrState& st, const YamlNode& key, const YamlNode& v) {
+    FieldConvert top(c, std::nullopt, YamlDialect::go_vcr);
+    if (key_is(key, "version")) {
+        st.has_version = true;
+        c.version_pos = v.pos;
+        if (auto n = top.integer(v, "version")) {
+            c.version = *n;
+            if (*n != 1 && *n != 2)
+                top.problem(v.pos, "unknown go-vcr cassette version " + std::to_string(*n) + " (known: 1, 2)");
+        }
+    } else {
+        c.extra.push_back(extra(key, v));
+    }
+}
+
+void finish_top_level(Cassette& c, GovcrState& st, const ReadOptions& opts) {
+    FieldConvert top(c, std::nullopt, YamlDialect::go_vcr);
+    if (!st.has_version)
+        top.problem(Position{1, 1}, "no `version` key: go-vcr cassettes start with `version: 1` or `version: 2`");
+    if (!st.has_interactions) top.problem(Position{1, 1}, "no `interactions` key");
+    send_header(c, st, opts);
+}
+
+// The libyaml reader, from the start or from where the fast one stopped
+// (`from`: what it already read is skipped, not read again).
+void read_events(YamlEventStream& ys, Cassette& c, GovcrState& st, const Resume& from, const InteractionSink& sink,
+                 const ReadOptions& opts) {
     ys.next();  // STREAM_START
     if (ys.next().type == YAML_STREAM_END_EVENT) ys.fail(Position{1, 1}, "empty file: no YAML document", "schema");
     // DOCUMENT_START
@@ -334,17 +373,28 @@ Cassette govcr_read(YamlEventStream& ys, const std::string& name, const Interact
     if (root.type != YAML_MAPPING_START_EVENT)
         ys.fail(ys.position(), "expected a mapping with `version` and `interactions` at the top level", "schema");
 
-    bool has_version = false, has_interactions = false;
+    size_t key_index = 0;
     while (ys.next().type != YAML_MAPPING_END_EVENT) {
+        if (key_index++ < from.keys) {
+            ys.skip_node();
+            ys.next();
+            ys.skip_node();
+            continue;
+        }
         YamlNode key = ys.build_node();
         ys.next();
         if (key_is(key, "interactions")) {
-            has_interactions = true;
+            st.has_interactions = true;
             const yaml_event_t& ev = ys.current();
             if (ev.type == YAML_SEQUENCE_START_EVENT) {
                 size_t index = 0;
                 bool try_pipeline = true;
                 while (ys.next().type != YAML_SEQUENCE_END_EVENT) {
+                    if (index < from.items) {
+                        ys.skip_node();
+                        ++index;
+                        continue;
+                    }
                     if (try_pipeline && pipeline_worthwhile(ys, index)) {
                         try_pipeline = false;
                         if (auto n = read_rest_pipelined(ys, c, index, sink)) {
@@ -354,36 +404,91 @@ Cassette govcr_read(YamlEventStream& ys, const std::string& name, const Interact
                     }
                     YamlNode node = ys.build_node();
                     Interaction ix = convert_interaction(c, node, index++);
-                    send_header(c);
+                    send_header(c, st, opts);
                     sink(std::move(ix));
                 }
                 c.interaction_count = index;
             } else {
                 YamlNode v = ys.build_node();
-                if (!v.is_null())
+                if (!v.is_null()) {
+                    FieldConvert top(c, std::nullopt, YamlDialect::go_vcr);
                     top.problem(v.pos, std::string("`interactions` must be a list, found ") + v.kind_name());
-            }
-        } else if (key_is(key, "version")) {
-            has_version = true;
-            YamlNode v = ys.build_node();
-            c.version_pos = v.pos;
-            if (auto n = top.integer(v, "version")) {
-                c.version = *n;
-                if (*n != 1 && *n != 2)
-                    top.problem(v.pos, "unknown go-vcr cassette version " + std::to_string(*n) + " (known: 1, 2)");
+                }
             }
         } else {
             YamlNode v = ys.build_node();
-            c.extra.push_back(extra(key, v));
+            top_level_field(c, st, key, v);
         }
     }
-    if (!has_version)
-        top.problem(Position{1, 1}, "no `version` key: go-vcr cassettes start with `version: 1` or `version: 2`");
-    if (!has_interactions) top.problem(Position{1, 1}, "no `interactions` key");
-    send_header(c);
+    finish_top_level(c, st, opts);
     ys.next();  // DOCUMENT_END
     if (ys.next().type != YAML_STREAM_END_EVENT)
         ys.fail(ys.position(), "more than one YAML document in the file; a cassette is one document", "schema");
+}
+
+}  // namespace
+
+Cassette govcr_read(YamlEventStream& ys, const std::string& name, const InteractionSink& sink,
+                    const ReadOptions& opts) {
+    Cassette c;
+    c.path = name;
+    c.format = "go-vcr";
+    GovcrState st;
+    read_events(ys, c, st, Resume{}, sink, opts);
+    return c;
+}
+
+Cassette govcr_read_text(std::string_view text, const std::string& name, const InteractionSink& sink,
+                         const ReadOptions& opts, const std::function<std::unique_ptr<YamlEventStream>()>& libyaml,
+                         const std::function<void(size_t)>& progress) {
+    Cassette c;
+    c.path = name;
+    c.format = "go-vcr";
+    GovcrState st;
+    Resume at;
+    try {
+        FastYaml fy(text);
+        fy.start();
+        YamlNode key;
+        auto hand_over = [&](YamlNode& node) {
+            Interaction ix = convert_interaction(c, node, at.items++);
+            send_header(c, st, opts);
+            sink(std::move(ix));
+            if (progress) progress(fy.offset());
+        };
+        while (fy.top_key(key)) {
+            if (key_is(key, "interactions")) {
+                st.has_interactions = true;
+                if (fy.sequence_begin(0)) {
+                    YamlNode node;
+                    while (fy.sequence_item(node)) hand_over(node);
+                } else {
+                    YamlNode v;
+                    fy.value(0, v);
+                    if (v.is_sequence()) {
+                        for (YamlNode& item : v.children) hand_over(item);
+                    } else if (!v.is_null()) {
+                        FieldConvert top(c, std::nullopt, YamlDialect::go_vcr);
+                        top.problem(v.pos, std::string("`interactions` must be a list, found ") + v.kind_name());
+                    }
+                }
+                c.interaction_count = at.items;
+            } else {
+                YamlNode v;
+                fy.value(0, v);
+                top_level_field(c, st, key, v);
+            }
+            ++at.keys;
+            at.items = 0;
+            key = YamlNode{};
+        }
+        finish_top_level(c, st, opts);
+        return c;
+    } catch (const FastYamlUnsupported&) {
+        // Outside the subset: libyaml reads on from where this stopped.
+    }
+    std::unique_ptr<YamlEventStream> ys = libyaml();
+    read_events(*ys, c, st, at, sink, opts);
     return c;
 }
 

@@ -31,6 +31,7 @@ struct YamlNode {
     // A plain scalar that YAML 1.1/1.2 core schema reads as null: "", "~", "null".
     bool is_null() const;
     const char* kind_name() const;
+    bool operator==(const YamlNode&) const = default;
 };
 
 // libyaml's scalar style as ours.
