@@ -120,11 +120,10 @@ void export_har(const std::vector<std::string>& files, const ReadOptions& read, 
             Cassette c = read_cassette(
                 path,
                 [&](Interaction&& ix) {
-                    std::string text = dump_json(log.entry(ix), pretty ? 2 : -1);
-                    if (pretty)
-                        hold.write(std::string(first ? "\n" : ",\n") + indent_lines(text, entry_pad));
-                    else
-                        hold.write(std::string(first ? "" : ",") + text);
+                    std::string text = first ? "" : ",";
+                    if (pretty) text += "\n" + entry_pad;
+                    append_json(text, log.entry(ix), pretty ? 2 : -1, pretty ? 6 : 0);
+                    hold.write(text);
                     first = false;
                 },
                 ropts);

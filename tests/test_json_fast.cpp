@@ -13,6 +13,8 @@
 
 #include "decode/body.hpp"
 #include "decode/json_fast.hpp"
+#include "formats/json_export.hpp"
+#include "formats/json_export_writer.hpp"
 #include "reader.hpp"
 #include "test_support.hpp"
 
@@ -145,4 +147,51 @@ TEST_CASE("json fast path: every body and stream event of the shared corpora agr
     }
     INFO(taken << " of " << texts << " texts taken by the fast path");
     CHECK(taken > 10000);
+}
+
+namespace {
+
+std::string nlohmann_dump(const nlohmann::json& j, int indent) {
+    return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+TEST_CASE("dump_json writes byte for byte what nlohmann's dump writes", "[json_fast]") {
+    nlohmann::json j = nlohmann::json::parse(R"({"a":[1,-2,3.5,1e300,-0.0,true,false,null,{},[],{"x":[]}],
+        "s":"quote \" backslash \\ slash / tab \t nl \n cr \r bs \b ff \f del  é ☃ 😀 \u0001 \u001f",
+        "u":18446744073709551615,"i":-9223372036854775808,"":{"nested":{"deep":[[[]]]}}})");
+    j["bad utf8"] = std::string("a\xC3\x28z \xED\xA0\x80 \xF0\x9F\x98 end\xFF");
+    j["nul"] = std::string("a\0b", 3);
+    for (int indent : {-1, 0, 2, 4}) {
+        INFO(indent);
+        CHECK(dump_json(j, indent) == nlohmann_dump(j, indent));
+    }
+    std::string nested = "    ";
+    append_json(nested, j, 2, 4);
+    std::string expected = nlohmann_dump(j, 2);
+    CHECK(nested == indent_lines(expected, "    "));
+}
+
+TEST_CASE("dump_json agrees with nlohmann on every export of the shared corpora", "[json_fast][corpus]") {
+    namespace fs = std::filesystem;
+    const fs::path shared = fs::path(testsupport::corpus_dir()).parent_path();
+    size_t files = 0;
+    for (const char* dir : {"corpus", "corpus-next"}) {
+        if (!fs::exists(shared / dir)) continue;
+        for (const std::string& path : expand_paths({(shared / dir).string()})) {
+            Cassette c;
+            try {
+                c = load_cassette(path);
+            } catch (const std::exception&) {
+                continue;
+            }
+            ++files;
+            nlohmann::json j = cassette_to_json(c);
+            INFO(path);
+            CHECK(dump_json(j, 2) == nlohmann_dump(j, 2));
+            CHECK(dump_json(j) == nlohmann_dump(j, -1));
+        }
+    }
+    CHECK(files > 500);
 }

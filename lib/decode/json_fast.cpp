@@ -2,6 +2,9 @@
 
 #include <simdjson.h>
 
+#include <cstring>
+#include <string>
+
 namespace cassette {
 
 namespace {
@@ -65,8 +68,14 @@ bool parse_into(std::string_view text, J& out, size_t max_depth) {
     if (text.size() > kFastParseMax) return false;
     // One parser per thread: it keeps its buffers between events.
     thread_local simdjson::dom::parser parser;
+    // and a padded copy of the text (simdjson reads past the end; given an
+    // unpadded text it would allocate a copy for every call).
+    thread_local std::string padded;
+    if (padded.size() < text.size() + simdjson::SIMDJSON_PADDING) padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
+    std::memcpy(padded.data(), text.data(), text.size());
+    std::memset(padded.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
     simdjson::dom::element root;
-    if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) return false;
+    if (parser.parse(padded.data(), text.size(), false).get(root) != simdjson::SUCCESS) return false;
     if (may_hold_negative_zero(text)) return false;
     return copy(root, out, 0, max_depth);
 }

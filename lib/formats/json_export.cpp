@@ -1,5 +1,9 @@
 #include "formats/json_export.hpp"
 
+#include <simdjson.h>
+
+#include <array>
+
 #include "decode/base64.hpp"
 #include "decode/body.hpp"
 #include "prompt.hpp"
@@ -87,7 +91,99 @@ bool is_stream(BodyKind k) {
 
 }  // namespace
 
-std::string dump_json(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
+namespace {
+
+// The bytes a JSON string holds as they are (UTF-8 already checked); the rest
+// are escaped as nlohmann escapes them.
+constexpr std::array<bool, 256> kVerbatim = [] {
+    std::array<bool, 256> t{};
+    for (int b = 0x20; b < 256; ++b) t[b] = b != '"' && b != '\\';
+    return t;
+}();
+
+void append_string(std::string& out, const std::string& s) {
+    if (!simdjson::validate_utf8(s.data(), s.size())) {
+        out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);  // U+FFFD as nlohmann places it
+        return;
+    }
+    out += '"';
+    const char* d = s.data();
+    const size_t n = s.size();
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        while (run < n && kVerbatim[static_cast<unsigned char>(d[run])]) ++run;
+        out.append(d + i, run - i);
+        if (run == n) break;
+        auto c = static_cast<unsigned char>(d[run]);
+        i = run + 1;
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\t': out += "\\t"; break;
+            case '\n': out += "\\n"; break;
+            case '\f': out += "\\f"; break;
+            case '\r': out += "\\r"; break;
+            default: {
+                static const char hex[] = "0123456789abcdef";
+                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                out.append(u, 6);
+            }
+        }
+    }
+    out += '"';
+}
+
+void append_value(std::string& out, const json& j, int step, int indent) {
+    switch (j.type()) {
+        case json::value_t::object:
+        case json::value_t::array: {
+            const bool object = j.is_object();
+            if (j.empty()) {
+                out += object ? "{}" : "[]";
+                return;
+            }
+            out += object ? '{' : '[';
+            bool first = true;
+            for (auto it = j.begin(); it != j.end(); ++it) {
+                if (!first) out += ',';
+                first = false;
+                if (step >= 0) {
+                    out += '\n';
+                    out.append(static_cast<size_t>(indent + step), ' ');
+                }
+                if (object) {
+                    append_string(out, it.key());
+                    out += step >= 0 ? ": " : ":";
+                }
+                append_value(out, *it, step, indent + step);
+            }
+            if (step >= 0) {
+                out += '\n';
+                out.append(static_cast<size_t>(indent), ' ');
+            }
+            out += object ? '}' : ']';
+            return;
+        }
+        case json::value_t::string: append_string(out, j.get_ref<const std::string&>()); return;
+        case json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; return;
+        case json::value_t::null: out += "null"; return;
+        case json::value_t::number_integer: out += std::to_string(j.get<int64_t>()); return;
+        case json::value_t::number_unsigned: out += std::to_string(j.get<uint64_t>()); return;
+        default: out += j.dump(-1, ' ', false, json::error_handler_t::replace); return;  // floats, binary
+    }
+}
+
+}  // namespace
+
+void append_json(std::string& out, const json& j, int indent, int at) { append_value(out, j, indent, at); }
+
+std::string dump_json(const json& j, int indent) {
+    std::string out;
+    append_value(out, j, indent, 0);
+    return out;
+}
 
 json cassette_header_to_json(const Cassette& c) {
     json o = {{"path", c.path}, {"format", c.format}, {"version", c.version}};

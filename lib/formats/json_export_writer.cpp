@@ -12,10 +12,12 @@ std::string indent_lines(const std::string& text, const std::string& pad) {
     std::string out;
     out.reserve(text.size() + text.size() / 8);
     out += pad;
-    for (char c : text) {
-        out += c;
-        if (c == '\n') out += pad;
+    size_t from = 0;
+    for (size_t nl; (nl = text.find('\n', from)) != std::string::npos; from = nl + 1) {
+        out.append(text, from, nl + 1 - from);
+        out += pad;
     }
+    out.append(text, from, std::string::npos);
     return out;
 }
 
@@ -47,14 +49,20 @@ Cassette stream_cassette_json(const std::string& path, bool pretty, const TextSi
     // (lib/util/ordered_work.hpp) and written here, in file order.
     OrderedWork<Interaction, std::string> work(
         [&](const Interaction& ix) {
-            std::string text = not_http.empty()
-                                   ? dump_json(interaction_to_json(ix, jopts), pretty ? 2 : -1)
-                                   : not_http_entry(ix).dump(pretty ? 2 : -1, ' ', false,
-                                                             nlohmann::ordered_json::error_handler_t::replace);
+            if (not_http.empty()) {
+                std::string text = pretty ? "    " : "";
+                text.reserve(3 * body_bytes(ix) + 4096);
+                append_json(text, interaction_to_json(ix, jopts), pretty ? 2 : -1, pretty ? 4 : 0);
+                return text;
+            }
+            std::string text =
+                not_http_entry(ix).dump(pretty ? 2 : -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
             return pretty ? indent_lines(text, "    ") : text;
         },
         [&](Interaction&&, std::string&& text) {
-            write(std::string(first ? "" : ",") + (pretty ? "\n" : "") + text);
+            if (!first) write(",");
+            if (pretty) write("\n");
+            write(text);
             first = false;
         },
         work_options(ropts));
