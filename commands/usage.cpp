@@ -301,9 +301,9 @@ int run_usage(const UsageOptions& opts, Terminal& t) {
     UsageReport report = build_usage_report(std::move(read));
     Palette palette{use_color(opts.color, t)};
     if (opts.format == OutputFormat::json) {
-        t.out(usage_report_json(report, opts.by == UsageBy::model, prices.get())
-                  .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
-              "\n");
+        write_usage_report_json(report, opts.by == UsageBy::model, prices.get(),
+                                [&](std::string_view text) { t.out(text); });
+        t.out("\n");
     } else if (opts.format == OutputFormat::csv) {
         t.out(csv(report, opts.by, prices != nullptr));
     } else {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "decode/body.hpp"
+#include "formats/json_export.hpp"
 #include "decode/json_read.hpp"
 #include "reader.hpp"
 #include "providers/reassemble.hpp"
@@ -135,66 +136,143 @@ UsageReport build_usage_report(std::vector<FileUsage> files) {
     return r;
 }
 
-nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models, const PriceData* prices) {
-    using json = nlohmann::ordered_json;
-    // The documented key order (docs/usage-semantics.md), which the sorted nlohmann::json of to_json(Usage) would lose.
-    auto usage_json = [](const Usage& u) {
-        return json{{"input_tokens", u.input_tokens},
-                    {"output_tokens", u.output_tokens},
-                    {"reasoning_tokens", u.reasoning_tokens},
-                    {"cache_read_tokens", u.cache_read_tokens},
-                    {"cache_write_tokens", u.cache_write_tokens},
-                    {"total_tokens", u.total_tokens}};
-    };
-    // Dollars as a JSON number: the nano-dollar count over 10^9 prints as its
-    // exact decimal (shortest round trip).
-    auto dollars = [](int64_t nanos) { return json(static_cast<double>(nanos) / 1e9); };
-    auto add_cost = [&](json& into, const CostSum& c) {
-        if (!prices) return;
-        into["cost"] = dollars(c.nanos);
-        into["currency"] = "USD";
-        into["unpriced"] = c.unpriced;
-    };
-    json files = json::array();
-    for (const auto& f : r.files) {
-        json rows = json::array();
-        for (const auto& row : f.interactions) {
-            json j = {{"index", row.index},
-                      {"api", row.api},
-                      {"model", row.model},
-                      {"usage", row.usage ? usage_json(*row.usage) : json(nullptr)}};
-            if (prices) {
-                const std::optional<Price>& p = row.cost ? row.cost->price : std::nullopt;
-                j["cost"] = p ? dollars(p->nanos) : json(nullptr);
-                j["currency"] = "USD";
-                if (p) {
-                    j["priced_as"] = {{"provider", p->provider},
-                                      {"model", p->model},
-                                      {"at", p->at_ms ? json(iso_time(*p->at_ms)) : json("now")}};
-                } else {
-                    j["priced_as"] = {{"unpriced", unpriced_reason(row.cost ? row.cost->why : Unpriced::no_usage)}};
-                }
-            }
-            rows.push_back(std::move(j));
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+// The documented key order (docs/usage-semantics.md), which the sorted nlohmann::json of to_json(Usage) would lose.
+ojson usage_json(const Usage& u) {
+    return ojson{{"input_tokens", u.input_tokens},
+                 {"output_tokens", u.output_tokens},
+                 {"reasoning_tokens", u.reasoning_tokens},
+                 {"cache_read_tokens", u.cache_read_tokens},
+                 {"cache_write_tokens", u.cache_write_tokens},
+                 {"total_tokens", u.total_tokens}};
+}
+
+// Dollars as a JSON number: the nano-dollar count over 10^9 prints as its
+// exact decimal (shortest round trip).
+ojson dollars(int64_t nanos) { return ojson(static_cast<double>(nanos) / 1e9); }
+
+void add_cost(ojson& into, const CostSum& c, const PriceData* prices) {
+    if (!prices) return;
+    into["cost"] = dollars(c.nanos);
+    into["currency"] = "USD";
+    into["unpriced"] = c.unpriced;
+}
+
+ojson row_json(const UsageRow& row, const PriceData* prices) {
+    ojson j = {{"index", row.index},
+               {"api", row.api},
+               {"model", row.model},
+               {"usage", row.usage ? usage_json(*row.usage) : ojson(nullptr)}};
+    if (prices) {
+        const std::optional<Price>& p = row.cost ? row.cost->price : std::nullopt;
+        j["cost"] = p ? dollars(p->nanos) : ojson(nullptr);
+        j["currency"] = "USD";
+        if (p) {
+            j["priced_as"] = {{"provider", p->provider},
+                              {"model", p->model},
+                              {"at", p->at_ms ? ojson(iso_time(*p->at_ms)) : ojson("now")}};
+        } else {
+            j["priced_as"] = {{"unpriced", unpriced_reason(row.cost ? row.cost->why : Unpriced::no_usage)}};
         }
-        json file = {{"path", f.path}, {"interactions", std::move(rows)}, {"total", usage_json(f.total.usage)}};
-        add_cost(file, f.total.cost);
-        files.push_back(std::move(file));
     }
-    json out = {{"files", std::move(files)}, {"total", usage_json(r.total.usage)}};
-    add_cost(out, r.total.cost);
+    return j;
+}
+
+// A file's entry without its interactions (they are written one by one).
+ojson file_json(const FileUsage& f, const PriceData* prices) {
+    ojson file = {{"path", f.path}, {"interactions", ojson::array()}, {"total", usage_json(f.total.usage)}};
+    add_cost(file, f.total.cost, prices);
+    return file;
+}
+
+// Everything after "files", in order.
+ojson report_tail_json(const UsageReport& r, bool with_models, const PriceData* prices) {
+    ojson out = {{"total", usage_json(r.total.usage)}};
+    add_cost(out, r.total.cost, prices);
     if (with_models) {
-        json models = json::array();
+        ojson models = ojson::array();
         for (const auto& m : r.models) {
-            json model = {
+            ojson model = {
                 {"model", m.model}, {"interactions", m.total.interactions}, {"usage", usage_json(m.total.usage)}};
-            add_cost(model, m.total.cost);
+            add_cost(model, m.total.cost, prices);
             models.push_back(std::move(model));
         }
         out["models"] = std::move(models);
     }
     if (prices) out["prices"] = prices->description();
     return out;
+}
+
+}  // namespace
+
+nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models, const PriceData* prices) {
+    ojson files = ojson::array();
+    for (const auto& f : r.files) {
+        ojson file = file_json(f, prices);
+        for (const auto& row : f.interactions) file["interactions"].push_back(row_json(row, prices));
+        files.push_back(std::move(file));
+    }
+    ojson out = {{"files", std::move(files)}};
+    const ojson tail = report_tail_json(r, with_models, prices);
+    for (auto it = tail.begin(); it != tail.end(); ++it) out[it.key()] = it.value();
+    return out;
+}
+
+void write_usage_report_json(const UsageReport& r, bool with_models, const PriceData* prices,
+                             const std::function<void(std::string_view)>& write) {
+    // usage_report_json(...).dump(2) written a row at a time: a report of
+    // 100,000 interactions never stands whole in memory, as text or as values.
+    std::string buf;
+    auto spill = [&] {
+        if (buf.size() >= (size_t{64} << 10)) {
+            write(buf);
+            buf.clear();
+        }
+    };
+    // Appends the members of `object` at `at` spaces, each after ",\n"
+    // (the first after "\n" when `first`).
+    auto members = [&](const ojson& object, int at, bool first) {
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            buf += first ? "\n" : ",\n";
+            first = false;
+            buf.append(static_cast<size_t>(at), ' ');
+            append_json(buf, ojson(it.key()), -1, 0);
+            buf += ": ";
+            append_json(buf, it.value(), 2, at);
+        }
+    };
+    buf += "{\n  \"files\": [";
+    for (size_t i = 0; i < r.files.size(); ++i) {
+        const FileUsage& f = r.files[i];
+        buf += i ? ",\n    {" : "\n    {";
+        ojson file = file_json(f, prices);
+        bool first = true;
+        for (auto it = file.begin(); it != file.end(); ++it) {
+            buf += first ? "\n      " : ",\n      ";
+            first = false;
+            append_json(buf, ojson(it.key()), -1, 0);
+            buf += ": ";
+            if (it.key() != "interactions" || f.interactions.empty()) {
+                append_json(buf, it.value(), 2, 6);
+                continue;
+            }
+            buf += "[";
+            for (size_t k = 0; k < f.interactions.size(); ++k) {
+                buf += k ? ",\n        " : "\n        ";
+                append_json(buf, row_json(f.interactions[k], prices), 2, 8);
+                spill();
+            }
+            buf += "\n      ]";
+        }
+        buf += "\n    }";
+    }
+    buf += r.files.empty() ? "]" : "\n  ]";
+    members(report_tail_json(r, with_models, prices), 2, false);
+    buf += "\n}";
+    write(buf);
 }
 
 }  // namespace cassette

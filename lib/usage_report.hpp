@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -46,7 +49,9 @@ struct UsageSum {
 
 struct FileUsage {
     std::string path;
-    std::vector<UsageRow> interactions;  // LLM interactions only, in file order
+    // LLM interactions only, in file order; a deque: a long file's rows grow
+    // in blocks, never copied to a twice larger array.
+    std::deque<UsageRow> interactions;
     UsageSum total;
     std::vector<Problem> problems;  // malformed fields: the file is refused (exit 2)
     std::string not_http;           // Cassette::not_http: a WebSocket or gRPC log, skipped
@@ -79,6 +84,10 @@ UsageReport build_usage_report(std::vector<FileUsage> files);
 // the top level "prices" (the data's description).
 nlohmann::ordered_json usage_report_json(const UsageReport& r, bool with_models = false,
                                          const PriceData* prices = nullptr);
+// The same text usage_report_json(...).dump(2) gives, handed to `write` in
+// pieces as it is made.
+void write_usage_report_json(const UsageReport& r, bool with_models, const PriceData* prices,
+                             const std::function<void(std::string_view)>& write);
 
 // The model a call is counted under: the response's, else the request's.
 std::string usage_model(const Interaction& ix, const Message& m);

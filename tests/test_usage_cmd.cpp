@@ -154,3 +154,25 @@ TEST_CASE("usage command line: golden outputs", "[usage][corpus]") {
         CHECK(r.out.find("\x1b[1m") != std::string::npos);
     }
 }
+
+TEST_CASE("usage report: the JSON written row by row is the report's dump", "[usage]") {
+    auto prices = PriceData::load(testsupport::source_dir() + "/data/prices/data.json");
+    std::vector<FileUsage> files;
+    for (const auto& path : testsupport::corpus_files(testsupport::source_dir() + "/testdata/fantasy"))
+        files.push_back(file_usage(path, prices.get()));
+    files.push_back(FileUsage{});  // a file with no LLM interaction
+    REQUIRE(files.size() > 3);
+    UsageReport r = build_usage_report(std::move(files));
+    for (const PriceData* p : {static_cast<const PriceData*>(nullptr), prices.get()}) {
+        for (bool by_model : {false, true}) {
+            INFO("priced " << (p != nullptr) << ", by model " << by_model);
+            std::string streamed;
+            write_usage_report_json(r, by_model, p, [&](std::string_view s) { streamed += s; });
+            CHECK(streamed ==
+                  usage_report_json(r, by_model, p).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+        }
+    }
+    std::string empty;
+    write_usage_report_json(UsageReport{}, true, nullptr, [&](std::string_view s) { empty += s; });
+    CHECK(empty == usage_report_json(UsageReport{}, true, nullptr).dump(2));
+}

@@ -176,6 +176,11 @@ TEST_CASE("fast yaml: everything outside the subset is left to libyaml", "[yaml_
         "? complex\n: key\n",                            // explicit keys
         "a:\n",                                          // empty value
         "- top-level\n- sequence\n",                     //
+        [] {                                             // deep nesting (libyaml's limit decides)
+            std::string deep;
+            for (int i = 0; i < 60; ++i) deep += std::string(static_cast<size_t>(i), ' ') + "k:\n";
+            return deep + std::string(60, ' ') + "k: v\n";
+        }(),
         "",                                              //
     };
     for (const std::string& text : outside) {

@@ -447,7 +447,7 @@ Cassette govcr_read_text(std::string_view text, const std::string& name, const I
     GovcrState st;
     Resume at;
     try {
-        FastYaml fy(text);
+        FastYaml fy(text, opts.max_depth);
         fy.start();
         YamlNode key;
         auto hand_over = [&](YamlNode& node) {

@@ -135,10 +135,11 @@ void append_string(std::string& out, const std::string& s) {
     out += '"';
 }
 
-void append_value(std::string& out, const json& j, int step, int indent) {
+template <class J>
+void append_value(std::string& out, const J& j, int step, int indent) {
     switch (j.type()) {
-        case json::value_t::object:
-        case json::value_t::array: {
+        case J::value_t::object:
+        case J::value_t::array: {
             const bool object = j.is_object();
             if (j.empty()) {
                 out += object ? "{}" : "[]";
@@ -166,18 +167,21 @@ void append_value(std::string& out, const json& j, int step, int indent) {
             out += object ? '}' : ']';
             return;
         }
-        case json::value_t::string: append_string(out, j.get_ref<const std::string&>()); return;
-        case json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; return;
-        case json::value_t::null: out += "null"; return;
-        case json::value_t::number_integer: out += std::to_string(j.get<int64_t>()); return;
-        case json::value_t::number_unsigned: out += std::to_string(j.get<uint64_t>()); return;
-        default: out += j.dump(-1, ' ', false, json::error_handler_t::replace); return;  // floats, binary
+        case J::value_t::string: append_string(out, j.template get_ref<const std::string&>()); return;
+        case J::value_t::boolean: out += j.template get<bool>() ? "true" : "false"; return;
+        case J::value_t::null: out += "null"; return;
+        case J::value_t::number_integer: out += std::to_string(j.template get<int64_t>()); return;
+        case J::value_t::number_unsigned: out += std::to_string(j.template get<uint64_t>()); return;
+        default: out += j.dump(-1, ' ', false, J::error_handler_t::replace); return;  // floats, binary
     }
 }
 
 }  // namespace
 
 void append_json(std::string& out, const json& j, int indent, int at) { append_value(out, j, indent, at); }
+void append_json(std::string& out, const nlohmann::ordered_json& j, int indent, int at) {
+    append_value(out, j, indent, at);
+}
 
 std::string dump_json(const json& j, int indent) {
     std::string out;

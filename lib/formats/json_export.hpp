@@ -27,5 +27,6 @@ std::string dump_json(const nlohmann::json& j, int indent = -1);
 // The same appended to `out`, as if nested `at` spaces deep (the lines after
 // the first are indented by `at` more).
 void append_json(std::string& out, const nlohmann::json& j, int indent, int at);
+void append_json(std::string& out, const nlohmann::ordered_json& j, int indent, int at);
 
 }  // namespace cassette

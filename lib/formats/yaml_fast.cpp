@@ -1,5 +1,6 @@
 #include "formats/yaml_fast.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -53,7 +54,18 @@ void append_code_point(std::string& out, uint32_t v) {
 
 }  // namespace
 
-FastYaml::FastYaml(std::string_view text) : s_(text.data()), n_(text.size()) {}
+FastYaml::FastYaml(std::string_view text, size_t max_depth)
+    : s_(text.data()), n_(text.size()), max_depth_(static_cast<int>(std::min<size_t>(max_depth, 48))) {}
+
+namespace {
+
+// One level of collection nesting, left when the collection ends.
+struct Leave {
+    int& depth;
+    ~Leave() { --depth; }
+};
+
+}  // namespace
 
 void FastYaml::bail(const char* why) const { throw FastYamlUnsupported{p_, why}; }
 
@@ -318,6 +330,8 @@ void FastYaml::block_value(int parent_indent, YamlNode& out) {
 }
 
 void FastYaml::mapping(int indent, YamlNode& out) {
+    if (++depth_ > max_depth_) bail("nesting deeper than the fast reader goes");
+    Leave leave{depth_};
     out.kind = YamlNode::Kind::mapping;
     out.pos = here();
     while (true) {
@@ -335,6 +349,8 @@ void FastYaml::mapping(int indent, YamlNode& out) {
 }
 
 void FastYaml::sequence(int indent, bool indentless, YamlNode& out) {
+    if (++depth_ > max_depth_) bail("nesting deeper than the fast reader goes");
+    Leave leave{depth_};
     out.kind = YamlNode::Kind::sequence;
     out.pos = here();
     while (true) {

@@ -33,7 +33,9 @@ struct FastYamlUnsupported {
 
 class FastYaml {
 public:
-    explicit FastYaml(std::string_view text);
+    // Collections nested deeper than `max_depth` (at most 48) are left to
+    // libyaml, whose nesting limit gives the error.
+    explicit FastYaml(std::string_view text, size_t max_depth = 48);
 
     // Skips a leading `---` line. Throws FastYamlUnsupported when the text
     // does not open with a block mapping at column 1.
@@ -88,6 +90,8 @@ private:
     int seq_indent_ = -1;
     bool seq_indentless_ = false;
     bool seq_first_ = false;
+    int depth_ = 0;
+    int max_depth_;
 };
 
 // The document at `text` read by FastYaml alone, or nullopt when it leaves
