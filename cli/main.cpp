@@ -93,10 +93,21 @@ private:
     pid_t pid_ = -1;
 };
 
+// go-vcr files are read mapped into memory (lib/reader.cpp): if another
+// program cuts a file short while it is read, touching the lost pages raises
+// SIGBUS. Say what happened and exit 2 instead of dying with a core dump.
+void on_sigbus(int) {
+    static const char msg[] = "cassette: error: a file was cut short by another program while it was being read\n";
+    ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)ignored;
+    _exit(cassette::exit_trouble);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
+    signal(SIGBUS, on_sigbus);
     StdTerminal terminal;
     // Limits from the environment, set once before anything is read (lib/
     // never reads the environment itself), and before the commands' options

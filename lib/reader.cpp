@@ -27,6 +27,7 @@ namespace cassette {
 namespace {
 
 constexpr size_t kSniffBytes = 64 * 1024;
+constexpr uintmax_t kMapFrom = 4u << 20;  // go-vcr files from this size are mapped, smaller ones read
 
 struct FileCloser {
     void operator()(FILE* f) const { std::fclose(f); }
@@ -288,15 +289,22 @@ Cassette read_cassette(const std::string& path, const InteractionSink& sink, con
     std::rewind(file.get());
     if (f->text) return f->text(slurp(file.get(), path), path, sink, opts);
     if (f->yaml == govcr_read && opts.fast_yaml) {
+        auto libyaml_from_file = [&] {
+            std::rewind(file.get());
+            return std::make_unique<YamlEventStream>(path, file.get(), opts.max_depth, opts.max_alias_expansion);
+        };
+        // A small file is read whole (the sniff may have read all of it):
+        // mapping and unmapping it would cost more than reading it, and
+        // unmapping stalls the other threads of a -j run.
+        if (head.size() < kSniffBytes) return govcr_read_text(head, path, sink, opts, libyaml_from_file);
+        std::error_code size_ec;
+        if (fs::file_size(path, size_ec) < kMapFrom && !size_ec) {
+            std::rewind(file.get());
+            return govcr_read_text(slurp(file.get(), path), path, sink, opts, libyaml_from_file);
+        }
         if (auto mapped = MappedFile::open(fileno(file.get()))) {
-            return govcr_read_text(
-                mapped->text(), path, sink, opts,
-                [&] {
-                    std::rewind(file.get());
-                    return std::make_unique<YamlEventStream>(path, file.get(), opts.max_depth,
-                                                             opts.max_alias_expansion);
-                },
-                [&](size_t done) { mapped->release_before(done); });
+            return govcr_read_text(mapped->text(), path, sink, opts, libyaml_from_file,
+                                   [&](size_t done) { mapped->release_before(done); });
         }
     }
     YamlEventStream ys(path, file.get(), opts.max_depth, opts.max_alias_expansion);
