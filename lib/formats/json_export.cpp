@@ -80,10 +80,13 @@ json http_message_to_json(const HttpMessage& m) {
     return o;
 }
 
-json events_to_json(const DecodedBody& d) {
+json events_to_json(DecodedBody&& d) {
     json a = json::array();
-    for (const auto& e : d.events) {
-        json ev = {{"event", e.event}, {"data", e.data}, {"id", e.id ? json(*e.id) : json(nullptr)}};
+    for (auto& e : d.events) {
+        json ev = json::object();
+        ev["data"] = std::move(e.data);
+        ev["event"] = std::move(e.event);
+        ev["id"] = e.id ? json(std::move(*e.id)) : json(nullptr);
         a.push_back(std::move(ev));
     }
     return a;
@@ -247,15 +250,16 @@ json interaction_to_json(const Interaction& ix, const JsonExportOptions& opts) {
     std::optional<Prompt> prompt;
     if (opts.decoded) {
         DecodedBody rq_body = decode_body(rq.headers, rq.body.bytes);
-        if (rq_body.json) req["json"] = *rq_body.json;
         DecodedBody rs_body = decode_body(rs.headers, rs.body.bytes);
+        message = reassemble(ix, rs_body);
+        prompt = read_prompt(ix, rs_body, &rq_body);
+        // Read by both above; no longer needed as they are: moved, not copied.
+        if (rq_body.json) req["json"] = std::move(*rq_body.json);
         if (rs_body.compression != Compression::none) {
             res["content_encoding_decoded"] = compression_name(rs_body.compression);
         }
-        if (rs_body.json) res["json"] = *rs_body.json;
-        if (is_stream(rs_body.kind)) res["events"] = events_to_json(rs_body);
-        message = reassemble(ix, rs_body);
-        prompt = read_prompt(ix, rs_body, &rq_body);
+        if (rs_body.json) res["json"] = std::move(*rs_body.json);
+        if (is_stream(rs_body.kind)) res["events"] = events_to_json(std::move(rs_body));
     }
     o["request"] = std::move(req);
     o["response"] = std::move(res);

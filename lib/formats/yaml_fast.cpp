@@ -27,6 +27,9 @@ constexpr auto kPlainTable = make_table(":#");
 
 inline bool blank(char c) { return c == ' ' || c == '\t'; }
 
+// Columns are ints; deeper indentation than this is left to libyaml.
+constexpr size_t kMaxIndent = 100000;
+
 int hex_digit(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -88,6 +91,7 @@ int FastYaml::line_indent() {
     size_t i = p_;
     while (i < n_ && s_[i] == ' ') ++i;
     if (i == n_) bail("spaces at the end of the text");
+    if (i - p_ > kMaxIndent) bail("an indentation past what the fast reader counts");
     char c = s_[i];
     if (c == '\n' || c == '#' || c == '\t' || c == '\r') bail("a blank, comment or tab-indented line");
     if (i == p_ && i + 3 <= n_ && (std::memcmp(s_ + i, "---", 3) == 0 || std::memcmp(s_ + i, "...", 3) == 0))
@@ -650,7 +654,10 @@ void FastYaml::literal(int parent_indent, YamlNode& out) {
     auto breaks = [&] {
         int max_indent = 0;
         while (true) {
-            while ((!indent || static_cast<int>(p_ - line_start_) < indent) && p_ < n_ && s_[p_] == ' ') ++p_;
+            while ((!indent || static_cast<int>(p_ - line_start_) < indent) && p_ < n_ && s_[p_] == ' ') {
+                if (p_ - line_start_ > kMaxIndent) bail("an indentation past what the fast reader counts");
+                ++p_;
+            }
             int col = static_cast<int>(p_ - line_start_);
             if (col > max_indent) max_indent = col;
             if ((!indent || col < indent) && p_ < n_ && s_[p_] == '\t') bail("a tab in a block scalar's indentation");
