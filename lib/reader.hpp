@@ -4,8 +4,10 @@
 // and dd-trace-py JSON (lib/formats/sniff.hpp). Gzipped files are
 // recognised by their magic bytes and read decompressed.
 //
-// The go-vcr reader streams libyaml events: it holds one interaction at a
-// time, so memory is bounded by the largest interaction, not the file.
+// The go-vcr reader holds one interaction at a time, so memory is bounded by
+// the largest interaction, not the file. It reads the YAML go-vcr's writers
+// produce itself (lib/formats/yaml_fast.hpp) and streams libyaml events for
+// anything else.
 #pragma once
 
 #include <functional>
