@@ -178,7 +178,7 @@ Cassette read_text(std::string_view text, const std::string& name, const Interac
 class MappedFile {
 public:
     static std::unique_ptr<MappedFile> open(int fd) {
-        struct stat st{};
+        struct stat st {};
         if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return nullptr;
         size_t size = static_cast<size_t>(st.st_size);
         void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);

@@ -168,8 +168,8 @@ TEST_CASE("usage report: the JSON written row by row is the report's dump", "[us
             INFO("priced " << (p != nullptr) << ", by model " << by_model);
             std::string streamed;
             write_usage_report_json(r, by_model, p, [&](std::string_view s) { streamed += s; });
-            CHECK(streamed ==
-                  usage_report_json(r, by_model, p).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+            CHECK(streamed == usage_report_json(r, by_model, p)
+                                  .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
         }
     }
     std::string empty;

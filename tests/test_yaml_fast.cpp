@@ -25,7 +25,8 @@ std::string describe(const YamlNode& n, int depth = 0) {
     std::string pad(static_cast<size_t>(depth) * 2, ' ');
     std::string out = fmt::format("{}{} @{}:{} tag={} style={}", pad, n.kind_name(), n.pos.line, n.pos.column, n.tag,
                                   static_cast<int>(n.style));
-    if (n.is_scalar()) out += " " + nlohmann::json(n.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (n.is_scalar())
+        out += " " + nlohmann::json(n.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     out += "\n";
     for (const auto& c : n.children) out += describe(c, depth + 1);
     return out;
@@ -91,8 +92,9 @@ std::string item(int id, const std::string& response_body = "'{\"ok\":true}'") {
 TEST_CASE("fast yaml: what go-vcr's writers produce reads as libyaml reads it", "[yaml_fast]") {
     check_same(kHeader + item(0) + item(1));
     // go-vcr v1/v2 (yaml.v2) indents sequences under their key.
-    check_same("---\nversion: 2\ninteractions:\n    - id: 0\n      request:\n        url: http://x\n"
-               "        headers:\n            Accept:\n                - '*/*'\n      response:\n        code: 200\n");
+    check_same(
+        "---\nversion: 2\ninteractions:\n    - id: 0\n      request:\n        url: http://x\n"
+        "        headers:\n            Accept:\n                - '*/*'\n      response:\n        code: 200\n");
     check_same("version: 1\ninteractions:\n- request:\n    body: \"\"\n  response:\n    code: 404\n");
     check_same("interactions: []\nversion: 2\n");
     check_same("version: 2\ninteractions:\n- id: 0\n");  // no trailing content, no final keys
@@ -117,8 +119,9 @@ TEST_CASE("fast yaml: literal block scalars, every chomping and indentation", "[
             if (fast) CHECK(describe(*fast) == describe(*slow));
         }
     }
-    check_same("version: 2\ninteractions:\n- response:\n    body: |+\n      event: a\n      data: {}\n\n\n"
-               "    code: 200\n");
+    check_same(
+        "version: 2\ninteractions:\n- response:\n    body: |+\n      event: a\n      data: {}\n\n\n"
+        "    code: 200\n");
     check_same("a: |\n  x\nb: |-\n  y\n\n\nc: |+\n  z\n\n");
     check_same("a:\n- |\n  in a sequence\n- |2-\n    two more\n");
     check_same("a: |\n  x\n   \ttab after the indentation\n");
@@ -128,7 +131,8 @@ TEST_CASE("fast yaml: literal block scalars, every chomping and indentation", "[
 }
 
 TEST_CASE("fast yaml: quoted scalars, escapes and folding", "[yaml_fast]") {
-    check_same(R"(a: "\0\a\b\t\	\n\v\f\r\e\ \"\/\\\N\_\L\P\x41\xe9\u00e9\u263a\U0001F600 end")" "\n");
+    check_same(R"(a: "\0\a\b\t\	\n\v\f\r\e\ \"\/\\\N\_\L\P\x41\xe9\u00e9\u263a\U0001F600 end")"
+               "\n");
     check_same("a: \"line one\n  line two\n\n  after a blank\n\n\n  two blanks\"\nb: 1\n");
     check_same("a: \"escaped \\\n  break\\\n\n  and blank\"\nb: 1\n");
     check_same("a: \"trailing   \n   leading\"\nb: 'it''s\n  folded  \n\n  too'\n");
@@ -151,37 +155,38 @@ TEST_CASE("fast yaml: plain scalars, flow empties, positions after non-ASCII", "
 
 TEST_CASE("fast yaml: everything outside the subset is left to libyaml", "[yaml_fast]") {
     const std::vector<std::string> outside = {
-        "a: &x 1\nb: *x\n",                              // anchors and aliases
-        "a: !binary aGk=\n",                             // tags other than !!binary
-        "a: !!str x\n",                                  //
-        "a: !!binary {}\n",                              //
-        "# comment\na: 1\n",                             // comments
-        "a: 1 # comment\n",                              //
-        "a: >\n  folded\n",                              // folded scalars
-        "a: {b: 1}\n",                                   // flow collections
-        "a: [1, 2]\n",                                   //
-        "a: multi\n  line plain\n",                      // multi-line plain
-        "a: 1\n\nb: 2\n",                                // blank lines between entries
-        "a: 1\r\nb: 2\r\n",                              // CR line ends
-        "\xEF\xBB\xBF" "a: 1\n",                         // a byte order mark
-        "a: 1\n...\n",                                   // document markers
-        "a: 1\n---\nb: 2\n",                             //
-        "%YAML 1.1\n---\na: 1\n",                        // directives
-        "a:\n\t- 1\n",                                   // tab indentation
-        "a: \"x\x01y\"\n",                               // a control character
-        "a: 'bad \xC3\x28 utf8'\n",                      // invalid UTF-8
-        "a: 'over \xC0\xAF long'\n",                     // overlong UTF-8
-        "a: \"nel \xC2\x85 is a break\"\n",              // NEL
-        "a: \"\\q\"\n",                                  // bad escape
-        "? complex\n: key\n",                            // explicit keys
-        "a:\n",                                          // empty value
-        "- top-level\n- sequence\n",                     //
-        [] {                                             // deep nesting (libyaml's limit decides)
+        "a: &x 1\nb: *x\n",          // anchors and aliases
+        "a: !binary aGk=\n",         // tags other than !!binary
+        "a: !!str x\n",              //
+        "a: !!binary {}\n",          //
+        "# comment\na: 1\n",         // comments
+        "a: 1 # comment\n",          //
+        "a: >\n  folded\n",          // folded scalars
+        "a: {b: 1}\n",               // flow collections
+        "a: [1, 2]\n",               //
+        "a: multi\n  line plain\n",  // multi-line plain
+        "a: 1\n\nb: 2\n",            // blank lines between entries
+        "a: 1\r\nb: 2\r\n",          // CR line ends
+        "\xEF\xBB\xBF"
+        "a: 1\n",                            // a byte order mark
+        "a: 1\n...\n",                       // document markers
+        "a: 1\n---\nb: 2\n",                 //
+        "%YAML 1.1\n---\na: 1\n",            // directives
+        "a:\n\t- 1\n",                       // tab indentation
+        "a: \"x\x01y\"\n",                   // a control character
+        "a: 'bad \xC3\x28 utf8'\n",          // invalid UTF-8
+        "a: 'over \xC0\xAF long'\n",         // overlong UTF-8
+        "a: \"nel \xC2\x85 is a break\"\n",  // NEL
+        "a: \"\\q\"\n",                      // bad escape
+        "? complex\n: key\n",                // explicit keys
+        "a:\n",                              // empty value
+        "- top-level\n- sequence\n",         //
+        [] {                                 // deep nesting (libyaml's limit decides)
             std::string deep;
             for (int i = 0; i < 60; ++i) deep += std::string(static_cast<size_t>(i), ' ') + "k:\n";
             return deep + std::string(60, ' ') + "k: v\n";
         }(),
-        "",                                              //
+        "",  //
     };
     for (const std::string& text : outside) {
         INFO(text);
@@ -225,8 +230,7 @@ TEST_CASE("fast yaml: a read that hands over to libyaml mid-file gives the libya
     check_reads_same(kHeader + item(0) + "- id: x\n  response:\n    code: abc\n" + "- id: 3\n  request: {}\n");
 }
 
-TEST_CASE("fast yaml: every go-vcr cassette of the shared corpora reads as libyaml reads it",
-          "[yaml_fast][corpus]") {
+TEST_CASE("fast yaml: every go-vcr cassette of the shared corpora reads as libyaml reads it", "[yaml_fast][corpus]") {
     namespace fs = std::filesystem;
     const fs::path shared = fs::path(testsupport::corpus_dir()).parent_path();
     size_t files = 0, fast_whole = 0;

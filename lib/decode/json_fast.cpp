@@ -71,7 +71,8 @@ bool parse_into(std::string_view text, J& out, size_t max_depth) {
     // and a padded copy of the text (simdjson reads past the end; given an
     // unpadded text it would allocate a copy for every call).
     thread_local std::string padded;
-    if (padded.size() < text.size() + simdjson::SIMDJSON_PADDING) padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
+    if (padded.size() < text.size() + simdjson::SIMDJSON_PADDING)
+        padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
     std::memcpy(padded.data(), text.data(), text.size());
     std::memset(padded.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
     simdjson::dom::element root;

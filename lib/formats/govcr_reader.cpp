@@ -363,7 +363,7 @@ void finish_top_level(Cassette& c, GovcrState& st, const ReadOptions& opts) {
 }
 
 // The libyaml reader, from the start or from where the fast one stopped
-// (`from`: what it already read is skipped, not read again).
+// (`from`: what it already read is parsed past, not built or handed over again).
 void read_events(YamlEventStream& ys, Cassette& c, GovcrState& st, const Resume& from, const InteractionSink& sink,
                  const ReadOptions& opts) {
     ys.next();  // STREAM_START

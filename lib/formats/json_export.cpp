@@ -119,7 +119,8 @@ size_t verbatim_run(const char* d, size_t i, size_t n) {
         __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
         __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
                                        _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));  // v <= 0x1F
-        if (int mask = _mm_movemask_epi8(special)) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+        if (int mask = _mm_movemask_epi8(special))
+            return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
     }
 #endif
     while (i < n && kVerbatim[static_cast<unsigned char>(d[i])]) ++i;

@@ -189,8 +189,8 @@ size_t FastYaml::copy_char(std::string& out) {
         cp = (cp << 6) | (c & 0x3F);
     }
     bool shortest = (len == 2 && cp >= 0x80) || (len == 3 && cp >= 0x800) || (len == 4 && cp >= 0x10000);
-    bool printable = (cp >= 0xA0 && cp <= 0xD7FF && cp != 0x2028 && cp != 0x2029) ||
-                     (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+    bool printable = (cp >= 0xA0 && cp <= 0xD7FF && cp != 0x2028 && cp != 0x2029) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+                     (cp >= 0x10000 && cp <= 0x10FFFF);
     if (!shortest || !printable) bail("a character libyaml refuses or reads as a line break");
     out.append(s_ + p_, len);
     return p_ += len;
@@ -480,7 +480,7 @@ void FastYaml::plain(int parent_indent, bool is_key, YamlNode& out) {
     // A deeper next line would continue this scalar (folded into it).
     size_t i = p_;
     while (i < n_ && s_[i] == ' ') ++i;
-    if (i < n_ && static_cast<int>(i - p_) > parent_indent && s_[i] != '\n') bail("a multi-line plain scalar");
+    if (i<n_&& static_cast<int>(i - p_)> parent_indent && s_[i] != '\n') bail("a multi-line plain scalar");
 }
 
 // A quoted scalar, as libyaml's scan_flow_scalar reads it: line breaks

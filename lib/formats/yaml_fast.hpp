@@ -78,7 +78,7 @@ private:
     void plain(int parent_indent, bool is_key, YamlNode& out);
     void quoted(bool single, bool is_key, YamlNode& out);
     void literal(int parent_indent, YamlNode& out);
-    void end_of_line();  // spaces, then the line end
+    void end_of_line();                  // spaces, then the line end
     size_t copy_char(std::string& out);  // one valid, printable non-break character
 
     const char* s_;
